@@ -1,0 +1,182 @@
+//! Where each key of a values file stands (line and column), so errors about
+//! the merged values can point into the file that set the key.
+//!
+//! serde_yaml parses the values but keeps no positions, so the file is read a
+//! second time with yaml-rust2's event parser, which reports a marker per node.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use super::path::KeyPath;
+use crate::error::Location;
+
+/// Key paths of one source and where each one is written.
+#[derive(Debug, Default, Clone)]
+pub struct KeyPositions {
+    source: String,
+    text: String,
+    positions: HashMap<KeyPath, (usize, usize, usize)>,
+}
+
+impl KeyPositions {
+    /// Positions of every key and list item in a YAML document. A document the
+    /// event parser cannot read yields no positions: serde_yaml reports it.
+    pub fn of_yaml(source: &str, text: &str) -> Self {
+        let mut walker = Walker::default();
+        let mut parser = Parser::new_from_str(text);
+        let _ = parser.load(&mut walker, false);
+        let positions = walker
+            .found
+            .into_iter()
+            .map(|(path, marker, width)| (path, (marker.line(), marker.col() + 1, width)))
+            .collect();
+        KeyPositions {
+            source: source.to_string(),
+            text: text.to_string(),
+            positions,
+        }
+    }
+
+    /// A source whose keys are all at one place, such as a `--set` flag.
+    pub fn single(source: &str, text: &str, paths: impl IntoIterator<Item = KeyPath>) -> Self {
+        let width = text.chars().count();
+        KeyPositions {
+            source: source.to_string(),
+            text: text.to_string(),
+            positions: paths.into_iter().map(|p| (p, (1, 1, width))).collect(),
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn contains(&self, path: &KeyPath) -> bool {
+        self.positions.contains_key(path)
+    }
+
+    pub fn location(&self, path: &KeyPath) -> Option<Location> {
+        let &(line, column, width) = self.positions.get(path)?;
+        Some(Location::in_text(
+            &self.source,
+            &self.text,
+            line,
+            column,
+            width,
+        ))
+    }
+}
+
+enum Frame {
+    Map {
+        path: KeyPath,
+        pending_key: Option<String>,
+    },
+    Seq {
+        path: KeyPath,
+        next: usize,
+    },
+}
+
+#[derive(Default)]
+struct Walker {
+    stack: Vec<Frame>,
+    found: Vec<(KeyPath, Marker, usize)>,
+}
+
+impl Walker {
+    /// The path of the node that starts now, or None if it is a map key.
+    fn enter_node(&mut self, marker: Marker, key_text: Option<&str>) -> Option<KeyPath> {
+        match self.stack.last_mut() {
+            None => Some(KeyPath::root()),
+            Some(Frame::Map { path, pending_key }) => match pending_key.take() {
+                Some(key) => Some(path.key(key)),
+                None => {
+                    // A key: remember it and where it is written.
+                    let key = key_text.unwrap_or("").to_string();
+                    let width = key.chars().count();
+                    self.found.push((path.key(key.clone()), marker, width));
+                    *pending_key = Some(key);
+                    None
+                }
+            },
+            Some(Frame::Seq { path, next }) => {
+                let item = path.index(*next);
+                *next += 1;
+                self.found.push((item.clone(), marker, 1));
+                Some(item)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Walker {
+    fn on_event(&mut self, event: Event, marker: Marker) {
+        match event {
+            Event::Scalar(text, ..) => {
+                self.enter_node(marker, Some(&text));
+            }
+            Event::Alias(_) => {
+                self.enter_node(marker, None);
+            }
+            Event::MappingStart(..) => {
+                if let Some(path) = self.enter_node(marker, None) {
+                    self.stack.push(Frame::Map {
+                        path,
+                        pending_key: None,
+                    });
+                } else {
+                    // A complex key: its contents have no key path.
+                    self.stack.push(Frame::Map {
+                        path: KeyPath::root().key("?"),
+                        pending_key: None,
+                    });
+                }
+            }
+            Event::SequenceStart(..) => {
+                let path = self
+                    .enter_node(marker, None)
+                    .unwrap_or_else(|| KeyPath::root().key("?"));
+                self.stack.push(Frame::Seq { path, next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_keys_and_items() {
+        let text = "a:\n  b: 1\n  list:\n    - x\n    - y: 2\nc: 3\n";
+        let pos = KeyPositions::of_yaml("f.yaml", text);
+        let at = |p: &str| {
+            let loc = pos.location(&KeyPath::parse(p)).expect(p);
+            (loc.line, loc.column, loc.width)
+        };
+        assert_eq!(at("a"), (1, 1, 1));
+        assert_eq!(at("a.b"), (2, 3, 1));
+        assert_eq!(at("a.list"), (3, 3, 4));
+        assert_eq!(at("a.list[0]"), (4, 7, 1));
+        assert_eq!(at("a.list[1].y"), (5, 7, 1));
+        assert_eq!(at("c"), (6, 1, 1));
+        assert!(pos.location(&KeyPath::parse("a.list[2]")).is_none());
+    }
+
+    #[test]
+    fn flow_style_and_quoted_keys() {
+        let text = "gateway: {weights: {\"east\": 5}}\n";
+        let pos = KeyPositions::of_yaml("f.yaml", text);
+        let loc = pos
+            .location(&KeyPath::parse("gateway.weights.east"))
+            .unwrap();
+        assert_eq!((loc.line, loc.column), (1, 21));
+    }
+}

@@ -1,0 +1,385 @@
+//! Values: load the built-in defaults, the user's files (`-f`) and flags
+//! (`--set`, `--set-string`, `-n`), merge them with Helm's rules, and turn the
+//! result into typed [`Values`]. Remembers which source set each key
+//! ([`Origins`]) so that every later error can point into the right file.
+
+pub mod locate;
+pub mod merge;
+pub mod model;
+pub mod path;
+pub mod strvals;
+
+use std::io::Read;
+
+use serde_yaml::Value;
+
+use crate::error::{closest, Error, Location, Result};
+pub use locate::KeyPositions;
+pub use model::Values;
+pub use path::{KeyPath, PathSeg};
+
+/// The built-in defaults, compiled into the binary.
+pub const DEFAULT_VALUES: &str = include_str!("../../values/values.yaml");
+const DEFAULTS_SOURCE: &str = "values/values.yaml (built-in defaults)";
+
+/// What the user asked for on the command line, in Helm's terms.
+#[derive(Debug, Clone, Default)]
+pub struct ValuesInput {
+    /// Values files in order; `-` is standard input.
+    pub files: Vec<String>,
+    /// `--set` arguments in order.
+    pub set: Vec<String>,
+    /// `--set-string` arguments in order (applied after every `--set`).
+    pub set_string: Vec<String>,
+    /// `-n/--namespace`, applied last.
+    pub namespace: Option<String>,
+}
+
+/// One input of the merge, as read.
+#[derive(Debug, Clone)]
+pub struct ValuesSource {
+    pub name: String,
+    pub text: String,
+}
+
+/// The merged values, typed, with where each key came from.
+#[derive(Debug, Clone)]
+pub struct LoadedValues {
+    pub tree: Value,
+    pub values: Values,
+    pub origins: Origins,
+}
+
+/// Which source set each key: the last source that wrote a path is the one
+/// that decides its merged value.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    sources: Vec<KeyPositions>,
+}
+
+impl Origins {
+    /// Where `path` (or, failing that, its nearest written ancestor) was set.
+    pub fn locate(&self, path: &KeyPath) -> Option<Location> {
+        let mut probe = Some(path.clone());
+        while let Some(p) = probe {
+            if p.is_root() {
+                return None;
+            }
+            if let Some(src) = self.sources.iter().rev().find(|s| s.contains(&p)) {
+                return src.location(&p);
+            }
+            probe = p.parent();
+        }
+        None
+    }
+
+    /// The name of the source that set `path`.
+    pub fn source_of(&self, path: &KeyPath) -> Option<&str> {
+        self.sources
+            .iter()
+            .rev()
+            .find(|s| s.contains(path))
+            .map(KeyPositions::source)
+    }
+}
+
+/// Reads every file of `input` (standard input from `stdin`) and loads them.
+pub fn load(input: &ValuesInput, stdin: &mut dyn Read) -> Result<LoadedValues> {
+    let files = read_files(&input.files, stdin)?;
+    load_sources(&files, input)
+}
+
+/// Reads values files; `-` reads `stdin`, at most once.
+pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSource>> {
+    let mut out = Vec::new();
+    let mut stdin_used = false;
+    for file in files {
+        if file == "-" {
+            if stdin_used {
+                return Err(Error::usage("standard input (`-f -`) can be read only once"));
+            }
+            stdin_used = true;
+            let mut text = String::new();
+            stdin.read_to_string(&mut text).map_err(|e| {
+                Error::input(format!("cannot read values from standard input: {e}"))
+                    .hint("values files must be UTF-8 text")
+            })?;
+            out.push(ValuesSource {
+                name: "<stdin>".into(),
+                text,
+            });
+        } else {
+            out.push(ValuesSource {
+                name: file.clone(),
+                text: read_text_file(file)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn read_text_file(file: &str) -> Result<String> {
+    let path = std::path::Path::new(file);
+    if path.is_dir() {
+        return Err(Error::input(format!(
+            "cannot read values file `{file}`: it is a directory"
+        ))
+        .hint("pass a YAML file with -f, for example -f values/examples/east-west.yaml"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => "check the path; it is relative to the current directory",
+            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+            _ => "pass a readable YAML file with -f",
+        };
+        Error::input(format!("cannot read values file `{file}`: {}", io_reason(&e))).hint(hint)
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::input(format!(
+            "cannot read values file `{file}`: it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+        .hint("values files are YAML text; is this the right file?")
+    })
+}
+
+/// The OS reason without Rust's "(os error 2)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Merges the defaults, `files` and the flags of `input`, then types them.
+pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<LoadedValues> {
+    let mut tree = parse_values_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES)?;
+    let mut origins = Origins::default();
+    origins
+        .sources
+        .push(KeyPositions::of_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES));
+
+    for file in files {
+        let parsed = parse_values_yaml(&file.name, &file.text)?;
+        merge::merge_into(&mut tree, parsed);
+        origins
+            .sources
+            .push(KeyPositions::of_yaml(&file.name, &file.text));
+    }
+
+    let flags = input
+        .set
+        .iter()
+        .map(|e| ("--set", e.as_str(), strvals::SetKind::Typed))
+        .chain(
+            input
+                .set_string
+                .iter()
+                .map(|e| ("--set-string", e.as_str(), strvals::SetKind::String)),
+        );
+    for (flag, expr, kind) in flags {
+        let paths = strvals::apply(expr, kind, &mut tree).map_err(|e| {
+            let loc = Location::in_text(flag, expr, 1, e.column, 1);
+            let mut err = Error::usage(format!("invalid {flag} \"{expr}\": {}", e.message))
+                .at(Some(loc));
+            if let Some(hint) = e.hint {
+                err = err.hint(hint);
+            }
+            err
+        })?;
+        origins.sources.push(KeyPositions::single(flag, expr, paths));
+    }
+
+    if let Some(ns) = &input.namespace {
+        let flag = format!("--namespace {ns}");
+        if let Value::Mapping(map) = &mut tree {
+            map.insert("namespace".into(), Value::String(ns.clone()));
+        }
+        origins.sources.push(KeyPositions::single(
+            &flag,
+            &flag,
+            [KeyPath::root().key("namespace")],
+        ));
+    }
+
+    let values = typed(&tree, &origins)?;
+    Ok(LoadedValues {
+        tree,
+        values,
+        origins,
+    })
+}
+
+/// Parses one values document; an empty one is an empty map.
+fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
+    let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(source, text, &e))?;
+    match value {
+        Value::Null => Ok(Value::Mapping(Default::default())),
+        Value::Mapping(_) => Ok(value),
+        other => Err(Error::input(format!(
+            "values file `{source}` must be a map of keys, found {}",
+            describe_value(&other)
+        ))
+        .at(Some(Location::in_text(source, text, 1, 1, 1)))
+        .hint("a values file looks like `gateway:\\n  weights:\\n    east: 80`")),
+    }
+}
+
+/// A serde_yaml syntax error, located, without its own "at line" suffix.
+pub fn yaml_error(source: &str, text: &str, e: &serde_yaml::Error) -> Error {
+    let mut message = e.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    let location = e
+        .location()
+        .map(|l| Location::in_text(source, text, l.line(), l.column(), 1));
+    let hint = if text.contains('\t') && message.contains("tab") {
+        "YAML indentation must use spaces, not tabs"
+    } else if message.contains("duplicate entry") {
+        "each key may appear once in a map; remove one of them"
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        "the document nests or repeats too deeply to be a values file"
+    } else {
+        "check the YAML syntax near this place (indentation, a missing `:` or an unclosed quote)"
+    };
+    Error::input(format!("invalid YAML in `{source}`: {message}"))
+        .at(location)
+        .hint(hint)
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a map".into(),
+        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+    }
+}
+
+/// The merged tree as [`Values`], with serde's errors made readable.
+fn typed(tree: &Value, origins: &Origins) -> Result<Values> {
+    let values: Values = serde_path_to_error::deserialize(tree.clone())
+        .map_err(|e| type_error(e.path(), e.inner().to_string(), origins))?;
+    for key in values.global.others.keys() {
+        if let Some(known) = closest(key, model::Global::KNOWN) {
+            let path = KeyPath::root().key("global").key(key.clone());
+            return Err(Error::input(format!("unknown key `{key}` in `global`"))
+                .at(origins.locate(&path))
+                .hint(format!("did you mean `{known}`?")));
+        }
+    }
+    Ok(values)
+}
+
+fn to_key_path(path: &serde_path_to_error::Path) -> KeyPath {
+    use serde_path_to_error::Segment;
+    let mut out = KeyPath::root();
+    for seg in path.iter() {
+        out = match seg {
+            Segment::Seq { index } => out.index(*index),
+            Segment::Map { key } => out.key(key.clone()),
+            Segment::Enum { .. } | Segment::Unknown => out,
+        };
+    }
+    out
+}
+
+/// Rewrites serde's messages in the words of values files.
+fn type_error(path: &serde_path_to_error::Path, message: String, origins: &Origins) -> Error {
+    let mut key_path = to_key_path(path);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = split_ticked(rest);
+        // serde_path_to_error records the unknown key itself as the last step.
+        if key_path.last_key() != Some(field.as_str()) {
+            key_path = key_path.key(field.clone());
+        }
+        let parent = key_path.parent().unwrap_or_default();
+        let within = if parent.is_root() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{parent}`")
+        };
+        let hint = match closest(&field, expected.iter().map(String::as_str)) {
+            Some(known) => format!("did you mean `{known}`?"),
+            None => format!("known keys here: {}", expected.join(", ")),
+        };
+        return Error::input(format!("unknown key `{field}` {within}"))
+            .at(origins.locate(&key_path))
+            .hint(hint);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let (field, _) = split_ticked(rest);
+        let full = key_path.key(field.clone());
+        return Error::input(format!("`{full}` is missing"))
+            .at(origins.locate(&key_path))
+            .hint(format!(
+                "`{full}` is required; was it deleted with `null` or an empty map? See values/values.yaml for its default"
+            ));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (found, expected) = split_ticked(rest);
+        let hint = match closest(&found, expected.iter().map(String::as_str)) {
+            Some(known) => format!("did you mean `{known}`?"),
+            None => format!("use one of: {}", expected.join(", ")),
+        };
+        return Error::input(format!(
+            "`{key_path}` must be one of {}, found `{found}`",
+            expected.join(", ")
+        ))
+        .at(origins.locate(&key_path))
+        .hint(hint);
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let expected = plain_expectation(expected);
+            let hint = if found.starts_with("string") && expected == "an integer" {
+                "write the number without quotes".to_string()
+            } else {
+                format!("give `{key_path}` {expected}")
+            };
+            return Error::input(format!(
+                "`{key_path}` must be {expected}, found {found}"
+            ))
+            .at(origins.locate(&key_path))
+            .hint(hint);
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return Error::input(format!(
+                "`{key_path}` must be {}, found {found}",
+                plain_expectation(expected)
+            ))
+            .at(origins.locate(&key_path));
+        }
+    }
+    Error::input(format!("`{key_path}`: {message}")).at(origins.locate(&key_path))
+}
+
+/// `x`, expected one of `a`, `b` -> ("x", ["a", "b"]).
+fn split_ticked(rest: &str) -> (String, Vec<String>) {
+    let (first, tail) = rest.split_once('`').unwrap_or((rest, ""));
+    let expected = tail
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    (first.to_string(), expected)
+}
+
+fn plain_expectation(expected: &str) -> String {
+    match expected {
+        "i64" | "i32" | "u64" | "u32" | "u16" | "u8" | "usize" => "an integer".into(),
+        "a boolean" => "true or false".into(),
+        "a string" => "a string".into(),
+        "a sequence" => "a list".into(),
+        e if e.starts_with("struct ") || e == "a map" => "a map of keys".into(),
+        e => e.to_string(),
+    }
+}
