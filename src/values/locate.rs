@@ -57,6 +57,24 @@ impl KeyPositions {
         self.positions.contains_key(path)
     }
 
+    /// Whether this source wrote `path` or any key below it.
+    pub fn touches(&self, path: &KeyPath) -> bool {
+        self.positions.keys().any(|p| p.starts_with(path))
+    }
+
+    /// Where `path` is written or, if only keys below it are, the first of them.
+    pub fn location_within(&self, path: &KeyPath) -> Option<Location> {
+        if let Some(loc) = self.location(path) {
+            return Some(loc);
+        }
+        let first = self
+            .positions
+            .iter()
+            .filter(|(p, _)| p.starts_with(path))
+            .min_by_key(|(p, pos)| (**pos, (*p).clone()))?;
+        self.location(first.0)
+    }
+
     pub fn location(&self, path: &KeyPath) -> Option<Location> {
         let &(line, column, width) = self.positions.get(path)?;
         Some(Location::in_text(

@@ -58,15 +58,16 @@ pub struct Origins {
 }
 
 impl Origins {
-    /// Where `path` (or, failing that, its nearest written ancestor) was set.
+    /// Where `path` was set: by the last source that wrote it or a key below
+    /// it; failing that, where its nearest written ancestor was set.
     pub fn locate(&self, path: &KeyPath) -> Option<Location> {
         let mut probe = Some(path.clone());
         while let Some(p) = probe {
             if p.is_root() {
                 return None;
             }
-            if let Some(src) = self.sources.iter().rev().find(|s| s.contains(&p)) {
-                return src.location(&p);
+            if let Some(src) = self.sources.iter().rev().find(|s| s.touches(&p)) {
+                return src.location_within(&p);
             }
             probe = p.parent();
         }
@@ -316,7 +317,7 @@ fn type_error(path: &serde_path_to_error::Path, message: String, origins: &Origi
         let (field, _) = split_ticked(rest);
         let full = key_path.key(field.clone());
         return Error::input(format!("`{full}` is missing"))
-            .at(origins.locate(&key_path))
+            .at(origins.locate(&full))
             .hint(format!(
                 "`{full}` is required; was it deleted with `null` or an empty map? See values/values.yaml for its default"
             ));

@@ -1,0 +1,296 @@
+//! `hubgw render` end to end: the shipped examples, Helm's values habits,
+//! templates, and all-or-nothing output.
+
+mod common;
+use common::*;
+
+fn render(args: &[&str]) -> String {
+    let r = hubgw_run(&[&["render"], args].concat());
+    assert_eq!(r.code, 0, "render {args:?} failed:\n{}", r.stderr);
+    assert_eq!(r.stderr, "", "a clean render prints nothing on stderr");
+    r.stdout
+}
+
+#[test]
+fn east_west_example_snapshot() {
+    let out = render(&["-f", &example("east-west.yaml")]);
+    snapshot!("render-east-west", out);
+}
+
+#[test]
+fn three_spokes_example_snapshot() {
+    let out = render(&["-f", &example("three-spokes.yaml")]);
+    snapshot!("render-three-spokes", out);
+}
+
+#[test]
+fn chart_compat_example_snapshot() {
+    let out = render(&["-f", &example("chart-compat.yaml")]);
+    snapshot!("render-chart-compat", out);
+}
+
+#[test]
+fn chart_compat_renders_like_east_west() {
+    // The old chart's file says explicitly what hubgw's defaults say.
+    assert_eq!(
+        render(&["-f", &example("chart-compat.yaml")]),
+        render(&["-f", &example("east-west.yaml")])
+    );
+}
+
+#[test]
+fn east_west_has_exactly_the_seed_objects() {
+    let out = render(&["-f", &example("east-west.yaml")]);
+    assert!(out.starts_with("---\n"));
+    assert_eq!(out.matches("\n---\n").count() + 1, 15, "every document opens with ---");
+    let docs = docs(&out);
+    let kinds: Vec<String> = docs.iter().map(kind_name).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Namespace/hub-gateway-system",
+            "Gateway/hub-gateway",
+            "Gateway/hub-gateway-system-waypoint",
+            "Service/industrial-edge-east-front",
+            "Service/industrial-edge-east-api",
+            "Service/industrial-edge-west-front",
+            "Service/industrial-edge-west-api",
+            "ServiceEntry/industrial-edge.apps.east.example.com",
+            "ServiceEntry/industrial-edge.apps.west.example.com",
+            "HTTPRoute/industrial-edge",
+            "DestinationRule/cb-industrial-edge-east-front",
+            "DestinationRule/cb-industrial-edge-east-api",
+            "DestinationRule/cb-industrial-edge-west-front",
+            "DestinationRule/cb-industrial-edge-west-api",
+            "Route/hub-gateway",
+        ]
+    );
+    let ns = &docs[0];
+    assert_eq!(ns["metadata"]["labels"]["istio.io/dataplane-mode"], "ambient");
+    assert_eq!(ns["metadata"]["labels"]["istio.io/use-waypoint"], "hub-gateway-system-waypoint");
+
+    let hub = &docs[1]["spec"];
+    assert_eq!(hub["gatewayClassName"], "istio");
+    assert_eq!(hub["listeners"][0]["port"], 8080);
+    assert_eq!(hub["listeners"][0]["protocol"], "HTTP");
+    let waypoint = &docs[2];
+    assert_eq!(waypoint["spec"]["gatewayClassName"], "istio-waypoint");
+    assert_eq!(waypoint["spec"]["listeners"][0]["port"], 15008);
+    assert_eq!(waypoint["spec"]["listeners"][0]["protocol"], "HBONE");
+    assert_eq!(waypoint["metadata"]["labels"]["istio.io/waypoint-for"], "service");
+
+    for svc in &docs[3..7] {
+        assert_eq!(svc["spec"]["type"], "ExternalName");
+        assert_eq!(svc["spec"]["ports"][0]["port"], 80);
+    }
+    for se in &docs[7..9] {
+        assert_eq!(se["spec"]["location"], "MESH_EXTERNAL");
+        assert_eq!(se["spec"]["resolution"], "DNS");
+        assert_eq!(se["spec"]["ports"][0]["number"], 80);
+        assert_eq!(se["spec"]["ports"][0]["protocol"], "HTTP");
+    }
+
+    let rules = &docs[9]["spec"]["rules"];
+    assert_eq!(rules[0]["matches"][0]["path"]["value"], "/api");
+    let weights = |rule: &serde_yaml::Value| -> Vec<i64> {
+        rule["backendRefs"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|b| b["weight"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(weights(&rules[0]), [100, 0]);
+    assert_eq!(weights(&rules[1]), [50, 50]);
+    for rule in rules.as_sequence().unwrap() {
+        for backend in rule["backendRefs"].as_sequence().unwrap() {
+            let spoke = if backend["name"].as_str().unwrap().contains("-east-") { "east" } else { "west" };
+            let set = &backend["filters"][0]["requestHeaderModifier"]["set"][0];
+            assert_eq!(backend["filters"][0]["type"], "RequestHeaderModifier");
+            assert_eq!(set["name"], "Host");
+            assert_eq!(set["value"].as_str().unwrap(), format!("industrial-edge.apps.{spoke}.example.com"));
+        }
+    }
+
+    for dr in &docs[10..14] {
+        let tp = &dr["spec"]["trafficPolicy"];
+        assert_eq!(tp["connectionPool"]["tcp"]["maxConnections"], 100);
+        assert_eq!(tp["connectionPool"]["http"]["h2UpgradePolicy"], "DO_NOT_UPGRADE");
+        assert_eq!(tp["connectionPool"]["http"]["maxRequestsPerConnection"], 10);
+        assert_eq!(tp["outlierDetection"]["consecutive5xxErrors"], 3);
+        assert_eq!(tp["outlierDetection"]["interval"], "10s");
+        assert_eq!(tp["outlierDetection"]["baseEjectionTime"], "30s");
+        assert_eq!(tp["outlierDetection"]["maxEjectionPercent"], 100);
+        let svc = dr["metadata"]["name"].as_str().unwrap().strip_prefix("cb-").unwrap();
+        assert_eq!(dr["spec"]["host"].as_str().unwrap(), format!("{svc}.hub-gateway-system.svc.cluster.local"));
+    }
+    let route = &docs[14]["spec"];
+    assert_eq!(route["tls"]["termination"], "edge");
+    assert_eq!(route["tls"]["insecureEdgeTerminationPolicy"], "Redirect");
+    assert_eq!(route["to"]["name"], "hub-gateway-istio");
+}
+
+#[test]
+fn render_is_byte_identical_across_runs() {
+    let args = ["-f", &example("three-spokes.yaml")];
+    let first = render(&args);
+    for _ in 0..3 {
+        assert_eq!(render(&args), first);
+    }
+}
+
+#[test]
+fn circuit_breaking_off_removes_only_the_destination_rules() {
+    let on = docs(&render(&["-f", &example("east-west.yaml")]));
+    let off = docs(&render(&[
+        "-f",
+        &example("east-west.yaml"),
+        "--set",
+        "gateway.circuitBreaking.enabled=false",
+    ]));
+    let without_drs: Vec<_> = on
+        .into_iter()
+        .filter(|d| d["kind"] != "DestinationRule")
+        .collect();
+    assert_eq!(off, without_drs);
+}
+
+#[test]
+fn set_weights_changes_only_those_two_weights() {
+    let base = render(&["-f", &example("east-west.yaml")]);
+    let changed = render(&[
+        "-f",
+        &example("east-west.yaml"),
+        "--set",
+        "gateway.weights.east=80",
+        "--set",
+        "gateway.weights.west=20",
+    ]);
+    let diff: Vec<(String, String)> = base
+        .lines()
+        .zip(changed.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .collect();
+    assert_eq!(base.lines().count(), changed.lines().count());
+    assert_eq!(
+        diff,
+        [
+            ("weight: 50".to_string(), "weight: 80".to_string()),
+            ("weight: 50".to_string(), "weight: 20".to_string())
+        ]
+    );
+    let route = docs(&changed).into_iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    assert_eq!(route["spec"]["rules"][1]["backendRefs"][0]["weight"], 80);
+    assert_eq!(route["spec"]["rules"][1]["backendRefs"][1]["weight"], 20);
+}
+
+#[test]
+fn values_from_stdin_and_later_files_win() {
+    let stdin_values = std::fs::read_to_string(example("east-west.yaml")).unwrap();
+    let override_file = TempFile::new("override.yaml", "gateway:\n  apiWeights:\n    east: 10\n    west: 90\n");
+    let r = run(hubgw()
+        .args(["render", "-f", "-", "-f", override_file.arg()])
+        .write_stdin(stdin_values));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let route = docs(&r.stdout).into_iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    assert_eq!(route["spec"]["rules"][0]["backendRefs"][0]["weight"], 10);
+    assert_eq!(route["spec"]["rules"][0]["backendRefs"][1]["weight"], 90);
+}
+
+#[test]
+fn null_in_a_later_file_turns_a_spoke_off() {
+    let off = TempFile::new("west-off.yaml", "clusters:\n  west: null\n");
+    let out = render(&["-f", &example("east-west.yaml"), "-f", off.arg()]);
+    assert!(!out.contains("west"), "{out}");
+    let route = docs(&out).into_iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    assert_eq!(route["spec"]["rules"][1]["backendRefs"][0]["weight"], 100);
+    assert_eq!(route["spec"]["rules"][1]["backendRefs"].as_sequence().unwrap().len(), 1);
+}
+
+#[test]
+fn namespace_flag_overrides_the_value() {
+    let out = render(&["-f", &example("east-west.yaml"), "-n", "edge-hub"]);
+    let docs = docs(&out);
+    assert_eq!(docs[0]["metadata"]["name"], "edge-hub");
+    assert_eq!(docs[0]["metadata"]["labels"]["istio.io/use-waypoint"], "edge-hub-waypoint");
+    for d in &docs[1..] {
+        assert_eq!(d["metadata"]["namespace"], "edge-hub", "{}", kind_name(d));
+    }
+    assert!(out.contains("host: industrial-edge-east-front.edge-hub.svc.cluster.local"));
+}
+
+#[test]
+fn set_string_keeps_strings_and_set_infers_types() {
+    // The same text is a bool with --set and a string with --set-string.
+    let as_bool = hubgw_run(&["render", "-f", &example("east-west.yaml"), "--set", "labels.team=true"]);
+    assert_eq!(as_bool.code, 1);
+    assert!(as_bool.stderr.contains("`labels.team` must be a string, found boolean `true`"), "{}", as_bool.stderr);
+    let out = render(&["-f", &example("east-west.yaml"), "--set-string", "labels.team=true"]);
+    assert!(out.contains("    team: 'true'\n"), "{out}");
+}
+
+#[test]
+fn domain_fallbacks_apply_in_order() {
+    let spokes = ["--set", "clusters.east.domain=apps.east.example.com"];
+    let host = |extra: &[&str]| -> String {
+        let out = render(&[&spokes[..], extra].concat());
+        let route = docs(&out).into_iter().find(|d| d["kind"] == "Route").unwrap();
+        route["spec"]["host"].as_str().unwrap().to_string()
+    };
+    assert_eq!(host(&["--set", "global.hubClusterDomain=hub.example"]), "industrial-edge.hub.example");
+    assert_eq!(
+        host(&["--set", "global.hubClusterDomain=hub.example", "--set", "global.localClusterDomain=local.example"]),
+        "industrial-edge.local.example"
+    );
+    assert_eq!(
+        host(&["--set", "global.localClusterDomain=local.example", "--set", "deployer.domain=deployer.example"]),
+        "industrial-edge.deployer.example"
+    );
+    assert_eq!(
+        host(&["--set", "deployer.domain=deployer.example", "--set", "clusterDomain=cluster.example"]),
+        "industrial-edge.cluster.example"
+    );
+    assert_eq!(
+        host(&["--set", "clusterDomain=cluster.example", "--set", "app.host=shop.example.com"]),
+        "shop.example.com"
+    );
+}
+
+#[test]
+fn global_accepts_keys_of_other_charts() {
+    let global = TempFile::new("global.yaml", "global:\n  pattern: industrial-edge\n  hubClusterDomain: apps.hub.example.com\n");
+    let out = render(&["-f", global.arg(), "--set", "clusters.east.domain=apps.east.example.com"]);
+    assert!(out.contains("host: industrial-edge.apps.hub.example.com"));
+}
+
+#[test]
+fn user_templates_directory_replaces_the_built_in_ones() {
+    let dir = std::env::temp_dir().join(format!("hubgw-templates-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("00-only.yaml"), "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ plan.gateway.meta.name }}\n  namespace: {{ plan.namespace.meta.name }}\ndata:\n  host: {{ plan.apps[0].host }}\n").unwrap();
+    std::fs::write(dir.join("_macros.yaml"), "{% macro unused() %}---\nkind: NeverRendered\n{% endmacro %}").unwrap();
+    let out = render(&["-f", &example("east-west.yaml"), "--templates", dir.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-gateway\n  namespace: hub-gateway-system\ndata:\n  host: industrial-edge.apps.hub.example.com\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_template_cannot_be_broken_by_a_value() {
+    // A label value is checked too, but this proves the templates quote what
+    // they print: the custom template prints a value that is not checked.
+    let dir = std::env::temp_dir().join(format!("hubgw-evil-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("00-cm.yaml"), "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  policy: {{ plan.destination_rules[0].traffic_policy.outlierDetection.interval }}\n").unwrap();
+    let out = render(&[
+        "-f",
+        &example("east-west.yaml"),
+        "--templates",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(docs(&out).len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
