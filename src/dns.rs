@@ -122,7 +122,9 @@ mod tests {
         assert!(label_problem("East").unwrap().contains("uppercase"));
         assert!(label_problem("-east").is_some());
         assert!(label_problem("a_b").unwrap().contains("`_`"));
-        assert!(label_problem(&"a".repeat(64)).unwrap().contains("limit is 63"));
+        assert!(label_problem(&"a".repeat(64))
+            .unwrap()
+            .contains("limit is 63"));
         assert!(dns1035_label_problem("1abc").is_some());
         assert_eq!(dns1035_label_problem("abc1"), None);
     }
@@ -130,9 +132,13 @@ mod tests {
     #[test]
     fn subdomains() {
         assert_eq!(subdomain_problem("apps.east.example.com"), None);
-        assert!(subdomain_problem("x\n  evil: true").unwrap().contains("line break"));
+        assert!(subdomain_problem("x\n  evil: true")
+            .unwrap()
+            .contains("line break"));
         assert!(subdomain_problem("a..b").unwrap().contains("empty label"));
-        assert!(subdomain_problem("my_host.example.com").unwrap().contains("`_`"));
+        assert!(subdomain_problem("my_host.example.com")
+            .unwrap()
+            .contains("`_`"));
         assert!(subdomain_problem("a b").unwrap().contains("space"));
     }
 

@@ -49,7 +49,7 @@ pub enum ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub hint: Option<String>,
 }
 
@@ -73,8 +73,8 @@ impl Error {
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {
-        if location.is_some() {
-            self.location = location;
+        if let Some(location) = location {
+            self.location = Some(Box::new(location));
         }
         self
     }
@@ -124,7 +124,12 @@ impl fmt::Display for Error {
 pub fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
-        .map(|k| (strsim::jaro_winkler(&word.to_lowercase(), &k.to_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&word.to_lowercase(), &k.to_lowercase()),
+                k,
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)

@@ -26,7 +26,10 @@ pub struct RenderRequest {
 }
 
 /// The objects of a render, in apply order.
-pub fn render_manifests(req: &RenderRequest, stdin: &mut dyn Read) -> Result<Vec<manifest::Manifest>> {
+pub fn render_manifests(
+    req: &RenderRequest,
+    stdin: &mut dyn Read,
+) -> Result<Vec<manifest::Manifest>> {
     let loaded = values::load(&req.values, stdin)?;
     let plan = plan::build(&loaded)?;
     let templates = render::load_templates(&req.templates)?;

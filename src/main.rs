@@ -101,6 +101,8 @@ fn write_stdout(text: &str) -> Result<(), Error> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::input(format!("cannot write to standard output: {e}"))),
+        Err(e) => Err(Error::input(format!(
+            "cannot write to standard output: {e}"
+        ))),
     }
 }

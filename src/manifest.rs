@@ -19,7 +19,10 @@ pub struct Manifest {
 
 impl Manifest {
     fn field<'a>(&'a self, pointer: &str) -> &'a str {
-        self.object.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+        self.object
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 
     pub fn api_version(&self) -> &str {

@@ -45,9 +45,8 @@ pub fn sort_for_apply(manifests: &mut [Manifest]) {
 pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
     let mut out = String::new();
     for m in manifests {
-        let text = serde_yaml::to_string(&m.object).map_err(|e| {
-            Error::input(format!("cannot write {} as YAML: {e}", m.display_name()))
-        })?;
+        let text = serde_yaml::to_string(&m.object)
+            .map_err(|e| Error::input(format!("cannot write {} as YAML: {e}", m.display_name())))?;
         out.push_str("---\n");
         out.push_str(&text);
     }
@@ -78,12 +77,24 @@ mod tests {
         ];
         sort_for_apply(&mut list);
         let names: Vec<_> = list.iter().map(Manifest::display_name).collect();
-        assert_eq!(names, ["Namespace/n", "Service/b", "Service/a", "Route/r", "Widget/w"]);
+        assert_eq!(
+            names,
+            [
+                "Namespace/n",
+                "Service/b",
+                "Service/a",
+                "Route/r",
+                "Widget/w"
+            ]
+        );
     }
 
     #[test]
     fn stream_documents_open_with_dashes() {
         let text = to_yaml_stream(&[m("v1", "Namespace", "n")]).unwrap();
-        assert_eq!(text, "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n");
+        assert_eq!(
+            text,
+            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n"
+        );
     }
 }

@@ -197,7 +197,11 @@ impl Planner<'_> {
         self.check_label("gateway.name", &v.gateway.name, "Gateway name")?;
         self.check_label("gateway.className", &v.gateway.class_name, "class name")?;
         self.check_label("waypoint.className", &v.waypoint.class_name, "class name")?;
-        self.check_label("gateway.listener.name", &v.gateway.listener.name, "listener name")?;
+        self.check_label(
+            "gateway.listener.name",
+            &v.gateway.listener.name,
+            "listener name",
+        )?;
         if v.route.enabled {
             self.check_label("route.name", &v.route.name, "Route name")?;
         }
@@ -238,10 +242,14 @@ impl Planner<'_> {
             }
         };
 
-        let mut namespace_meta = meta(&ns, 0, &[
-            ("istio.io/dataplane-mode", "ambient"),
-            ("istio.io/use-waypoint", &waypoint_name),
-        ]);
+        let mut namespace_meta = meta(
+            &ns,
+            0,
+            &[
+                ("istio.io/dataplane-mode", "ambient"),
+                ("istio.io/use-waypoint", &waypoint_name),
+            ],
+        );
         namespace_meta.namespace = None;
 
         let mut gateway_meta = meta(&v.gateway.name, 1, &[]);
@@ -251,7 +259,9 @@ impl Planner<'_> {
         );
 
         let mut plan = HubPlan {
-            namespace: NamespacePlan { meta: namespace_meta },
+            namespace: NamespacePlan {
+                meta: namespace_meta,
+            },
             gateway: GatewayPlan {
                 meta: gateway_meta,
                 class_name: v.gateway.class_name.clone(),
@@ -364,7 +374,9 @@ impl Planner<'_> {
         };
         let name_ok = !name.is_empty()
             && name.len() <= 63
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             && name.starts_with(|c: char| c.is_ascii_alphanumeric())
             && name.ends_with(|c: char| c.is_ascii_alphanumeric());
         let prefix_ok = prefix.is_none_or(|p| dns::subdomain_problem(p).is_none());
@@ -374,7 +386,9 @@ impl Planner<'_> {
                 .hint("a label key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`"));
         }
         let value_ok = value.len() <= 63
-            && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             && (value.is_empty()
                 || (value.starts_with(|c: char| c.is_ascii_alphanumeric())
                     && value.ends_with(|c: char| c.is_ascii_alphanumeric())));
@@ -390,7 +404,10 @@ impl Planner<'_> {
         match u16::try_from(port) {
             Ok(p) if p > 0 => Ok(p),
             _ => Err(self
-                .error(&path(at), format!("`{at}` must be a port from 1 to 65535, found {port}"))
+                .error(
+                    &path(at),
+                    format!("`{at}` must be a port from 1 to 65535, found {port}"),
+                )
                 .hint("the default listener port is 8080")),
         }
     }
@@ -420,7 +437,13 @@ impl Planner<'_> {
         self.check_label("app.name", &v.app.name, "application name")?;
         if dns::dns1035_label_problem(&v.app.name).is_some() {
             return Err(self
-                .error(&path("app.name"), format!("`app.name` ({}) must start with a letter: it begins the Service names", v.app.name))
+                .error(
+                    &path("app.name"),
+                    format!(
+                        "`app.name` ({}) must start with a letter: it begins the Service names",
+                        v.app.name
+                    ),
+                )
                 .hint("Service names are DNS-1035 labels"));
         }
         let host = if v.app.host.is_empty() {
@@ -462,7 +485,11 @@ impl Planner<'_> {
                 .hint("give at least one spoke its apps domain, for example `--set clusters.east.domain=apps.east.example.com`"));
         }
         if enabled > MAX_SPOKES {
-            let extra = spokes.iter().filter(|s| s.enabled).nth(MAX_SPOKES).expect("counted");
+            let extra = spokes
+                .iter()
+                .filter(|s| s.enabled)
+                .nth(MAX_SPOKES)
+                .expect("counted");
             return Err(self
                 .error(&path("clusters").key(extra.name.clone()), format!("{enabled} spokes are enabled; at most {MAX_SPOKES} are allowed"))
                 .hint("Gateway API allows at most 16 backendRefs per rule: turn a spoke off with an empty domain"));
@@ -507,12 +534,18 @@ impl Planner<'_> {
                     None => format!("the spokes are: {}", known.join(", ")),
                 };
                 return Err(self
-                    .error(&at, format!("`{at}` names a spoke that is not in `clusters`"))
+                    .error(
+                        &at,
+                        format!("`{at}` names a spoke that is not in `clusters`"),
+                    )
                     .hint(hint));
             }
             if !(0..=MAX_WEIGHT).contains(&weight) {
                 return Err(self
-                    .error(&at, format!("`{at}` must be an integer from 0 to {MAX_WEIGHT}, found {weight}"))
+                    .error(
+                        &at,
+                        format!("`{at}` must be an integer from 0 to {MAX_WEIGHT}, found {weight}"),
+                    )
                     .hint("weights are relative shares; Gateway API allows 0 to 1000000"));
             }
         }
@@ -544,10 +577,32 @@ impl Planner<'_> {
         }
         let base = "gateway.circuitBreaking";
         let durations = [
-            ("connectionPool.tcp.connectTimeout", cb.connection_pool.as_ref().and_then(|c| c.tcp.as_ref()).and_then(|t| t.connect_timeout.as_ref())),
-            ("connectionPool.http.idleTimeout", cb.connection_pool.as_ref().and_then(|c| c.http.as_ref()).and_then(|h| h.idle_timeout.as_ref())),
-            ("outlierDetection.interval", cb.outlier_detection.as_ref().and_then(|o| o.interval.as_ref())),
-            ("outlierDetection.baseEjectionTime", cb.outlier_detection.as_ref().and_then(|o| o.base_ejection_time.as_ref())),
+            (
+                "connectionPool.tcp.connectTimeout",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.tcp.as_ref())
+                    .and_then(|t| t.connect_timeout.as_ref()),
+            ),
+            (
+                "connectionPool.http.idleTimeout",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.http.as_ref())
+                    .and_then(|h| h.idle_timeout.as_ref()),
+            ),
+            (
+                "outlierDetection.interval",
+                cb.outlier_detection
+                    .as_ref()
+                    .and_then(|o| o.interval.as_ref()),
+            ),
+            (
+                "outlierDetection.baseEjectionTime",
+                cb.outlier_detection
+                    .as_ref()
+                    .and_then(|o| o.base_ejection_time.as_ref()),
+            ),
         ];
         for (key, value) in durations {
             if let Some(value) = value {
@@ -560,31 +615,106 @@ impl Planner<'_> {
             }
         }
         let counts = [
-            ("connectionPool.tcp.maxConnections", cb.connection_pool.as_ref().and_then(|c| c.tcp.as_ref()).and_then(|t| t.max_connections), 1, i32::MAX as i64),
-            ("connectionPool.http.maxRequestsPerConnection", cb.connection_pool.as_ref().and_then(|c| c.http.as_ref()).and_then(|h| h.max_requests_per_connection), 0, i32::MAX as i64),
-            ("connectionPool.http.http1MaxPendingRequests", cb.connection_pool.as_ref().and_then(|c| c.http.as_ref()).and_then(|h| h.http1_max_pending_requests), 0, i32::MAX as i64),
-            ("connectionPool.http.http2MaxRequests", cb.connection_pool.as_ref().and_then(|c| c.http.as_ref()).and_then(|h| h.http2_max_requests), 0, i32::MAX as i64),
-            ("connectionPool.http.maxRetries", cb.connection_pool.as_ref().and_then(|c| c.http.as_ref()).and_then(|h| h.max_retries), 0, i32::MAX as i64),
-            ("outlierDetection.consecutive5xxErrors", cb.outlier_detection.as_ref().and_then(|o| o.consecutive_5xx_errors), 0, u32::MAX as i64),
-            ("outlierDetection.consecutiveGatewayErrors", cb.outlier_detection.as_ref().and_then(|o| o.consecutive_gateway_errors), 0, u32::MAX as i64),
-            ("outlierDetection.maxEjectionPercent", cb.outlier_detection.as_ref().and_then(|o| o.max_ejection_percent), 0, 100),
-            ("outlierDetection.minHealthPercent", cb.outlier_detection.as_ref().and_then(|o| o.min_health_percent), 0, 100),
+            (
+                "connectionPool.tcp.maxConnections",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.tcp.as_ref())
+                    .and_then(|t| t.max_connections),
+                1,
+                i32::MAX as i64,
+            ),
+            (
+                "connectionPool.http.maxRequestsPerConnection",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.http.as_ref())
+                    .and_then(|h| h.max_requests_per_connection),
+                0,
+                i32::MAX as i64,
+            ),
+            (
+                "connectionPool.http.http1MaxPendingRequests",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.http.as_ref())
+                    .and_then(|h| h.http1_max_pending_requests),
+                0,
+                i32::MAX as i64,
+            ),
+            (
+                "connectionPool.http.http2MaxRequests",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.http.as_ref())
+                    .and_then(|h| h.http2_max_requests),
+                0,
+                i32::MAX as i64,
+            ),
+            (
+                "connectionPool.http.maxRetries",
+                cb.connection_pool
+                    .as_ref()
+                    .and_then(|c| c.http.as_ref())
+                    .and_then(|h| h.max_retries),
+                0,
+                i32::MAX as i64,
+            ),
+            (
+                "outlierDetection.consecutive5xxErrors",
+                cb.outlier_detection
+                    .as_ref()
+                    .and_then(|o| o.consecutive_5xx_errors),
+                0,
+                u32::MAX as i64,
+            ),
+            (
+                "outlierDetection.consecutiveGatewayErrors",
+                cb.outlier_detection
+                    .as_ref()
+                    .and_then(|o| o.consecutive_gateway_errors),
+                0,
+                u32::MAX as i64,
+            ),
+            (
+                "outlierDetection.maxEjectionPercent",
+                cb.outlier_detection
+                    .as_ref()
+                    .and_then(|o| o.max_ejection_percent),
+                0,
+                100,
+            ),
+            (
+                "outlierDetection.minHealthPercent",
+                cb.outlier_detection
+                    .as_ref()
+                    .and_then(|o| o.min_health_percent),
+                0,
+                100,
+            ),
         ];
         for (key, value, min, max) in counts {
             if let Some(value) = value {
                 if !(min..=max).contains(&value) {
                     let at = format!("{base}.{key}");
                     return Err(self
-                        .error(&path(&at), format!("`{at}` must be from {min} to {max}, found {value}")));
+                        .error(&path(&at), format!("`{at}` must be from {min} to {max}, found {value}"))
+                        .hint("see values/values.yaml for the defaults and Istio's DestinationRule reference for meanings"));
                 }
             }
         }
         let mut policy = serde_json::Map::new();
         if let Some(cp) = &cb.connection_pool {
-            policy.insert("connectionPool".into(), serde_json::to_value(cp).expect("plain data"));
+            policy.insert(
+                "connectionPool".into(),
+                serde_json::to_value(cp).expect("plain data"),
+            );
         }
         if let Some(od) = &cb.outlier_detection {
-            policy.insert("outlierDetection".into(), serde_json::to_value(od).expect("plain data"));
+            policy.insert(
+                "outlierDetection".into(),
+                serde_json::to_value(od).expect("plain data"),
+            );
         }
         Ok(Some(serde_json::Value::Object(policy)))
     }
@@ -595,5 +725,130 @@ fn service_type_name(t: ServiceType) -> &'static str {
         ServiceType::ClusterIP => "ClusterIP",
         ServiceType::LoadBalancer => "LoadBalancer",
         ServiceType::NodePort => "NodePort",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::{load_sources, ValuesInput};
+
+    fn plan(set: &[&str]) -> Result<HubPlan> {
+        let mut args = vec!["clusterDomain=hub.example.com".to_string()];
+        args.extend(set.iter().map(|s| s.to_string()));
+        let input = ValuesInput {
+            set: args,
+            ..Default::default()
+        };
+        build(&load_sources(&[], &input)?)
+    }
+
+    fn weights(plan: &HubPlan, rule: usize) -> Vec<i64> {
+        plan.http_routes[0].rules[rule]
+            .backends
+            .iter()
+            .map(|b| b.weight)
+            .collect()
+    }
+
+    #[test]
+    fn default_weights_share_equally_and_pin_api_to_the_first_spoke() {
+        let p = plan(&[
+            "clusters.east.domain=e.example.com",
+            "clusters.west.domain=w.example.com",
+            "clusters.north.domain=n.example.com",
+        ])
+        .unwrap();
+        assert_eq!(weights(&p, 0), [100, 0, 0]);
+        assert_eq!(weights(&p, 1), [33, 33, 33]);
+    }
+
+    #[test]
+    fn disabled_spokes_are_skipped_but_kept_in_the_app() {
+        let p = plan(&["clusters.west.domain=w.example.com"]).unwrap();
+        assert_eq!(weights(&p, 0), [100]);
+        assert_eq!(p.services.len(), 2);
+        assert_eq!(p.apps[0].spokes.len(), 2);
+        assert!(!p.apps[0].spokes[0].enabled);
+        // The first *enabled* spoke takes the /api rule.
+        assert_eq!(p.http_routes[0].rules[0].backends[0].spoke, "west");
+    }
+
+    #[test]
+    fn weights_for_disabled_spokes_are_ignored() {
+        // The chart's values give east and west weights whatever is enabled.
+        let p = plan(&[
+            "clusters.east.domain=e.example.com",
+            "gateway.weights.east=50",
+            "gateway.weights.west=50",
+        ])
+        .unwrap();
+        assert_eq!(weights(&p, 1), [50]);
+    }
+
+    #[test]
+    fn one_service_entry_per_host() {
+        let p = plan(&[
+            "clusters.east.domain=e.example.com",
+            "clusters.west.domain=w.example.com",
+            "clusters.west.host=industrial-edge.e.example.com",
+        ])
+        .unwrap();
+        assert_eq!(p.service_entries.len(), 1);
+        assert_eq!(p.services.len(), 4);
+    }
+
+    #[test]
+    fn hosts_and_names_are_derived() {
+        let p = plan(&["clusters.east.domain=e.example.com", "app.name=shop"]).unwrap();
+        assert_eq!(p.apps[0].host, "shop.hub.example.com");
+        assert_eq!(p.services[0].meta.name, "shop-east-front");
+        assert_eq!(p.services[0].external_name, "shop.e.example.com");
+        assert_eq!(p.destination_rules[0].meta.name, "cb-shop-east-front");
+        assert_eq!(
+            p.destination_rules[0].host,
+            "shop-east-front.hub-gateway-system.svc.cluster.local"
+        );
+        assert_eq!(p.gateway.service_name, "hub-gateway-istio");
+        assert_eq!(p.routes[0].service_name, "hub-gateway-istio");
+    }
+
+    #[test]
+    fn sync_waves_can_be_turned_off() {
+        let p = plan(&[
+            "clusters.east.domain=e.example.com",
+            "argocd.syncWaves=false",
+        ])
+        .unwrap();
+        assert!(p.namespace.meta.annotations.is_empty());
+        assert!(p.services[0].meta.annotations.is_empty());
+    }
+
+    #[test]
+    fn too_long_service_names_are_refused() {
+        let long = "a".repeat(55);
+        let err = plan(&[
+            "clusters.east.domain=e.example.com",
+            &format!("app.name={long}"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.message
+                .contains("is not valid: it is 66 characters long"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn sixteen_spokes_are_allowed() {
+        let mut set: Vec<String> = (0..16)
+            .map(|i| format!("clusters.s{i}.domain=s{i}.example.com"))
+            .collect();
+        set.push("clusters.east=null".into());
+        set.push("clusters.west=null".into());
+        let refs: Vec<&str> = set.iter().map(String::as_str).collect();
+        let p = plan(&refs).unwrap();
+        assert_eq!(weights(&p, 1), vec![6; 16]);
     }
 }

@@ -12,13 +12,34 @@ use crate::plan::HubPlan;
 
 /// The shipped templates, in render order.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("00-namespace.yaml", include_str!("../templates/00-namespace.yaml")),
-    ("10-gateways.yaml", include_str!("../templates/10-gateways.yaml")),
-    ("20-services.yaml", include_str!("../templates/20-services.yaml")),
-    ("30-serviceentries.yaml", include_str!("../templates/30-serviceentries.yaml")),
-    ("40-httproutes.yaml", include_str!("../templates/40-httproutes.yaml")),
-    ("50-destinationrules.yaml", include_str!("../templates/50-destinationrules.yaml")),
-    ("60-routes.yaml", include_str!("../templates/60-routes.yaml")),
+    (
+        "00-namespace.yaml",
+        include_str!("../templates/00-namespace.yaml"),
+    ),
+    (
+        "10-gateways.yaml",
+        include_str!("../templates/10-gateways.yaml"),
+    ),
+    (
+        "20-services.yaml",
+        include_str!("../templates/20-services.yaml"),
+    ),
+    (
+        "30-serviceentries.yaml",
+        include_str!("../templates/30-serviceentries.yaml"),
+    ),
+    (
+        "40-httproutes.yaml",
+        include_str!("../templates/40-httproutes.yaml"),
+    ),
+    (
+        "50-destinationrules.yaml",
+        include_str!("../templates/50-destinationrules.yaml"),
+    ),
+    (
+        "60-routes.yaml",
+        include_str!("../templates/60-routes.yaml"),
+    ),
 ];
 
 /// Where templates come from.
@@ -51,18 +72,25 @@ pub fn load_templates(source: &TemplateSource) -> Result<Vec<(String, String)>> 
 /// (loaded so templates can import them, never rendered on their own).
 fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Error::usage(format!("cannot read templates directory `{}`: {e}", dir.display()))
-            .hint("pass a directory holding *.yaml templates, such as a copy of hubgw's templates/")
+        Error::usage(format!(
+            "cannot read templates directory `{}`: {e}",
+            dir.display()
+        ))
+        .hint("pass a directory holding *.yaml templates, such as a copy of hubgw's templates/")
     })?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| Error::input(format!("cannot list `{}`: {e}", dir.display())))?;
+        let entry =
+            entry.map_err(|e| Error::input(format!("cannot list `{}`: {e}", dir.display())))?;
         let name = entry.file_name().to_string_lossy().to_string();
         if !name.ends_with(".yaml") || !entry.path().is_file() {
             continue;
         }
         let text = std::fs::read_to_string(entry.path()).map_err(|e| {
-            Error::input(format!("cannot read template `{}`: {e}", entry.path().display()))
+            Error::input(format!(
+                "cannot read template `{}`: {e}",
+                entry.path().display()
+            ))
         })?;
         files.push((name, text));
     }
@@ -96,8 +124,12 @@ pub fn render(plan: &HubPlan, templates: &[(String, String)]) -> Result<Vec<Rend
     let ctx = minijinja::context! { plan => minijinja::Value::from_serialize(plan) };
     let mut out = Vec::new();
     for (name, _) in templates.iter().filter(|(n, _)| !n.starts_with('_')) {
-        let tmpl = env.get_template(name).map_err(|e| template_error(&e, templates))?;
-        let text = tmpl.render(&ctx).map_err(|e| template_error(&e, templates))?;
+        let tmpl = env
+            .get_template(name)
+            .map_err(|e| template_error(&e, templates))?;
+        let text = tmpl
+            .render(&ctx)
+            .map_err(|e| template_error(&e, templates))?;
         out.push(Rendered {
             template: name.clone(),
             text,
@@ -129,7 +161,8 @@ mod tests {
     fn render_one(template: &str, value: &str) -> String {
         let mut env = Environment::new();
         env.set_formatter(|out, _state, value| {
-            out.write_str(&serde_json::to_string(value).unwrap()).unwrap();
+            out.write_str(&serde_json::to_string(value).unwrap())
+                .unwrap();
             Ok(())
         });
         env.add_template("t", template).unwrap();
@@ -141,7 +174,12 @@ mod tests {
 
     #[test]
     fn printed_strings_cannot_escape_their_scalar() {
-        for evil in ["x\n  evil: true", "a\n---\nkind: Secret", "\"quoted\": 1", "# c"] {
+        for evil in [
+            "x\n  evil: true",
+            "a\n---\nkind: Secret",
+            "\"quoted\": 1",
+            "# c",
+        ] {
             let text = render_one("host: {{ v }}\n", evil);
             let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&text)
                 .map(|d| serde::Deserialize::deserialize(d).unwrap())
@@ -155,7 +193,9 @@ mod tests {
 
     #[test]
     fn embedded_list_matches_templates_dir() {
-        let on_disk = read_template_dir(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))).unwrap();
+        let on_disk =
+            read_template_dir(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")))
+                .unwrap();
         let names: Vec<_> = on_disk.iter().map(|(n, _)| n.as_str()).collect();
         let embedded: Vec<_> = EMBEDDED.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, embedded);

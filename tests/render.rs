@@ -42,7 +42,11 @@ fn chart_compat_renders_like_east_west() {
 fn east_west_has_exactly_the_seed_objects() {
     let out = render(&["-f", &example("east-west.yaml")]);
     assert!(out.starts_with("---\n"));
-    assert_eq!(out.matches("\n---\n").count() + 1, 15, "every document opens with ---");
+    assert_eq!(
+        out.matches("\n---\n").count() + 1,
+        15,
+        "every document opens with ---"
+    );
     let docs = docs(&out);
     let kinds: Vec<String> = docs.iter().map(kind_name).collect();
     assert_eq!(
@@ -66,8 +70,14 @@ fn east_west_has_exactly_the_seed_objects() {
         ]
     );
     let ns = &docs[0];
-    assert_eq!(ns["metadata"]["labels"]["istio.io/dataplane-mode"], "ambient");
-    assert_eq!(ns["metadata"]["labels"]["istio.io/use-waypoint"], "hub-gateway-system-waypoint");
+    assert_eq!(
+        ns["metadata"]["labels"]["istio.io/dataplane-mode"],
+        "ambient"
+    );
+    assert_eq!(
+        ns["metadata"]["labels"]["istio.io/use-waypoint"],
+        "hub-gateway-system-waypoint"
+    );
 
     let hub = &docs[1]["spec"];
     assert_eq!(hub["gatewayClassName"], "istio");
@@ -77,7 +87,10 @@ fn east_west_has_exactly_the_seed_objects() {
     assert_eq!(waypoint["spec"]["gatewayClassName"], "istio-waypoint");
     assert_eq!(waypoint["spec"]["listeners"][0]["port"], 15008);
     assert_eq!(waypoint["spec"]["listeners"][0]["protocol"], "HBONE");
-    assert_eq!(waypoint["metadata"]["labels"]["istio.io/waypoint-for"], "service");
+    assert_eq!(
+        waypoint["metadata"]["labels"]["istio.io/waypoint-for"],
+        "service"
+    );
 
     for svc in &docs[3..7] {
         assert_eq!(svc["spec"]["type"], "ExternalName");
@@ -104,25 +117,42 @@ fn east_west_has_exactly_the_seed_objects() {
     assert_eq!(weights(&rules[1]), [50, 50]);
     for rule in rules.as_sequence().unwrap() {
         for backend in rule["backendRefs"].as_sequence().unwrap() {
-            let spoke = if backend["name"].as_str().unwrap().contains("-east-") { "east" } else { "west" };
+            let spoke = if backend["name"].as_str().unwrap().contains("-east-") {
+                "east"
+            } else {
+                "west"
+            };
             let set = &backend["filters"][0]["requestHeaderModifier"]["set"][0];
             assert_eq!(backend["filters"][0]["type"], "RequestHeaderModifier");
             assert_eq!(set["name"], "Host");
-            assert_eq!(set["value"].as_str().unwrap(), format!("industrial-edge.apps.{spoke}.example.com"));
+            assert_eq!(
+                set["value"].as_str().unwrap(),
+                format!("industrial-edge.apps.{spoke}.example.com")
+            );
         }
     }
 
     for dr in &docs[10..14] {
         let tp = &dr["spec"]["trafficPolicy"];
         assert_eq!(tp["connectionPool"]["tcp"]["maxConnections"], 100);
-        assert_eq!(tp["connectionPool"]["http"]["h2UpgradePolicy"], "DO_NOT_UPGRADE");
+        assert_eq!(
+            tp["connectionPool"]["http"]["h2UpgradePolicy"],
+            "DO_NOT_UPGRADE"
+        );
         assert_eq!(tp["connectionPool"]["http"]["maxRequestsPerConnection"], 10);
         assert_eq!(tp["outlierDetection"]["consecutive5xxErrors"], 3);
         assert_eq!(tp["outlierDetection"]["interval"], "10s");
         assert_eq!(tp["outlierDetection"]["baseEjectionTime"], "30s");
         assert_eq!(tp["outlierDetection"]["maxEjectionPercent"], 100);
-        let svc = dr["metadata"]["name"].as_str().unwrap().strip_prefix("cb-").unwrap();
-        assert_eq!(dr["spec"]["host"].as_str().unwrap(), format!("{svc}.hub-gateway-system.svc.cluster.local"));
+        let svc = dr["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("cb-")
+            .unwrap();
+        assert_eq!(
+            dr["spec"]["host"].as_str().unwrap(),
+            format!("{svc}.hub-gateway-system.svc.cluster.local")
+        );
     }
     let route = &docs[14]["spec"];
     assert_eq!(route["tls"]["termination"], "edge");
@@ -180,7 +210,10 @@ fn set_weights_changes_only_those_two_weights() {
             ("weight: 50".to_string(), "weight: 20".to_string())
         ]
     );
-    let route = docs(&changed).into_iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    let route = docs(&changed)
+        .into_iter()
+        .find(|d| d["kind"] == "HTTPRoute")
+        .unwrap();
     assert_eq!(route["spec"]["rules"][1]["backendRefs"][0]["weight"], 80);
     assert_eq!(route["spec"]["rules"][1]["backendRefs"][1]["weight"], 20);
 }
@@ -188,12 +221,18 @@ fn set_weights_changes_only_those_two_weights() {
 #[test]
 fn values_from_stdin_and_later_files_win() {
     let stdin_values = std::fs::read_to_string(example("east-west.yaml")).unwrap();
-    let override_file = TempFile::new("override.yaml", "gateway:\n  apiWeights:\n    east: 10\n    west: 90\n");
+    let override_file = TempFile::new(
+        "override.yaml",
+        "gateway:\n  apiWeights:\n    east: 10\n    west: 90\n",
+    );
     let r = run(hubgw()
         .args(["render", "-f", "-", "-f", override_file.arg()])
         .write_stdin(stdin_values));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let route = docs(&r.stdout).into_iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    let route = docs(&r.stdout)
+        .into_iter()
+        .find(|d| d["kind"] == "HTTPRoute")
+        .unwrap();
     assert_eq!(route["spec"]["rules"][0]["backendRefs"][0]["weight"], 10);
     assert_eq!(route["spec"]["rules"][0]["backendRefs"][1]["weight"], 90);
 }
@@ -203,9 +242,18 @@ fn null_in_a_later_file_turns_a_spoke_off() {
     let off = TempFile::new("west-off.yaml", "clusters:\n  west: null\n");
     let out = render(&["-f", &example("east-west.yaml"), "-f", off.arg()]);
     assert!(!out.contains("west"), "{out}");
-    let route = docs(&out).into_iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    let route = docs(&out)
+        .into_iter()
+        .find(|d| d["kind"] == "HTTPRoute")
+        .unwrap();
     assert_eq!(route["spec"]["rules"][1]["backendRefs"][0]["weight"], 100);
-    assert_eq!(route["spec"]["rules"][1]["backendRefs"].as_sequence().unwrap().len(), 1);
+    assert_eq!(
+        route["spec"]["rules"][1]["backendRefs"]
+            .as_sequence()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -213,7 +261,10 @@ fn namespace_flag_overrides_the_value() {
     let out = render(&["-f", &example("east-west.yaml"), "-n", "edge-hub"]);
     let docs = docs(&out);
     assert_eq!(docs[0]["metadata"]["name"], "edge-hub");
-    assert_eq!(docs[0]["metadata"]["labels"]["istio.io/use-waypoint"], "edge-hub-waypoint");
+    assert_eq!(
+        docs[0]["metadata"]["labels"]["istio.io/use-waypoint"],
+        "edge-hub-waypoint"
+    );
     for d in &docs[1..] {
         assert_eq!(d["metadata"]["namespace"], "edge-hub", "{}", kind_name(d));
     }
@@ -223,10 +274,27 @@ fn namespace_flag_overrides_the_value() {
 #[test]
 fn set_string_keeps_strings_and_set_infers_types() {
     // The same text is a bool with --set and a string with --set-string.
-    let as_bool = hubgw_run(&["render", "-f", &example("east-west.yaml"), "--set", "labels.team=true"]);
+    let as_bool = hubgw_run(&[
+        "render",
+        "-f",
+        &example("east-west.yaml"),
+        "--set",
+        "labels.team=true",
+    ]);
     assert_eq!(as_bool.code, 1);
-    assert!(as_bool.stderr.contains("`labels.team` must be a string, found boolean `true`"), "{}", as_bool.stderr);
-    let out = render(&["-f", &example("east-west.yaml"), "--set-string", "labels.team=true"]);
+    assert!(
+        as_bool
+            .stderr
+            .contains("`labels.team` must be a string, found boolean `true`"),
+        "{}",
+        as_bool.stderr
+    );
+    let out = render(&[
+        "-f",
+        &example("east-west.yaml"),
+        "--set-string",
+        "labels.team=true",
+    ]);
     assert!(out.contains("    team: 'true'\n"), "{out}");
 }
 
@@ -235,32 +303,66 @@ fn domain_fallbacks_apply_in_order() {
     let spokes = ["--set", "clusters.east.domain=apps.east.example.com"];
     let host = |extra: &[&str]| -> String {
         let out = render(&[&spokes[..], extra].concat());
-        let route = docs(&out).into_iter().find(|d| d["kind"] == "Route").unwrap();
+        let route = docs(&out)
+            .into_iter()
+            .find(|d| d["kind"] == "Route")
+            .unwrap();
         route["spec"]["host"].as_str().unwrap().to_string()
     };
-    assert_eq!(host(&["--set", "global.hubClusterDomain=hub.example"]), "industrial-edge.hub.example");
     assert_eq!(
-        host(&["--set", "global.hubClusterDomain=hub.example", "--set", "global.localClusterDomain=local.example"]),
+        host(&["--set", "global.hubClusterDomain=hub.example"]),
+        "industrial-edge.hub.example"
+    );
+    assert_eq!(
+        host(&[
+            "--set",
+            "global.hubClusterDomain=hub.example",
+            "--set",
+            "global.localClusterDomain=local.example"
+        ]),
         "industrial-edge.local.example"
     );
     assert_eq!(
-        host(&["--set", "global.localClusterDomain=local.example", "--set", "deployer.domain=deployer.example"]),
+        host(&[
+            "--set",
+            "global.localClusterDomain=local.example",
+            "--set",
+            "deployer.domain=deployer.example"
+        ]),
         "industrial-edge.deployer.example"
     );
     assert_eq!(
-        host(&["--set", "deployer.domain=deployer.example", "--set", "clusterDomain=cluster.example"]),
+        host(&[
+            "--set",
+            "deployer.domain=deployer.example",
+            "--set",
+            "clusterDomain=cluster.example"
+        ]),
         "industrial-edge.cluster.example"
     );
     assert_eq!(
-        host(&["--set", "clusterDomain=cluster.example", "--set", "app.host=shop.example.com"]),
+        host(&[
+            "--set",
+            "clusterDomain=cluster.example",
+            "--set",
+            "app.host=shop.example.com"
+        ]),
         "shop.example.com"
     );
 }
 
 #[test]
 fn global_accepts_keys_of_other_charts() {
-    let global = TempFile::new("global.yaml", "global:\n  pattern: industrial-edge\n  hubClusterDomain: apps.hub.example.com\n");
-    let out = render(&["-f", global.arg(), "--set", "clusters.east.domain=apps.east.example.com"]);
+    let global = TempFile::new(
+        "global.yaml",
+        "global:\n  pattern: industrial-edge\n  hubClusterDomain: apps.hub.example.com\n",
+    );
+    let out = render(&[
+        "-f",
+        global.arg(),
+        "--set",
+        "clusters.east.domain=apps.east.example.com",
+    ]);
     assert!(out.contains("host: industrial-edge.apps.hub.example.com"));
 }
 
@@ -269,8 +371,17 @@ fn user_templates_directory_replaces_the_built_in_ones() {
     let dir = std::env::temp_dir().join(format!("hubgw-templates-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("00-only.yaml"), "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ plan.gateway.meta.name }}\n  namespace: {{ plan.namespace.meta.name }}\ndata:\n  host: {{ plan.apps[0].host }}\n").unwrap();
-    std::fs::write(dir.join("_macros.yaml"), "{% macro unused() %}---\nkind: NeverRendered\n{% endmacro %}").unwrap();
-    let out = render(&["-f", &example("east-west.yaml"), "--templates", dir.to_str().unwrap()]);
+    std::fs::write(
+        dir.join("_macros.yaml"),
+        "{% macro unused() %}---\nkind: NeverRendered\n{% endmacro %}",
+    )
+    .unwrap();
+    let out = render(&[
+        "-f",
+        &example("east-west.yaml"),
+        "--templates",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(
         out,
         "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-gateway\n  namespace: hub-gateway-system\ndata:\n  host: industrial-edge.apps.hub.example.com\n"

@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(merged("a: {b: 1}\nx: 1", "a: null"), yaml("x: 1"));
         // A null for a key that does not exist leaves nothing behind.
         assert_eq!(merged("a: 1", "z: null"), yaml("a: 1"));
-        assert_eq!(merged("a: 1", "n: {x: null, y: 1}"), yaml("a: 1\nn: {y: 1}"));
+        assert_eq!(
+            merged("a: 1", "n: {x: null, y: 1}"),
+            yaml("a: 1\nn: {y: 1}")
+        );
     }
 
     #[test]

@@ -97,7 +97,9 @@ pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSo
     for file in files {
         if file == "-" {
             if stdin_used {
-                return Err(Error::usage("standard input (`-f -`) can be read only once"));
+                return Err(Error::usage(
+                    "standard input (`-f -`) can be read only once",
+                ));
             }
             stdin_used = true;
             let mut text = String::new();
@@ -129,11 +131,17 @@ fn read_text_file(file: &str) -> Result<String> {
     }
     let bytes = std::fs::read(path).map_err(|e| {
         let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "check the path; it is relative to the current directory",
+            std::io::ErrorKind::NotFound => {
+                "check the path; it is relative to the current directory"
+            }
             std::io::ErrorKind::PermissionDenied => "check the file's permissions",
             _ => "pass a readable YAML file with -f",
         };
-        Error::input(format!("cannot read values file `{file}`: {}", io_reason(&e))).hint(hint)
+        Error::input(format!(
+            "cannot read values file `{file}`: {}",
+            io_reason(&e)
+        ))
+        .hint(hint)
     })?;
     String::from_utf8(bytes).map_err(|e| {
         Error::input(format!(
@@ -182,14 +190,16 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
     for (flag, expr, kind) in flags {
         let paths = strvals::apply(expr, kind, &mut tree).map_err(|e| {
             let loc = Location::in_text(flag, expr, 1, e.column, 1);
-            let mut err = Error::usage(format!("invalid {flag} \"{expr}\": {}", e.message))
-                .at(Some(loc));
+            let mut err =
+                Error::usage(format!("invalid {flag} \"{expr}\": {}", e.message)).at(Some(loc));
             if let Some(hint) = e.hint {
                 err = err.hint(hint);
             }
             err
         })?;
-        origins.sources.push(KeyPositions::single(flag, expr, paths));
+        origins
+            .sources
+            .push(KeyPositions::single(flag, expr, paths));
     }
 
     if let Some(ns) = &input.namespace {
@@ -236,7 +246,11 @@ pub fn yaml_error(source: &str, text: &str, e: &serde_yaml::Error) -> Error {
     let location = e
         .location()
         .map(|l| Location::in_text(source, text, l.line(), l.column(), 1));
-    let hint = if text.contains('\t') && message.contains("tab") {
+    let line_has_tab = location
+        .as_ref()
+        .and_then(|l| l.line_text.as_ref())
+        .is_some_and(|l| l.contains('\t'));
+    let hint = if line_has_tab || message.contains("tab") {
         "YAML indentation must use spaces, not tabs"
     } else if message.contains("duplicate entry") {
         "each key may appear once in a map; remove one of them"
@@ -338,16 +352,20 @@ fn type_error(path: &serde_path_to_error::Path, message: String, origins: &Origi
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
             let expected = plain_expectation(expected);
+            let found = match found {
+                "sequence" => "a list",
+                "map" => "a map",
+                "unit value" => "nothing (null)",
+                other => other,
+            };
             let hint = if found.starts_with("string") && expected == "an integer" {
-                "write the number without quotes".to_string()
+                "write a whole number, such as 50, without quotes".to_string()
             } else {
                 format!("give `{key_path}` {expected}")
             };
-            return Error::input(format!(
-                "`{key_path}` must be {expected}, found {found}"
-            ))
-            .at(origins.locate(&key_path))
-            .hint(hint);
+            return Error::input(format!("`{key_path}` must be {expected}, found {found}"))
+                .at(origins.locate(&key_path))
+                .hint(hint);
         }
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
@@ -382,5 +400,120 @@ fn plain_expectation(expected: &str) -> String {
         "a sequence" => "a list".into(),
         e if e.starts_with("struct ") || e == "a map" => "a map of keys".into(),
         e => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(name: &str, text: &str) -> ValuesSource {
+        ValuesSource {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    fn load_with(files: &[(&str, &str)], set: &[&str]) -> Result<LoadedValues> {
+        let files: Vec<_> = files.iter().map(|(n, t)| source(n, t)).collect();
+        let input = ValuesInput {
+            set: set.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        load_sources(&files, &input)
+    }
+
+    #[test]
+    fn defaults_alone_are_typed() {
+        let loaded = load_with(&[], &[]).unwrap();
+        assert_eq!(loaded.values.namespace, "hub-gateway-system");
+        assert_eq!(loaded.values.app.name, "industrial-edge");
+        assert_eq!(
+            loaded.values.clusters.keys().collect::<Vec<_>>(),
+            ["east", "west"]
+        );
+        assert!(loaded.values.gateway.circuit_breaking.enabled);
+    }
+
+    #[test]
+    fn origins_name_the_last_source_that_set_a_key() {
+        let loaded = load_with(
+            &[
+                ("a.yaml", "app:\n  name: shop\nnamespace: one\n"),
+                ("b.yaml", "namespace: two\n"),
+            ],
+            &["app.host=shop.example.com"],
+        )
+        .unwrap();
+        let at = |p: &str| loaded.origins.locate(&KeyPath::parse(p)).unwrap();
+        assert_eq!(at("namespace").to_string(), "b.yaml:1:1");
+        assert_eq!(at("app.name").to_string(), "a.yaml:2:3");
+        assert_eq!(at("app.host").source, "--set");
+        assert_eq!(
+            loaded.origins.source_of(&KeyPath::parse("route.name")),
+            Some(DEFAULTS_SOURCE)
+        );
+        assert_eq!(loaded.values.namespace, "two");
+    }
+
+    #[test]
+    fn set_string_applies_after_set() {
+        let files: Vec<ValuesSource> = Vec::new();
+        let input = ValuesInput {
+            set: vec!["app.name=from-set".into()],
+            set_string: vec!["app.name=from-set-string".into()],
+            namespace: Some("from-flag".into()),
+            ..Default::default()
+        };
+        let loaded = load_sources(&files, &input).unwrap();
+        assert_eq!(loaded.values.app.name, "from-set-string");
+        assert_eq!(loaded.values.namespace, "from-flag");
+    }
+
+    #[test]
+    fn empty_file_is_an_empty_map() {
+        assert!(load_with(&[("empty.yaml", "")], &[]).is_ok());
+        assert!(load_with(&[("comments.yaml", "# nothing\n")], &[]).is_ok());
+    }
+
+    #[test]
+    fn unknown_key_error_carries_location_and_suggestion() {
+        let err =
+            load_with(&[("v.yaml", "route:\n  tls:\n    terminaton: edge\n")], &[]).unwrap_err();
+        assert_eq!(err.message, "unknown key `terminaton` in `route.tls`");
+        assert_eq!(err.location.unwrap().to_string(), "v.yaml:3:5");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `termination`?"));
+    }
+
+    #[test]
+    fn unknown_key_far_from_any_lists_the_known_ones() {
+        let err = load_with(&[("v.yaml", "waypoint:\n  zzz: 1\n")], &[]).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("known keys here: className"));
+    }
+
+    #[test]
+    fn wrong_types_are_named_in_plain_words() {
+        let err = load_with(&[("v.yaml", "route:\n  enabled: sometimes\n")], &[]).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`route.enabled` must be true or false, found string \"sometimes\""
+        );
+        let err = load_with(&[("v.yaml", "clusters: [east]\n")], &[]).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`clusters` must be a map of keys, found a list"
+        );
+    }
+
+    #[test]
+    fn split_ticked_reads_serde_lists() {
+        assert_eq!(
+            split_ticked("x`, expected one of `a`, `b`"),
+            ("x".to_string(), vec!["a".to_string(), "b".to_string()])
+        );
+        assert_eq!(
+            split_ticked("x`, expected `a`"),
+            ("x".to_string(), vec!["a".to_string()])
+        );
     }
 }

@@ -18,7 +18,9 @@ pub fn example(name: &str) -> String {
 /// The binary, run from the repository root with no colour and no stdin.
 pub fn hubgw() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("hubgw"));
-    cmd.current_dir(repo("")).env("NO_COLOR", "1").write_stdin("");
+    cmd.current_dir(repo(""))
+        .env("NO_COLOR", "1")
+        .write_stdin("");
     cmd
 }
 

@@ -1,0 +1,304 @@
+//! Bad input: each case exits non-zero, leaves stdout empty, and says which
+//! file, line and column, which key, what was expected, and a hint.
+
+mod common;
+use common::*;
+
+const BASE: &str = "tests/fixtures/values/base.yaml";
+
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/values/{name}")
+}
+
+/// Renders BASE plus one bad fixture and returns stderr.
+fn render_error(name: &str) -> String {
+    fails(&["render", "-f", BASE, "-f", &fixture(name)], 1)
+}
+
+#[test]
+fn unknown_key_names_file_line_column_and_suggests() {
+    let err = render_error("unknown-key.yaml");
+    assert_eq!(
+        err,
+        "error: unknown key `maxConection` in `gateway.circuitBreaking.connectionPool.tcp`\n \
+         --> tests/fixtures/values/unknown-key.yaml:5:9\n  |\n5 |         maxConection: 50\n  |         ^^^^^^^^^^^^\n  \
+         = help: did you mean `maxConnections`?\n"
+    );
+}
+
+#[test]
+fn unknown_top_level_key_suggests() {
+    let err = fails(&["render", "-f", BASE, "--set", "gatway.name=x"], 1);
+    assert!(
+        err.contains("unknown key `gatway` at the top level"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `gateway`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_says_what_was_expected() {
+    let err = render_error("wrong-type.yaml");
+    assert!(
+        err.starts_with(
+            "error: `gateway.weights.east` must be an integer, found string \"fifty\"\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> tests/fixtures/values/wrong-type.yaml:3:5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn negative_weight() {
+    let err = render_error("negative-weight.yaml");
+    assert!(
+        err.contains("`gateway.weights.east` must be an integer from 0 to 1000000, found -10"),
+        "{err}"
+    );
+    assert!(err.contains("negative-weight.yaml:3:5"), "{err}");
+}
+
+#[test]
+fn weight_over_one_million() {
+    let err = render_error("weight-too-big.yaml");
+    assert!(
+        err.contains("must be an integer from 0 to 1000000, found 1000001"),
+        "{err}"
+    );
+}
+
+#[test]
+fn all_zero_weights_in_either_rule() {
+    let err = render_error("all-zero.yaml");
+    assert!(
+        err.contains("every weight in `gateway.weights` is 0 for the enabled spokes"),
+        "{err}"
+    );
+    assert!(err.contains("all-zero.yaml:2:3"), "{err}");
+    let err = render_error("all-zero-api.yaml");
+    assert!(
+        err.contains("every weight in `gateway.apiWeights` is 0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_domain_at_all() {
+    let err = fails(&["render", "-f", &fixture("no-domain.yaml")], 1);
+    assert_eq!(
+        err,
+        "error: no hub apps domain is set: clusterDomain, deployer.domain, global.localClusterDomain and global.hubClusterDomain are all empty\n  \
+         = help: set the hub cluster's apps domain, for example `--set clusterDomain=apps.hub.example.com`\n"
+    );
+}
+
+#[test]
+fn missing_file() {
+    let err = fails(&["render", "-f", "does-not-exist.yaml"], 1);
+    assert_eq!(
+        err,
+        "error: cannot read values file `does-not-exist.yaml`: No such file or directory\n  \
+         = help: check the path; it is relative to the current directory\n"
+    );
+}
+
+#[test]
+fn directory_as_values_file() {
+    let err = fails(&["render", "-f", "values"], 1);
+    assert!(
+        err.contains("cannot read values file `values`: it is a directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn malformed_yaml_points_at_the_line() {
+    let err = render_error("malformed.yaml");
+    assert!(
+        err.starts_with("error: invalid YAML in `tests/fixtures/values/malformed.yaml`"),
+        "{err}"
+    );
+    assert!(err.contains("malformed.yaml:4:"), "{err}");
+}
+
+#[test]
+fn tabs_are_explained() {
+    let err = render_error("tabs.yaml");
+    assert!(err.contains("invalid YAML"), "{err}");
+    assert!(err.contains("tabs.yaml:2:"), "{err}");
+    assert!(err.contains("spaces, not tabs"), "{err}");
+}
+
+#[test]
+fn duplicate_keys_are_an_error() {
+    let err = render_error("duplicate-key.yaml");
+    assert!(err.contains("duplicate entry with key \"east\""), "{err}");
+    assert!(err.contains("remove one of them"), "{err}");
+}
+
+#[test]
+fn a_list_is_not_a_values_file() {
+    let err = render_error("not-a-map.yaml");
+    assert!(err.contains("must be a map of keys, found a list"), "{err}");
+}
+
+#[test]
+fn injected_key_is_rejected() {
+    let err = render_error("inject-key.yaml");
+    assert!(err.contains("`clusters.east.domain` is not a valid DNS name (\"x\\n  evil: true\"): it contains a line break at position 2"), "{err}");
+    assert!(err.contains("inject-key.yaml:3:5"), "{err}");
+}
+
+#[test]
+fn injected_document_is_rejected() {
+    let err = render_error("inject-document.yaml");
+    assert!(
+        err.contains("is not a valid DNS name (\"a\\n---\\nkind: Secret\")"),
+        "{err}"
+    );
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            BASE,
+            "--set-string",
+            "app.host=a\n---\nkind: Secret",
+        ],
+        1,
+    );
+    assert!(err.contains("`app.host` is not a valid DNS name"), "{err}");
+}
+
+#[test]
+fn weight_for_an_unknown_spoke_suggests_the_right_one() {
+    let err = render_error("unknown-spoke.yaml");
+    assert!(
+        err.contains("`gateway.weights.wset` names a spoke that is not in `clusters`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `west`?"), "{err}");
+    assert!(err.contains("unknown-spoke.yaml:4:5"), "{err}");
+}
+
+#[test]
+fn partial_weights_name_the_missing_spoke() {
+    let err = render_error("missing-weight.yaml");
+    assert!(
+        err.contains("`gateway.weights` gives no weight for the enabled spoke `west`"),
+        "{err}"
+    );
+    assert!(err.contains("missing-weight.yaml:2:3"), "{err}");
+}
+
+#[test]
+fn bad_enum_lists_the_choices() {
+    let err = render_error("bad-enum.yaml");
+    assert!(
+        err.contains("must be one of DEFAULT, DO_NOT_UPGRADE, UPGRADE, found `SOMETIMES`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_duration_and_percent() {
+    let err = render_error("bad-duration.yaml");
+    assert!(
+        err.contains(
+            "`gateway.circuitBreaking.outlierDetection.interval` must be a duration like 10s"
+        ),
+        "{err}"
+    );
+    let err = render_error("percent-too-big.yaml");
+    assert!(err.contains("must be from 0 to 100, found 150"), "{err}");
+}
+
+#[test]
+fn names_must_be_dns_labels() {
+    let err = render_error("bad-app-name.yaml");
+    assert!(
+        err.contains(
+            "`app.name` is not a valid application name: it contains the uppercase letter `I`"
+        ),
+        "{err}"
+    );
+    let err = render_error("bad-spoke-name.yaml");
+    assert!(err.contains("the spoke name `East` is not valid"), "{err}");
+}
+
+#[test]
+fn seventeen_spokes_is_too_many() {
+    let err = fails(
+        &[
+            "render",
+            "--set",
+            "clusterDomain=hub.example",
+            "-f",
+            &fixture("seventeen-spokes.yaml"),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("17 spokes are enabled; at most 16 are allowed"),
+        "{err}"
+    );
+    assert!(err.contains("seventeen-spokes.yaml:34:3"), "{err}");
+}
+
+#[test]
+fn set_syntax_errors_are_usage_errors() {
+    for (expr, message) in [
+        ("a..b=1", "empty key"),
+        ("gateway.weights.east", "has no value"),
+        ("a[x]=1", "index"),
+        ("a={x,y", "}"),
+    ] {
+        let err = fails(&["render", "-f", BASE, "--set", expr], 2);
+        assert!(err.contains(&format!("invalid --set \"{expr}\"")), "{err}");
+        assert!(err.contains(message), "{expr}: {err}");
+        assert!(err.contains("--> --set:1:"), "{err}");
+    }
+}
+
+#[test]
+fn stdin_can_be_read_once() {
+    let err = fails(&["render", "-f", "-", "-f", "-"], 2);
+    assert!(
+        err.contains("standard input (`-f -`) can be read only once"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    fails(&["render", "--values-file", "x"], 2);
+}
+
+#[test]
+fn error_messages_snapshot() {
+    // Every message above, exactly as a user reads it.
+    let mut all = String::new();
+    let mut names: Vec<_> = std::fs::read_dir(repo("tests/fixtures/values"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "base.yaml")
+        .collect();
+    names.sort();
+    for name in names {
+        let path = fixture(&name);
+        // These two stand alone: BASE would set the domain or the spokes.
+        let args: Vec<&str> = match name.as_str() {
+            "no-domain.yaml" => vec!["render", "-f", &path],
+            "seventeen-spokes.yaml" => {
+                vec!["render", "--set", "clusterDomain=hub.example", "-f", &path]
+            }
+            _ => vec!["render", "-f", BASE, "-f", &path],
+        };
+        let r = hubgw_run(&args);
+        assert_eq!(r.stdout, "", "{name}");
+        all.push_str(&format!("## {name} (exit {})\n{}\n", r.code, r.stderr));
+    }
+    snapshot!("errors-values", all);
+}
