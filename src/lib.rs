@@ -2,16 +2,19 @@
 //!
 //! The pipeline, one module per stage:
 //! values (load, merge, `--set`, typed) -> plan (every decision) -> render
-//! (minijinja templates) -> manifest (documents as objects) -> output (apply
-//! order, YAML stream). `main.rs` only parses arguments and maps errors to
-//! exit codes.
+//! (minijinja templates) -> manifest (documents as objects) -> validate
+//! (typed round-trip, CRD schemas, core rules) -> output (apply order, YAML
+//! stream). `main.rs` only parses arguments and maps errors to exit codes.
 
+pub mod crd_schema;
+pub mod diagnostic;
 pub mod dns;
 pub mod error;
 pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod validate;
 pub mod values;
 
 use std::io::Read;
@@ -23,6 +26,8 @@ pub use error::{Error, Result};
 pub struct RenderRequest {
     pub values: values::ValuesInput,
     pub templates: render::TemplateSource,
+    /// Skip validation of the rendered objects (`--no-validate`).
+    pub skip_validation: bool,
 }
 
 /// The objects of a render, in apply order.
@@ -41,7 +46,35 @@ pub fn render_manifests(
     Ok(manifests)
 }
 
-/// `hubgw render`: the YAML stream for `oc apply -f -`.
+/// `hubgw render`: the YAML stream for `oc apply -f -`, validated unless
+/// the request says not to. An invalid object fails the whole render.
 pub fn render_stream(req: &RenderRequest, stdin: &mut dyn Read) -> Result<String> {
-    output::to_yaml_stream(&render_manifests(req, stdin)?)
+    let manifests = render_manifests(req, stdin)?;
+    if !req.skip_validation {
+        let report = validate::validate(&manifests, validate::ValidateOptions::default());
+        if report.errors() > 0 {
+            let lines: Vec<String> = report.diagnostics.iter().map(|d| d.one_line()).collect();
+            return Err(Error::input(format!(
+                "the rendered objects are not valid ({}):\n  {}",
+                report.summary(),
+                lines.join("\n  ")
+            ))
+            .hint("a value passed hubgw's own checks but breaks an upstream schema; the line says which field"));
+        }
+    }
+    output::to_yaml_stream(&manifests)
+}
+
+/// Reads manifest streams (`-` is standard input) for `hubgw validate`.
+pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manifest::Manifest>> {
+    let paths = if paths.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        paths.to_vec()
+    };
+    let mut manifests = Vec::new();
+    for source in values::read_files(&paths, stdin)? {
+        manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
+    }
+    Ok(manifests)
 }

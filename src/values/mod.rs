@@ -104,8 +104,8 @@ pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSo
             stdin_used = true;
             let mut text = String::new();
             stdin.read_to_string(&mut text).map_err(|e| {
-                Error::input(format!("cannot read values from standard input: {e}"))
-                    .hint("values files must be UTF-8 text")
+                Error::input(format!("cannot read standard input: {e}"))
+                    .hint("input must be UTF-8 YAML text")
             })?;
             out.push(ValuesSource {
                 name: "<stdin>".into(),

@@ -5,6 +5,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+pub mod generated;
+
 use crate::error::{Error, Location, Result};
 
 /// One Kubernetes object from a stream.

@@ -1,0 +1,344 @@
+//! CEL evaluation of `x-kubernetes-validations` rules with the `cel` crate: the shared
+//! environment (CEL standard library + strings/lists extensions), the per-rule-string program
+//! cache, and the Kubernetes conversion of JSON values to CEL values (property-name escaping,
+//! `number` as double).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use cel::objects::{Key, Map};
+use cel::{Context, Env, Program, Value as CelValue};
+use serde_json::Value;
+
+use super::node::Node;
+
+/// What happened when a rule was evaluated.
+pub(super) enum Outcome {
+    /// The rule evaluated to `true`.
+    Passed,
+    /// The rule evaluated to `false`; carries the message to report.
+    Failed(String),
+    /// The rule uses `oldSelf`: it only applies to updates.
+    Transition,
+    /// The rule could not be evaluated; carries the reason.
+    Unevaluated(String),
+}
+
+enum Compiled {
+    Ok { program: Program, transition: bool },
+    Err(String),
+}
+
+struct Runtime {
+    env: Arc<Env>,
+    programs: Mutex<HashMap<String, Arc<Compiled>>>,
+}
+
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        let mut env = Env::stdlib();
+        // Both are part of the Kubernetes CEL environment (cel-go ext.Strings, ext.Lists).
+        let _ = env.add_extension(cel::extensions::strings);
+        let _ = env.add_extension(cel::extensions::lists);
+        Runtime {
+            env: Arc::new(env),
+            programs: Mutex::new(HashMap::new()),
+        }
+    })
+}
+
+fn compiled(rule: &str) -> Arc<Compiled> {
+    let rt = runtime();
+    let mut cache = rt.programs.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = cache.get(rule) {
+        return Arc::clone(c);
+    }
+    let c = Arc::new(match rt.env.compile(rule) {
+        Ok(program) => {
+            let refs = program.references();
+            let transition = refs.has_variable("oldSelf");
+            Compiled::Ok {
+                program,
+                transition,
+            }
+        }
+        Err(e) => Compiled::Err(format!("compile error: {}", first_line(&e.to_string()))),
+    });
+    cache.insert(rule.to_owned(), Arc::clone(&c));
+    c
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+}
+
+/// Evaluates `rule` (with optional `message` / `messageExpression`) with `self` bound to
+/// `value`, whose schema is `node`.
+pub(super) fn evaluate(
+    rule: &str,
+    message: Option<&str>,
+    message_expression: Option<&str>,
+    optional_old_self: bool,
+    value: &Value,
+    node: &Node,
+) -> Outcome {
+    let rule_program = compiled(rule);
+    let program = match &*rule_program {
+        Compiled::Err(e) => return Outcome::Unevaluated(e.clone()),
+        Compiled::Ok {
+            transition: true, ..
+        } if optional_old_self => {
+            return Outcome::Unevaluated(
+                "optionalOldSelf transition rule: not supported offline".into(),
+            )
+        }
+        Compiled::Ok {
+            transition: true, ..
+        } => return Outcome::Transition,
+        Compiled::Ok { program, .. } => program,
+    };
+    let mut ctx = Context::with_env(Arc::clone(&runtime().env));
+    ctx.add_variable_from_value("self", to_cel(value, Some(node)));
+    match program.execute(&ctx) {
+        Ok(CelValue::Bool(true)) => Outcome::Passed,
+        Ok(CelValue::Bool(false)) => {
+            let msg = message_expression
+                .and_then(|expr| match &*compiled(expr) {
+                    Compiled::Ok { program, .. } => match program.execute(&ctx) {
+                        Ok(CelValue::String(s)) if !s.trim().is_empty() => Some(s.to_string()),
+                        _ => None,
+                    },
+                    Compiled::Err(_) => None,
+                })
+                .or_else(|| message.map(str::to_owned))
+                .unwrap_or_else(|| format!("failed rule: {rule}"));
+            Outcome::Failed(msg)
+        }
+        Ok(other) => Outcome::Unevaluated(format!("rule returned {}, not a bool", other.type_of())),
+        Err(e) => Outcome::Unevaluated(format!("evaluation error: {}", reason_of(&e))),
+    }
+}
+
+/// A short, stable reason for an execution error (used to group unevaluated rules).
+fn reason_of(e: &cel::ExecutionError) -> String {
+    match e {
+        cel::ExecutionError::NoSuchKey(k) => format!("no such key: {k}"),
+        cel::ExecutionError::UndeclaredReference(r) => {
+            format!("unsupported function or variable: {r}")
+        }
+        cel::ExecutionError::NoSuchOverload(o) => format!("unsupported function overload: {o}"),
+        other => first_line(&other.to_string()).to_owned(),
+    }
+}
+
+/// Converts a JSON value into the CEL value Kubernetes binds for a schema node: declared
+/// property names are escaped (`namespace` -> `__namespace__`, `-` -> `__dash__`, ...;
+/// names that cannot be escaped are not visible), map keys are kept as is, and `type: number`
+/// values are doubles.
+fn to_cel(value: &Value, node: Option<&Node>) -> CelValue {
+    match value {
+        Value::Null => CelValue::Null,
+        Value::Bool(b) => CelValue::Bool(*b),
+        Value::Number(n) => {
+            let is_number = node.is_some_and(|n| n.ty.as_deref() == Some("number"));
+            match (n.as_i64(), n.as_u64(), is_number) {
+                (Some(i), _, false) => CelValue::Int(i),
+                (None, Some(u), false) => CelValue::UInt(u),
+                _ => CelValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+            }
+        }
+        Value::String(s) => CelValue::String(Arc::new(s.clone())),
+        Value::Array(items) => {
+            let item_node = node.and_then(|n| n.items.as_deref());
+            CelValue::List(Arc::new(
+                items.iter().map(|v| to_cel(v, item_node)).collect(),
+            ))
+        }
+        Value::Object(map) => {
+            let escape = node.is_some_and(|n| !n.is_map());
+            let mut out = HashMap::with_capacity(map.len());
+            for (k, v) in map {
+                let key = if escape {
+                    match escape_property_name(k) {
+                        Some(k) => k,
+                        None => continue,
+                    }
+                } else {
+                    k.clone()
+                };
+                out.insert(
+                    Key::String(Arc::new(key)),
+                    to_cel(v, node.and_then(|n| n.property(k))),
+                );
+            }
+            CelValue::Map(Map { map: Arc::new(out) })
+        }
+    }
+}
+
+const CEL_RESERVED: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "in",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
+];
+
+/// Kubernetes' escaping of property names for CEL access; `None` if not accessible.
+fn escape_property_name(name: &str) -> Option<String> {
+    if CEL_RESERVED.contains(&name) {
+        return Some(format!("__{name}__"));
+    }
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-' | '/'));
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'))
+    {
+        return None;
+    }
+    if !name.contains(['.', '-', '/']) && !name.contains("__") {
+        return Some(name.to_owned());
+    }
+    Some(
+        name.replace("__", "__underscores__")
+            .replace('.', "__dot__")
+            .replace('-', "__dash__")
+            .replace('/', "__slash__"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_property_name;
+
+    #[test]
+    fn escapes_like_kubernetes() {
+        assert_eq!(
+            escape_property_name("namespace").as_deref(),
+            Some("__namespace__")
+        );
+        assert_eq!(
+            escape_property_name("a-b.c/d").as_deref(),
+            Some("a__dash__b__dot__c__slash__d")
+        );
+        assert_eq!(
+            escape_property_name("a__b").as_deref(),
+            Some("a__underscores__b")
+        );
+        assert_eq!(escape_property_name("port").as_deref(), Some("port"));
+        assert_eq!(escape_property_name("1abc"), None);
+    }
+}
+
+#[cfg(test)]
+mod evaluate_tests {
+    use super::super::node::Node;
+    use super::{evaluate, Outcome};
+    use serde_json::json;
+
+    fn node(schema: serde_json::Value) -> Node {
+        serde_json::from_value(schema).unwrap()
+    }
+
+    #[test]
+    fn outcomes() {
+        let n = node(json!({"type": "object", "properties": {"a": {"type": "integer"}}}));
+        let v = json!({"a": 3});
+        assert!(matches!(
+            evaluate("self.a == 3", None, None, false, &v, &n),
+            Outcome::Passed
+        ));
+        match evaluate("self.a == 4", Some("a must be 4"), None, false, &v, &n) {
+            Outcome::Failed(m) => assert_eq!(m, "a must be 4"),
+            _ => panic!("expected failure"),
+        }
+        match evaluate(
+            "self.a == 4",
+            None,
+            Some("'a is ' + string(self.a)"),
+            false,
+            &v,
+            &n,
+        ) {
+            Outcome::Failed(m) => assert_eq!(m, "a is 3"),
+            _ => panic!("expected failure"),
+        }
+        match evaluate("self.a == 4", None, None, false, &v, &n) {
+            Outcome::Failed(m) => assert_eq!(m, "failed rule: self.a == 4"),
+            _ => panic!("expected failure"),
+        }
+        assert!(matches!(
+            evaluate("self.a == oldSelf.a", None, None, false, &v, &n),
+            Outcome::Transition
+        ));
+        for (rule, expected) in [
+            ("self.a ==", "compile error"),
+            ("[1, 2].isSorted()", "unsupported function"),
+            ("self.b == 1", "no such key: b"),
+            ("self.a", "rule returned int, not a bool"),
+        ] {
+            match evaluate(rule, None, None, false, &v, &n) {
+                Outcome::Unevaluated(reason) => {
+                    assert!(reason.contains(expected), "{rule}: {reason}")
+                }
+                _ => panic!("{rule}: expected unevaluated"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_embedded_rule_compiles() {
+        use super::super::node::AdditionalProperties;
+        use super::super::registry::CrdRegistry;
+
+        fn walk(n: &Node, rules: &mut Vec<String>) {
+            rules.extend(n.validations.iter().map(|v| v.rule.clone()));
+            n.properties.values().for_each(|p| walk(p, rules));
+            if let Some(AdditionalProperties::Schema(s)) = &n.additional_properties {
+                walk(s, rules);
+            }
+            if let Some(i) = &n.items {
+                walk(i, rules);
+            }
+        }
+        let registry = CrdRegistry::embedded();
+        let mut rules = Vec::new();
+        for s in registry.sources() {
+            for v in &s.versions {
+                let schema = registry
+                    .schema_for(&format!("{}/{v}", s.group), &s.kind)
+                    .unwrap();
+                walk(&schema.root, &mut rules);
+            }
+        }
+        rules.sort();
+        rules.dedup();
+        let failed: Vec<String> = rules
+            .iter()
+            .filter_map(|r| match &*super::compiled(r) {
+                super::Compiled::Err(e) => Some(format!("{r}: {e}")),
+                super::Compiled::Ok { .. } => None,
+            })
+            .collect();
+        assert!(rules.len() > 80, "{}", rules.len());
+        assert!(failed.is_empty(), "{failed:#?}");
+    }
+}

@@ -1,0 +1,6 @@
+//! Tests against the real embedded CRDs: valid manifests of every needed kind, and invalid
+//! ones with the expected API-server-style findings.
+
+mod fixtures;
+mod invalid;
+mod valid;

@@ -1,0 +1,641 @@
+//! Validation of a whole manifest against a [`CrdSchema`], the way the API server does for a
+//! create with strict field validation: null pruning and defaulting first, then a pre-order walk
+//! checking the OpenAPI v3 structural-schema keywords, unknown fields and CEL rules.
+//!
+//! Not checked: `format` other than `int32`, `int64`, `date-time`, `byte`, `ipv4`, `ipv6`
+//! (the API server's other string formats are not used by the embedded CRDs), and the contents
+//! of `metadata` beyond `name`/`generateName` presence (the API server validates metadata
+//! separately).
+
+use serde_json::{Map, Value};
+
+use super::cel::{self, Outcome};
+use super::node::Node;
+use super::registry::CrdSchema;
+
+/// One validation error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Field path, e.g. `spec.rules[0].backendRefs[1].weight`.
+    pub path: String,
+    /// API-server style message, e.g. `Required value`.
+    pub message: String,
+}
+
+/// A CEL rule that could not be evaluated (neither passed nor failed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnevaluatedRule {
+    /// Path of the schema node (value) the rule applies to.
+    pub path: String,
+    /// The CEL expression.
+    pub rule: String,
+    /// Why it was not evaluated (compile error, unsupported function, evaluation error, ...).
+    pub reason: String,
+}
+
+/// The result of validating one object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaReport {
+    /// Schema and CEL errors, in document (walk) order.
+    pub findings: Vec<Finding>,
+    /// Number of CEL rules that evaluated to true or false.
+    pub cel_evaluated: usize,
+    /// CEL rules that could not be evaluated.
+    pub cel_unevaluated: Vec<UnevaluatedRule>,
+    /// Transition rules (using `oldSelf`) skipped: they only apply to updates.
+    pub transition_rules_skipped: usize,
+}
+
+impl SchemaReport {
+    /// True when there are no findings (unevaluated rules do not count).
+    pub fn is_valid(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+impl CrdSchema {
+    /// Validates a whole manifest (`apiVersion`, `kind`, `metadata`, `spec`, `status`).
+    pub fn validate(&self, object: &Value) -> SchemaReport {
+        let mut object = object.clone();
+        prepare(&mut object, &self.root, true);
+        let mut walker = Walker {
+            report: SchemaReport::default(),
+            junctor: false,
+        };
+        walker.node(&self.root, &object, "", true);
+        walker.report
+    }
+}
+
+/// API server pre-processing: drops `null` values of non-nullable properties and applies
+/// `default`s of absent properties (recursively, inside list items and map values too).
+fn prepare(value: &mut Value, node: &Node, root: bool) {
+    match value {
+        Value::Object(map) => {
+            for (name, prop) in &node.properties {
+                if root && name == "metadata" {
+                    continue;
+                }
+                if map.get(name).is_some_and(Value::is_null) && !prop.nullable {
+                    map.shift_remove(name);
+                }
+                if !map.contains_key(name) {
+                    if let Some(default) = &prop.default {
+                        map.insert(name.clone(), default.clone());
+                    }
+                }
+            }
+            for (name, v) in map.iter_mut() {
+                if root && name == "metadata" {
+                    continue;
+                }
+                if let Some(prop) = node.property(name) {
+                    prepare(v, prop, false);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = node.items.as_deref() {
+                for v in items {
+                    prepare(v, item, false);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+struct Walker {
+    report: SchemaReport,
+    /// Inside allOf/anyOf/oneOf/not: value validations only (no unknown fields, no CEL).
+    junctor: bool,
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// How the API server prints a value in `Invalid value: ...`.
+fn show(value: &Value) -> String {
+    match value {
+        Value::Object(_) => "\"object\"".into(),
+        Value::Array(_) => "\"array\"".into(),
+        Value::Null => "\"null\"".into(),
+        other => other.to_string(),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn is_integer(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            n.is_i64()
+                || n.is_u64()
+                || n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.is_finite())
+        }
+        _ => false,
+    }
+}
+
+fn type_matches(ty: &str, value: &Value) -> bool {
+    match ty {
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "integer" => is_integer(value),
+        "number" => value.is_number(),
+        _ => true,
+    }
+}
+
+impl Walker {
+    fn push(&mut self, path: &str, message: String) {
+        self.report.findings.push(Finding {
+            path: path.to_owned(),
+            message,
+        });
+    }
+
+    /// Validates `value` against `node`; `path` is the value's field path.
+    fn node(&mut self, node: &Node, value: &Value, path: &str, root: bool) {
+        if value.is_null() {
+            if !node.nullable && !self.junctor && (node.ty.is_some() || node.int_or_string) {
+                let ty = node.ty.as_deref().unwrap_or("integer or string");
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: \"null\": {path} in body must be of type {ty}: \"null\""
+                    ),
+                );
+            }
+            return;
+        }
+        if node.int_or_string {
+            if !(is_integer(value) || value.is_string()) {
+                self.push(
+                    path,
+                    format!("Invalid value: {}: {path} in body must be of type integer or string: \"{}\"", show(value), type_name(value)),
+                );
+                return;
+            }
+        } else if let Some(ty) = node.ty.as_deref() {
+            if !type_matches(ty, value) {
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: \"{}\": {path} in body must be of type {ty}: {}",
+                        type_name(value),
+                        show(value)
+                    ),
+                );
+                return;
+            }
+        }
+        self.enumeration(node, value, path);
+        match value {
+            Value::Number(_) => self.number(node, value, path),
+            Value::String(s) => self.string(node, s, path),
+            Value::Array(items) => self.array_bounds(node, items, path),
+            Value::Object(map) => self.object_bounds(node, map, path),
+            _ => {}
+        }
+        self.junctors(node, value, path);
+        if !self.junctor {
+            self.cel_rules(node, value, path);
+        }
+        match value {
+            Value::Array(items) => {
+                if let Some(item) = node.items.as_deref() {
+                    for (i, v) in items.iter().enumerate() {
+                        self.node(item, v, &format!("{path}[{i}]"), false);
+                    }
+                }
+            }
+            Value::Object(map) => self.object_fields(node, map, path, root),
+            _ => {}
+        }
+    }
+
+    fn enumeration(&mut self, node: &Node, value: &Value, path: &str) {
+        let Some(values) = &node.enum_values else {
+            return;
+        };
+        let equal = |a: &Value, b: &Value| match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            _ => a == b,
+        };
+        if !values.iter().any(|v| equal(v, value)) {
+            let supported: Vec<String> = values.iter().map(Value::to_string).collect();
+            self.push(
+                path,
+                format!(
+                    "Unsupported value: {}: supported values: {}",
+                    value,
+                    supported.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn number(&mut self, node: &Node, value: &Value, path: &str) {
+        let Value::Number(n) = value else { return };
+        let x = n.as_f64().unwrap_or(f64::NAN);
+        if let Some(max) = &node.maximum {
+            let m = max.as_f64().unwrap_or(f64::INFINITY);
+            if node.exclusive_maximum && x >= m {
+                self.push(
+                    path,
+                    format!("Invalid value: {n}: {path} in body should be less than {max}"),
+                );
+            } else if x > m {
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: {n}: {path} in body should be less than or equal to {max}"
+                    ),
+                );
+            }
+        }
+        if let Some(min) = &node.minimum {
+            let m = min.as_f64().unwrap_or(f64::NEG_INFINITY);
+            if node.exclusive_minimum && x <= m {
+                self.push(
+                    path,
+                    format!("Invalid value: {n}: {path} in body should be greater than {min}"),
+                );
+            } else if x < m {
+                self.push(path, format!("Invalid value: {n}: {path} in body should be greater than or equal to {min}"));
+            }
+        }
+        let range = match node.format.as_deref() {
+            Some("int32") => Some((i32::MIN as f64, i32::MAX as f64)),
+            Some("int64") => Some((i64::MIN as f64, i64::MAX as f64)),
+            _ => None,
+        };
+        if let Some((lo, hi)) = range {
+            let fits = match (n.as_i64(), node.format.as_deref()) {
+                (Some(i), Some("int32")) => i32::try_from(i).is_ok(),
+                (Some(_), _) => true,
+                (None, _) => n.as_f64().is_some_and(|f| f >= lo && f <= hi),
+            };
+            if !fits {
+                let format = node.format.as_deref().unwrap_or_default();
+                self.push(
+                    path,
+                    format!("Invalid value: {n}: {path} in body must be of type {format}: \"{n}\""),
+                );
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, s: &str, path: &str) {
+        let len = s.chars().count() as u64;
+        if let Some(max) = node.max_length {
+            if len > max {
+                self.push(path, format!("Too long: may not be more than {max} bytes"));
+            }
+        }
+        if let Some(min) = node.min_length {
+            if len < min {
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: {s:?}: {path} in body should be at least {min} chars long"
+                    ),
+                );
+            }
+        }
+        if let Some(re) = node.pattern_regex() {
+            match re {
+                Ok(re) if !re.is_match(s) => {
+                    let pattern = node.pattern.as_deref().unwrap_or_default();
+                    self.push(
+                        path,
+                        format!("Invalid value: {s:?}: {path} in body should match '{pattern}'"),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => self.push(
+                    path,
+                    format!("Internal error: pattern does not compile: {e}"),
+                ),
+            }
+        }
+        if let Some(format) = node.format.as_deref() {
+            if !string_format_ok(format, s) {
+                self.push(
+                    path,
+                    format!("Invalid value: {s:?}: {path} in body must be of type {format}: {s:?}"),
+                );
+            }
+        }
+    }
+
+    fn array_bounds(&mut self, node: &Node, items: &[Value], path: &str) {
+        let n = items.len() as u64;
+        if let Some(max) = node.max_items {
+            if n > max {
+                self.push(
+                    path,
+                    format!("Too many: {n}: must have at most {max} items"),
+                );
+            }
+        }
+        if let Some(min) = node.min_items {
+            if n < min {
+                self.push(
+                    path,
+                    format!("Invalid value: {n}: {path} in body should have at least {min} items"),
+                );
+            }
+        }
+        if self.junctor {
+            return;
+        }
+        match node.list_type.as_deref() {
+            Some("set") => {
+                for (i, v) in items.iter().enumerate() {
+                    if items[..i].contains(v) {
+                        self.push(&format!("{path}[{i}]"), format!("Duplicate value: {v}"));
+                    }
+                }
+            }
+            Some("map") if !node.list_map_keys.is_empty() => {
+                let key_of = |v: &Value| -> Map<String, Value> {
+                    node.list_map_keys
+                        .iter()
+                        .filter_map(|k| v.get(k).map(|kv| (k.clone(), kv.clone())))
+                        .collect()
+                };
+                let keys: Vec<Map<String, Value>> = items.iter().map(key_of).collect();
+                for (i, k) in keys.iter().enumerate() {
+                    if keys[..i].contains(k) {
+                        self.push(
+                            &format!("{path}[{i}]"),
+                            format!("Duplicate value: {}", Value::Object(k.clone())),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn object_bounds(&mut self, node: &Node, map: &Map<String, Value>, path: &str) {
+        let n = map.len() as u64;
+        if let Some(max) = node.max_properties {
+            if n > max {
+                self.push(
+                    path,
+                    format!("Too many: {n}: must have at most {max} items"),
+                );
+            }
+        }
+        if let Some(min) = node.min_properties {
+            if n < min {
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: {n}: {path} in body should have at least {min} properties"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Runs a sub-schema in junctor mode; true when it produced no findings.
+    fn passes(&mut self, node: &Node, value: &Value, path: &str) -> bool {
+        let saved_findings = std::mem::take(&mut self.report.findings);
+        let saved_junctor = std::mem::replace(&mut self.junctor, true);
+        self.node(node, value, path, false);
+        let ok = self.report.findings.is_empty();
+        self.report.findings = saved_findings;
+        self.junctor = saved_junctor;
+        ok
+    }
+
+    fn junctors(&mut self, node: &Node, value: &Value, path: &str) {
+        for sub in &node.all_of {
+            let saved = std::mem::replace(&mut self.junctor, true);
+            self.node(sub, value, path, false);
+            self.junctor = saved;
+        }
+        if !node.any_of.is_empty() && !node.any_of.iter().any(|sub| self.passes(sub, value, path)) {
+            self.push(
+                path,
+                format!(
+                    "Invalid value: {}: {path} in body must validate at least one schema (anyOf)",
+                    show(value)
+                ),
+            );
+        }
+        if !node.one_of.is_empty() {
+            let valid = node
+                .one_of
+                .iter()
+                .filter(|sub| self.passes(sub, value, path))
+                .count();
+            if valid != 1 {
+                let found = if valid == 0 {
+                    "Found none valid".to_owned()
+                } else {
+                    format!("Found {valid} valid alternatives")
+                };
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: {}: {path} in body must validate one and only one schema (oneOf). {found}",
+                        show(value)
+                    ),
+                );
+            }
+        }
+        if let Some(not) = node.not.as_deref() {
+            if self.passes(not, value, path) {
+                self.push(
+                    path,
+                    format!(
+                        "Invalid value: {}: {path} in body must not validate the schema (not)",
+                        show(value)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn cel_rules(&mut self, node: &Node, value: &Value, path: &str) {
+        for rule in &node.validations {
+            match cel::evaluate(
+                &rule.rule,
+                rule.message.as_deref(),
+                rule.message_expression.as_deref(),
+                rule.optional_old_self,
+                value,
+                node,
+            ) {
+                Outcome::Passed => self.report.cel_evaluated += 1,
+                Outcome::Failed(message) => {
+                    self.report.cel_evaluated += 1;
+                    let at = match rule.field_path.as_deref() {
+                        Some(fp) if fp.starts_with('.') || fp.starts_with('[') => {
+                            format!("{path}{fp}")
+                        }
+                        Some(fp) if !fp.is_empty() => join(path, fp),
+                        _ => path.to_owned(),
+                    };
+                    let at = at.trim_start_matches('.').to_owned();
+                    self.push(&at, message);
+                }
+                Outcome::Transition => self.report.transition_rules_skipped += 1,
+                Outcome::Unevaluated(reason) => self.report.cel_unevaluated.push(UnevaluatedRule {
+                    path: path.to_owned(),
+                    rule: rule.rule.clone(),
+                    reason,
+                }),
+            }
+        }
+    }
+
+    fn object_fields(&mut self, node: &Node, map: &Map<String, Value>, path: &str, root: bool) {
+        for name in &node.required {
+            if !map.contains_key(name) {
+                self.push(&join(path, name), "Required value".into());
+            }
+        }
+        for (name, v) in map {
+            let child_path = join(path, name);
+            if root && name == "metadata" {
+                self.metadata(v, &child_path);
+                continue;
+            }
+            // The API server accepts apiVersion/kind at the root even when the schema omits them.
+            if root
+                && (name == "apiVersion" || name == "kind")
+                && !node.properties.contains_key(name)
+            {
+                if !v.is_string() {
+                    self.push(
+                        &child_path,
+                        format!("Invalid value: \"{}\": {child_path} in body must be of type string: {}", type_name(v), show(v)),
+                    );
+                }
+                continue;
+            }
+            match node.property(name) {
+                Some(prop) => self.node(prop, v, &child_path, false),
+                None => {
+                    if !self.junctor && !node.allows_unknown_properties() {
+                        self.push(&child_path, format!("unknown field \"{child_path}\""));
+                    }
+                }
+            }
+        }
+        if root && !map.contains_key("metadata") {
+            self.push(
+                "metadata.name",
+                "Required value: name or generateName is required".into(),
+            );
+        }
+    }
+
+    fn metadata(&mut self, metadata: &Value, path: &str) {
+        let named = |k: &str| {
+            metadata
+                .get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        };
+        if !metadata.is_object() {
+            self.push(
+                path,
+                format!("Invalid value: {}: must be an object", show(metadata)),
+            );
+        } else if !named("name") && !named("generateName") {
+            self.push(
+                &join(path, "name"),
+                "Required value: name or generateName is required".into(),
+            );
+        }
+    }
+}
+
+/// The string formats checked: `date-time` (RFC 3339), `byte` (standard base64), `ipv4`,
+/// `ipv6`. Any other format is accepted.
+fn string_format_ok(format: &str, s: &str) -> bool {
+    match format {
+        "ipv4" => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => s.parse::<std::net::Ipv6Addr>().is_ok(),
+        "date-time" | "datetime" => is_rfc3339(s),
+        "byte" => is_base64(s),
+        _ => true,
+    }
+}
+
+fn is_rfc3339(s: &str) -> bool {
+    // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
+        return false;
+    }
+    if !matches!(b[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
+        _ => false,
+    }
+}
+
+fn is_base64(s: &str) -> bool {
+    let body = s.trim_end_matches('=');
+    s.len().is_multiple_of(4)
+        && s.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+}

@@ -1,0 +1,371 @@
+//! The API server's own rules for core kinds, which no CRD schema carries:
+//! object names, label syntax, Service ports and ExternalName hosts,
+//! selectors that select, and replica bounds. Only what hubgw renders or a
+//! user is likely to hand-write is covered; see the README.
+
+use serde_json::Value;
+
+use crate::dns;
+use crate::manifest::Manifest;
+
+type Found = Vec<(String, String)>;
+
+/// Every problem of `m` under the core rules, as (path, message).
+pub fn check(m: &Manifest) -> Found {
+    let mut out = Found::new();
+    metadata(m, &mut out);
+    match (m.group(), m.kind()) {
+        ("", "Service") => service(&m.object, &mut out),
+        ("apps", "Deployment") => deployment(&m.object, &mut out),
+        ("autoscaling", "HorizontalPodAutoscaler") => hpa(&m.object, &mut out),
+        ("policy", "PodDisruptionBudget") => pdb(&m.object, &mut out),
+        _ => {}
+    }
+    out
+}
+
+fn push(out: &mut Found, path: &str, message: String) {
+    out.push((path.to_string(), message));
+}
+
+fn metadata(m: &Manifest, out: &mut Found) {
+    let name = m.name();
+    if name.is_empty() {
+        if m.object.pointer("/metadata/generateName").is_none() {
+            push(
+                out,
+                "metadata.name",
+                "Required value: name or generateName is required".into(),
+            );
+        }
+    } else {
+        // Namespaces and Services are DNS labels; most other kinds are subdomains.
+        let problem = match (m.group(), m.kind()) {
+            ("", "Namespace") => dns::label_problem(name),
+            ("", "Service") => dns::dns1035_label_problem(name),
+            _ => dns::subdomain_problem(name),
+        };
+        if let Some(p) = problem {
+            push(
+                out,
+                "metadata.name",
+                format!("Invalid value: {name:?}: {p}"),
+            );
+        }
+    }
+    let ns = m.namespace();
+    if !ns.is_empty() {
+        if let Some(p) = dns::label_problem(ns) {
+            push(
+                out,
+                "metadata.namespace",
+                format!("Invalid value: {ns:?}: {p}"),
+            );
+        }
+    }
+    for field in ["labels", "annotations"] {
+        if let Some(Value::Object(map)) = m.object.pointer(&format!("/metadata/{field}")) {
+            for (key, value) in map {
+                let path = format!("metadata.{field}");
+                if let Some(p) = qualified_name_problem(key) {
+                    push(out, &path, format!("Invalid value: {key:?}: {p}"));
+                }
+                if field == "labels" {
+                    match value.as_str() {
+                        Some(v) => {
+                            if let Some(p) = label_value_problem(v) {
+                                push(
+                                    out,
+                                    &format!("{path}.{key}"),
+                                    format!("Invalid value: {v:?}: {p}"),
+                                );
+                            }
+                        }
+                        None => push(
+                            out,
+                            &format!("{path}.{key}"),
+                            "Invalid value: label values must be strings".into(),
+                        ),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Label and annotation keys: an optional DNS subdomain prefix and `/`, then
+/// a name of at most 63 alphanumerics, `-`, `_` or `.`.
+pub fn qualified_name_problem(key: &str) -> Option<String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    if let Some(p) = prefix {
+        if let Some(problem) = dns::subdomain_problem(p) {
+            return Some(format!("prefix part {problem}"));
+        }
+    }
+    if name.is_empty() || name.len() > 63 {
+        return Some("name part must be 1 to 63 characters".into());
+    }
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok_ends = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok_chars || !ok_ends {
+        return Some("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character".into());
+    }
+    None
+}
+
+pub fn label_value_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    if value.len() > 63 {
+        return Some("must be no more than 63 characters".into());
+    }
+    let ok_chars = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok_ends = value.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && value.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok_chars || !ok_ends {
+        return Some("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character".into());
+    }
+    None
+}
+
+fn port_problem(value: &Value) -> Option<String> {
+    match value.as_i64() {
+        Some(p) if (1..=65535).contains(&p) => None,
+        Some(p) => Some(format!(
+            "Invalid value: {p}: must be between 1 and 65535, inclusive"
+        )),
+        None => None, // a wrong type is reported by the typed check
+    }
+}
+
+fn service(object: &Value, out: &mut Found) {
+    let spec = &object["spec"];
+    let service_type = spec["type"].as_str().unwrap_or("ClusterIP");
+    if !["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"].contains(&service_type) {
+        push(out, "spec.type", format!("Unsupported value: {service_type:?}: supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""));
+    }
+    if service_type == "ExternalName" {
+        match spec["externalName"].as_str() {
+            None | Some("") => push(
+                out,
+                "spec.externalName",
+                "Required value: an ExternalName Service needs spec.externalName".into(),
+            ),
+            Some(host) => {
+                if let Some(p) = dns::subdomain_problem(host.trim_end_matches('.')) {
+                    push(
+                        out,
+                        "spec.externalName",
+                        format!("Invalid value: {host:?}: must be a valid DNS name: {p}"),
+                    );
+                }
+            }
+        }
+    }
+    let Some(ports) = spec["ports"].as_array() else {
+        if service_type != "ExternalName" {
+            push(out, "spec.ports", "Required value".into());
+        }
+        return;
+    };
+    let mut names = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let base = format!("spec.ports[{i}]");
+        if let Some(p) = port_problem(&port["port"]) {
+            push(out, &format!("{base}.port"), p);
+        }
+        if let Some(p) = port_problem(&port["targetPort"]) {
+            push(out, &format!("{base}.targetPort"), p);
+        }
+        if let Some(proto) = port["protocol"].as_str() {
+            if !["TCP", "UDP", "SCTP"].contains(&proto) {
+                push(out, &format!("{base}.protocol"), format!("Unsupported value: {proto:?}: supported values: \"SCTP\", \"TCP\", \"UDP\""));
+            }
+        }
+        match port["name"].as_str() {
+            Some(name) => {
+                if let Some(p) = dns::label_problem(name) {
+                    push(
+                        out,
+                        &format!("{base}.name"),
+                        format!("Invalid value: {name:?}: {p}"),
+                    );
+                }
+                if names.contains(&name) {
+                    push(
+                        out,
+                        &format!("{base}.name"),
+                        format!("Duplicate value: {name:?}"),
+                    );
+                }
+                names.push(name);
+            }
+            None if ports.len() > 1 => push(
+                out,
+                &format!("{base}.name"),
+                "Required value: ports of a multi-port Service need names".into(),
+            ),
+            None => {}
+        }
+    }
+}
+
+/// Whether every key/value of `selector` is in `labels`.
+fn selects(selector: &Value, labels: &Value) -> bool {
+    selector
+        .as_object()
+        .is_some_and(|sel| sel.iter().all(|(k, v)| labels.get(k) == Some(v)))
+}
+
+fn deployment(object: &Value, out: &mut Found) {
+    let spec = &object["spec"];
+    let selector = &spec["selector"]["matchLabels"];
+    if selector.as_object().is_none_or(|s| s.is_empty()) {
+        push(
+            out,
+            "spec.selector",
+            "Required value: a Deployment needs spec.selector.matchLabels".into(),
+        );
+    } else if !selects(selector, &spec["template"]["metadata"]["labels"]) {
+        push(
+            out,
+            "spec.template.metadata.labels",
+            "Invalid value: `selector` does not match template `labels`".into(),
+        );
+    }
+    match spec["template"]["spec"]["containers"].as_array() {
+        Some(containers) if !containers.is_empty() => {
+            for (i, c) in containers.iter().enumerate() {
+                if c["image"].as_str().is_none_or(str::is_empty) {
+                    push(
+                        out,
+                        &format!("spec.template.spec.containers[{i}].image"),
+                        "Required value".into(),
+                    );
+                }
+            }
+        }
+        _ => push(
+            out,
+            "spec.template.spec.containers",
+            "Required value: at least one container".into(),
+        ),
+    }
+}
+
+fn hpa(object: &Value, out: &mut Found) {
+    let spec = &object["spec"];
+    let min = spec["minReplicas"].as_i64().unwrap_or(1);
+    if let Some(max) = spec["maxReplicas"].as_i64() {
+        if min < 1 {
+            push(
+                out,
+                "spec.minReplicas",
+                format!("Invalid value: {min}: must be greater than or equal to 1"),
+            );
+        }
+        if max < min {
+            push(
+                out,
+                "spec.maxReplicas",
+                format!(
+                    "Invalid value: {max}: must be greater than or equal to `minReplicas` ({min})"
+                ),
+            );
+        }
+    }
+}
+
+fn pdb(object: &Value, out: &mut Found) {
+    let spec = &object["spec"];
+    if !spec["minAvailable"].is_null() && !spec["maxUnavailable"].is_null() {
+        push(
+            out,
+            "spec",
+            "Invalid value: minAvailable and maxUnavailable cannot be both set".into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn found(object: Value) -> Found {
+        check(&Manifest {
+            source: "t".into(),
+            index: 0,
+            object,
+        })
+    }
+
+    #[test]
+    fn external_name_must_be_a_dns_name() {
+        let f = found(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+            "spec": {"type": "ExternalName", "externalName": "not_a host", "ports": [{"name": "http", "port": 80}]}}),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "spec.externalName");
+        assert!(f[0].1.contains("must be a valid DNS name"), "{}", f[0].1);
+    }
+
+    #[test]
+    fn service_names_and_ports() {
+        let f = found(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "1svc"},
+            "spec": {"ports": [{"name": "a", "port": 0}, {"name": "a", "port": 80, "protocol": "HTTP"}]}}),
+        );
+        let paths: Vec<_> = f.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "metadata.name",
+                "spec.ports[0].port",
+                "spec.ports[1].protocol",
+                "spec.ports[1].name"
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_and_selectors() {
+        let f = found(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"bad key!": "x", "ok": "-bad"}},
+            "spec": {"selector": {"matchLabels": {"app": "a"}}, "template": {"metadata": {"labels": {"app": "b"}}, "spec": {"containers": [{"name": "c", "image": "auto"}]}}}}),
+        );
+        let paths: Vec<_> = f.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "metadata.labels",
+                "metadata.labels.ok",
+                "spec.template.metadata.labels"
+            ]
+        );
+    }
+
+    #[test]
+    fn hpa_and_pdb_bounds() {
+        let f = found(
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"},
+            "spec": {"minReplicas": 5, "maxReplicas": 2}}),
+        );
+        assert_eq!(f[0].0, "spec.maxReplicas");
+        let f = found(
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "p"},
+            "spec": {"minAvailable": 1, "maxUnavailable": 1}}),
+        );
+        assert_eq!(f.len(), 1);
+    }
+}

@@ -1,0 +1,249 @@
+//! Typed strictness: each document is read into the typed struct of its kind
+//! (k8s-openapi, gateway-api, or our generated Istio/Route bindings) and
+//! written back. serde ignores unknown fields, so any field of the document
+//! missing from the round-trip is one the struct does not know.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::manifest::generated::{
+    istio_destinationrule::DestinationRule, istio_gateway::Gateway as IstioGateway,
+    istio_serviceentry::ServiceEntry, istio_virtualservice::VirtualService, openshift_route::Route,
+};
+use gateway_api::apis::standard::{
+    gatewayclasses::GatewayClass, gateways::Gateway, httproutes::HttpRoute,
+    referencegrants::ReferenceGrant,
+};
+use k8s_openapi::api::{
+    apps::v1::Deployment,
+    autoscaling::v2::HorizontalPodAutoscaler,
+    core::v1::{ConfigMap, Namespace, Service, ServiceAccount},
+    policy::v1::PodDisruptionBudget,
+    rbac::v1::{Role, RoleBinding},
+};
+
+/// A field-level problem: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub path: String,
+    pub message: String,
+}
+
+type Check = fn(&Value) -> Vec<FieldProblem>;
+
+/// The kinds hubgw knows: (apiVersion, kind, typed check).
+const KINDS: &[(&str, &str, Check)] = &[
+    ("v1", "Namespace", roundtrip::<Namespace>),
+    ("v1", "Service", roundtrip::<Service>),
+    ("v1", "ConfigMap", roundtrip::<ConfigMap>),
+    ("v1", "ServiceAccount", roundtrip::<ServiceAccount>),
+    ("apps/v1", "Deployment", roundtrip::<Deployment>),
+    ("rbac.authorization.k8s.io/v1", "Role", roundtrip::<Role>),
+    (
+        "rbac.authorization.k8s.io/v1",
+        "RoleBinding",
+        roundtrip::<RoleBinding>,
+    ),
+    (
+        "autoscaling/v2",
+        "HorizontalPodAutoscaler",
+        roundtrip::<HorizontalPodAutoscaler>,
+    ),
+    (
+        "policy/v1",
+        "PodDisruptionBudget",
+        roundtrip::<PodDisruptionBudget>,
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "Gateway",
+        roundtrip::<Gateway>,
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "HTTPRoute",
+        roundtrip::<HttpRoute>,
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "GatewayClass",
+        roundtrip::<GatewayClass>,
+    ),
+    (
+        "gateway.networking.k8s.io/v1beta1",
+        "ReferenceGrant",
+        roundtrip::<ReferenceGrant>,
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "ReferenceGrant",
+        roundtrip::<ReferenceGrant>,
+    ),
+    (
+        "networking.istio.io/v1",
+        "DestinationRule",
+        roundtrip::<DestinationRule>,
+    ),
+    (
+        "networking.istio.io/v1",
+        "ServiceEntry",
+        roundtrip::<ServiceEntry>,
+    ),
+    (
+        "networking.istio.io/v1",
+        "Gateway",
+        roundtrip::<IstioGateway>,
+    ),
+    (
+        "networking.istio.io/v1",
+        "VirtualService",
+        roundtrip::<VirtualService>,
+    ),
+    ("route.openshift.io/v1", "Route", roundtrip::<Route>),
+];
+
+/// The typed check for a kind, or None if hubgw does not know it.
+pub fn check_for(api_version: &str, kind: &str) -> Option<Check> {
+    KINDS
+        .iter()
+        .find(|(v, k, _)| *v == api_version && *k == kind)
+        .map(|(_, _, check)| *check)
+}
+
+/// Every (apiVersion, kind) with a typed check, for docs and errors.
+pub fn known_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KINDS.iter().map(|(v, k, _)| (*v, *k))
+}
+
+fn roundtrip<T: DeserializeOwned + Serialize>(object: &Value) -> Vec<FieldProblem> {
+    let typed: T = match serde_path_to_error::deserialize(object) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![FieldProblem {
+                path: e.path().to_string().trim_start_matches('.').to_string(),
+                message: plain_serde_message(&e.inner().to_string()),
+            }]
+        }
+    };
+    let back = match serde_json::to_value(&typed) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![FieldProblem {
+                path: String::new(),
+                message: format!("cannot be written back from its typed form: {e}"),
+            }]
+        }
+    };
+    let mut problems = Vec::new();
+    unknown_fields(object, &back, "", &mut problems);
+    problems
+}
+
+/// Fields of `original` that `typed` lost: the struct does not know them.
+fn unknown_fields(original: &Value, typed: &Value, path: &str, out: &mut Vec<FieldProblem>) {
+    match (original, typed) {
+        (Value::Object(orig), Value::Object(back)) => {
+            for (key, value) in orig {
+                if value.is_null() || (path.is_empty() && (key == "apiVersion" || key == "kind")) {
+                    continue;
+                }
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match back.get(key) {
+                    Some(b) => unknown_fields(value, b, &child, out),
+                    None => out.push(FieldProblem {
+                        message: format!("unknown field \"{child}\""),
+                        path: child,
+                    }),
+                }
+            }
+        }
+        (Value::Array(orig), Value::Array(back)) => {
+            for (i, (o, b)) in orig.iter().zip(back).enumerate() {
+                unknown_fields(o, b, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// serde's "invalid type: string "x", expected i32" in Kubernetes words.
+fn plain_serde_message(message: &str) -> String {
+    let mut text = message.to_string();
+    for (rust, plain) in [
+        ("expected i32", "expected an integer"),
+        ("expected i64", "expected an integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected u16", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        text = text.replace(rust, plain);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(doc: Value) -> Vec<FieldProblem> {
+        let api = doc["apiVersion"].as_str().unwrap().to_string();
+        let kind = doc["kind"].as_str().unwrap().to_string();
+        check_for(&api, &kind).expect("known kind")(&doc)
+    }
+
+    #[test]
+    fn unknown_field_is_found_in_a_typed_kind() {
+        let problems = check(json!({
+            "apiVersion": "networking.istio.io/v1", "kind": "DestinationRule",
+            "metadata": {"name": "cb"},
+            "spec": {"host": "a", "trafficPolicy": {"connectionPool": {"tcp": {"maxConection": 5}}}}
+        }));
+        assert_eq!(
+            problems,
+            [FieldProblem {
+                path: "spec.trafficPolicy.connectionPool.tcp.maxConection".into(),
+                message: "unknown field \"spec.trafficPolicy.connectionPool.tcp.maxConection\""
+                    .into()
+            }]
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_path() {
+        let problems = check(json!({
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+            "spec": {"ports": [{"port": "eighty"}]}
+        }));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "spec.ports[0].port");
+        assert!(
+            problems[0].message.contains("expected an integer"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_clean_document_round_trips() {
+        let problems = check(json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "s", "labels": {"a": "b"}, "annotations": {}},
+            "spec": {"type": "ExternalName", "externalName": "a.example.com",
+                     "ports": [{"name": "http", "port": 80, "targetPort": 80, "protocol": "TCP"}]}
+        }));
+        assert_eq!(problems, []);
+    }
+
+    #[test]
+    fn unknown_kind_has_no_check() {
+        assert!(check_for("example.com/v1", "Widget").is_none());
+        assert!(check_for("v1", "Service").is_some());
+    }
+}
