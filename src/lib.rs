@@ -10,6 +10,7 @@ pub mod crd_schema;
 pub mod diagnostic;
 pub mod dns;
 pub mod error;
+pub mod lint;
 pub mod manifest;
 pub mod output;
 pub mod plan;

@@ -1,0 +1,173 @@
+//! A stream indexed for the lint rules: objects by kind and name, and the
+//! lookups the rules share (a DestinationRule's host to its Service, a
+//! backendRef to its Service, a parentRef to its Gateway).
+
+use serde_json::Value;
+
+use crate::manifest::Manifest;
+
+const GATEWAY_API: &str = "gateway.networking.k8s.io";
+const ISTIO: &str = "networking.istio.io";
+
+pub struct StreamIndex<'a> {
+    pub all: &'a [Manifest],
+}
+
+impl<'a> StreamIndex<'a> {
+    pub fn new(all: &'a [Manifest]) -> Self {
+        StreamIndex { all }
+    }
+
+    pub fn of(&self, group: &'a str, kind: &'a str) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.all
+            .iter()
+            .filter(move |m| m.group() == group && m.kind() == kind)
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.of("", "Service")
+    }
+
+    pub fn external_name_services(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.services()
+            .filter(|s| s.object["spec"]["type"] == "ExternalName")
+    }
+
+    pub fn http_routes(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.of(GATEWAY_API, "HTTPRoute")
+    }
+
+    pub fn gateways(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.of(GATEWAY_API, "Gateway")
+    }
+
+    pub fn service_entries(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.of(ISTIO, "ServiceEntry")
+    }
+
+    pub fn destination_rules(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
+        self.of(ISTIO, "DestinationRule")
+    }
+
+    pub fn namespace(&self, name: &str) -> Option<&'a Manifest> {
+        self.of("", "Namespace").find(|n| n.name() == name)
+    }
+
+    pub fn find(
+        &self,
+        group: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&'a Manifest> {
+        self.all.iter().find(|m| {
+            m.group() == group && m.kind() == kind && m.name() == name && m.namespace() == namespace
+        })
+    }
+
+    /// The Service a DestinationRule's host names (FQDN, `svc.ns` or short).
+    pub fn destination_rule_service(&self, dr: &Manifest) -> Option<&'a Manifest> {
+        let host = dr.object["spec"]["host"].as_str()?;
+        let host = host.strip_suffix(".svc.cluster.local").unwrap_or(host);
+        let (name, namespace) = match host.split_once('.') {
+            Some((name, ns)) => (name, ns.strip_suffix(".svc").unwrap_or(ns)),
+            None => (host, dr.namespace()),
+        };
+        self.find("", "Service", namespace, name)
+    }
+
+    /// The DestinationRules whose host resolves to `service`.
+    pub fn destination_rules_for(&self, service: &Manifest) -> Vec<&'a Manifest> {
+        self.destination_rules()
+            .filter(|dr| {
+                self.destination_rule_service(dr)
+                    .is_some_and(|s| std::ptr::eq(s, service))
+            })
+            .collect()
+    }
+}
+
+/// One backendRef of an HTTPRoute with where it sits.
+pub struct BackendRef<'a> {
+    pub path: String,
+    pub value: &'a Value,
+    pub rule: &'a Value,
+    pub rule_path: String,
+}
+
+impl BackendRef<'_> {
+    /// A Service backend (the default group and kind)?
+    pub fn is_service(&self) -> bool {
+        let group = self.value["group"].as_str().unwrap_or("");
+        let kind = self.value["kind"].as_str().unwrap_or("Service");
+        group.is_empty() && kind == "Service"
+    }
+
+    pub fn name(&self) -> &str {
+        self.value["name"].as_str().unwrap_or("")
+    }
+
+    pub fn namespace<'b>(&'b self, route: &'b Manifest) -> &'b str {
+        self.value["namespace"]
+            .as_str()
+            .unwrap_or(route.namespace())
+    }
+
+    /// Gateway API's default weight is 1.
+    pub fn weight(&self) -> i64 {
+        self.value["weight"].as_i64().unwrap_or(1)
+    }
+}
+
+pub fn rules(route: &Manifest) -> impl Iterator<Item = (String, &Value)> {
+    route.object["spec"]["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, r)| (format!("spec.rules[{i}]"), r))
+}
+
+pub fn backend_refs(route: &Manifest) -> Vec<BackendRef<'_>> {
+    let mut out = Vec::new();
+    for (rule_path, rule) in rules(route) {
+        for (j, b) in rule["backendRefs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            out.push(BackendRef {
+                path: format!("{rule_path}.backendRefs[{j}]"),
+                value: b,
+                rule,
+                rule_path: rule_path.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether `filters` holds a RequestHeaderModifier that sets `Host`.
+pub fn sets_host(filters: &Value) -> bool {
+    filters.as_array().into_iter().flatten().any(|f| {
+        f["type"] == "RequestHeaderModifier"
+            && f["requestHeaderModifier"]["set"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|h| {
+                    h["name"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case("host"))
+                })
+    })
+}
+
+/// Whether a rule matches the `/api` prefix.
+pub fn is_api_rule(rule: &Value) -> bool {
+    rule["matches"].as_array().into_iter().flatten().any(|m| {
+        let value = m["path"]["value"].as_str().unwrap_or("");
+        value == "/api" || value.starts_with("/api/")
+    })
+}

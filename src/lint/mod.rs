@@ -1,0 +1,219 @@
+//! Lint: cross-object rules that a schema cannot express, each with an id,
+//! a severity, a one-line help and a long explanation. Runs on any stream;
+//! given the values a render came from, it also points into the values file
+//! that caused a finding.
+
+pub mod index;
+pub mod rules;
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::manifest::Manifest;
+use crate::plan::HubPlan;
+use crate::values::{KeyPath, LoadedValues};
+use index::StreamIndex;
+
+/// What a render was made from, when lint runs on a render.
+pub struct ValuesContext<'a> {
+    pub loaded: &'a LoadedValues,
+    pub plan: &'a HubPlan,
+    pub hub_domain: String,
+}
+
+pub struct LintContext<'a> {
+    pub index: StreamIndex<'a>,
+    pub values: Option<&'a ValuesContext<'a>>,
+}
+
+/// One problem a rule found.
+pub struct Finding<'a> {
+    pub object: &'a Manifest,
+    pub path: String,
+    pub message: String,
+    /// Overrides the rule's help line.
+    pub help: Option<String>,
+    /// The values key behind the problem, for pointing into values files.
+    pub values_key: Option<String>,
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub help: &'static str,
+    pub explanation: &'static str,
+    pub check: for<'a> fn(&LintContext<'a>) -> Vec<Finding<'a>>,
+}
+
+/// Every rule, in id order.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "HG001",
+        severity: Severity::Error,
+        summary: "every HTTPRoute backendRef resolves to a Service in the stream",
+        help: "create the Service or fix the backendRef's name and namespace",
+        explanation: "A backendRef that names no Service makes the gateway answer 500 for the share of traffic sent to it (Gateway API sets the route's ResolvedRefs condition to False). hubgw renders one ExternalName Service per spoke and traffic type; a hand-edited route or a renamed app breaks the link.",
+        check: rules::backend_ref_resolves,
+    },
+    Rule {
+        id: "HG002",
+        severity: Severity::Error,
+        summary: "every parentRef resolves to a Gateway whose listener accepts the route",
+        help: "point parentRefs at the Gateway and listener, and let the listener's allowedRoutes admit the route's namespace",
+        explanation: "Attachment is a handshake: the route names the Gateway (and optionally a listener by sectionName), and the listener's allowedRoutes must admit the route's namespace (from: Same, All, or Selector with namespace labels) and kind. If either side refuses, the route is silently not programmed and the host answers 404.",
+        check: rules::parent_ref_accepted,
+    },
+    Rule {
+        id: "HG003",
+        severity: Severity::Error,
+        summary: "every ExternalName host has a ServiceEntry with port 80 HTTP",
+        help: "add a ServiceEntry for the host: location MESH_EXTERNAL, resolution DNS, port 80 protocol HTTP",
+        explanation: "Istio builds no Envoy cluster for a host outside the mesh unless a ServiceEntry declares it. Without one the gateway answers 500 for every request to that spoke. The entry must declare port 80 with protocol HTTP so the waypoint applies HTTP policies.",
+        check: rules::service_entry_for_external_host,
+    },
+    Rule {
+        id: "HG004",
+        severity: Severity::Error,
+        summary: "with circuit breaking on, every ExternalName Service has a DestinationRule",
+        help: "add a DestinationRule whose host is <service>.<namespace>.svc.cluster.local, or turn circuit breaking off",
+        explanation: "Circuit breaking is one DestinationRule per ExternalName Service, enforced by the namespace waypoint. A Service without one is never ejected when its spoke fails, so a dead spoke keeps receiving its share of traffic.",
+        check: rules::destination_rule_per_external_service,
+    },
+    Rule {
+        id: "HG005",
+        severity: Severity::Warning,
+        summary: "maxEjectionPercent below 100 on a single-endpoint ExternalName",
+        help: "set outlierDetection.maxEjectionPercent to 100",
+        explanation: "An ExternalName Service resolves to a single endpoint. Istio never ejects more than maxEjectionPercent of a cluster's endpoints, and below 100 that rounds down to zero endpoints: outlier detection then never ejects the failing spoke. Istio's default, when outlierDetection is set without it, is 10.",
+        check: rules::max_ejection_percent,
+    },
+    Rule {
+        id: "HG006",
+        severity: Severity::Warning,
+        summary: "h2UpgradePolicy other than DO_NOT_UPGRADE towards HTTP/1.1 spokes",
+        help: "set connectionPool.http.h2UpgradePolicy to DO_NOT_UPGRADE",
+        explanation: "Spoke OpenShift routers speak HTTP/1.1 on port 80. Upgrading the connection to HTTP/2 (UPGRADE, or DEFAULT when the mesh default upgrades) breaks requests to them.",
+        check: rules::h2_upgrade_policy,
+    },
+    Rule {
+        id: "HG007",
+        severity: Severity::Error,
+        summary: "a spoke reached on 443 or with TLS settings in its DestinationRule",
+        help: "reach spokes on plain HTTP port 80 (their Routes need insecureEdgeTerminationPolicy: Allow) and drop DestinationRule TLS",
+        explanation: "Ambient gateways and waypoints do not apply DestinationRule TLS settings. A spoke reached on 443 is then spoken to in plain text or with the wrong SNI, and requests fail with CERTIFICATE_VERIFY_FAILED. The hub reaches spokes on HTTP port 80; TLS ends at the hub Route.",
+        check: rules::spoke_over_tls,
+    },
+    Rule {
+        id: "HG008",
+        severity: Severity::Warning,
+        summary: "the /api rule spread over more than one spoke without the explicit opt-in",
+        help: "keep /api on one spoke, or set gateway.apiWeights explicitly if your application tolerates it",
+        explanation: "Socket.IO starts with HTTP long-polling and then upgrades to a WebSocket; both must reach the same backend. Spreading /api over spokes breaks that session affinity. hubgw pins /api to the first enabled spoke unless you set gateway.apiWeights, which marks the HTTPRoute with the annotation hub-gateway/api-weights: explicit.",
+        check: rules::api_rule_spread,
+    },
+    Rule {
+        id: "HG009",
+        severity: Severity::Error,
+        summary: "a rule whose weights are all zero",
+        help: "give at least one backend of the rule a weight above 0",
+        explanation: "When every backendRef of a rule weighs 0, the gateway has nowhere to send matching requests and answers 500 to all of them.",
+        check: rules::all_zero_weights,
+    },
+    Rule {
+        id: "HG010",
+        severity: Severity::Warning,
+        summary: "a backendRef to an ExternalName without a Host rewrite",
+        help: "add a RequestHeaderModifier filter that sets Host to the spoke's Route host",
+        explanation: "The spoke OpenShift router chooses the Route by the Host header. Requests arrive with the hub's public host, which the spoke does not serve, so each backendRef must set Host to its spoke's Route host.",
+        check: rules::host_rewrite,
+    },
+    Rule {
+        id: "HG011",
+        severity: Severity::Error,
+        summary: "DestinationRules enforced by a waypoint while the namespace lacks the ambient label or the waypoint use",
+        help: "label the namespace istio.io/dataplane-mode: ambient and istio.io/use-waypoint: <namespace>-waypoint",
+        explanation: "In ambient mode, L7 policy such as circuit breaking is applied by the waypoint the namespace uses. Without the ambient label and istio.io/use-waypoint naming an istio-waypoint Gateway, the DestinationRules are silently ignored.",
+        check: rules::waypoint_enforces_destination_rules,
+    },
+    Rule {
+        id: "HG012",
+        severity: Severity::Warning,
+        summary: "hosts outside the configured domain",
+        help: "use a host under the cluster's apps domain, or check the domain values",
+        explanation: "Hub and spoke hosts normally follow the cluster's apps domain (deployer.domain), which the wildcard DNS record and certificate cover. A host outside it usually means a typo or a forgotten domain value, and it will not resolve or will present the wrong certificate. Checked only when linting a render of values.",
+        check: rules::host_outside_domain,
+    },
+    Rule {
+        id: "HG013",
+        severity: Severity::Error,
+        summary: "names not DNS-1123 or too long",
+        help: "use lowercase letters, digits, '-' and '.', and keep derived names within 63 characters",
+        explanation: "Kubernetes refuses object names that are not DNS-1123 subdomains, and Istio derives names from some objects: a Gateway's Deployment and Service are called <gateway>-<class> and must fit in 63 characters. ExternalName targets must be DNS names.",
+        check: rules::names_valid,
+    },
+    Rule {
+        id: "HG014",
+        severity: Severity::Error,
+        summary: "the same kind, namespace and name twice",
+        help: "rename one of them or remove the duplicate",
+        explanation: "Two objects with the same kind, namespace and name in one stream overwrite each other on apply: only the last one survives, silently.",
+        check: rules::duplicate_objects,
+    },
+];
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+/// `hubgw lint --explain ID`.
+pub fn explain(rule: &Rule) -> String {
+    format!(
+        "{id} ({severity}): {summary}\n\n{explanation}\n\nFix: {help}\n",
+        id = rule.id,
+        severity = rule.severity.as_str(),
+        summary = rule.summary,
+        explanation = rule.explanation,
+        help = rule.help
+    )
+}
+
+/// The rules as a Markdown table, for the README.
+pub fn rules_markdown() -> String {
+    let mut out = String::from("| id | severity | rule | fix |\n|---|---|---|---|\n");
+    for r in RULES {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.id,
+            r.severity.as_str(),
+            r.summary,
+            r.help
+        ));
+    }
+    out
+}
+
+/// Runs every rule over the stream.
+pub fn lint(manifests: &[Manifest], values: Option<&ValuesContext>) -> Vec<Diagnostic> {
+    let ctx = LintContext {
+        index: StreamIndex::new(manifests),
+        values,
+    };
+    let mut out = Vec::new();
+    for rule in RULES {
+        for f in (rule.check)(&ctx) {
+            let values_location = match (values, &f.values_key) {
+                (Some(v), Some(key)) => v.loaded.origins.locate(&KeyPath::parse(key)),
+                _ => None,
+            };
+            out.push(Diagnostic {
+                severity: rule.severity,
+                rule: Some(rule.id.to_string()),
+                object: ObjectRef::of(f.object),
+                path: f.path,
+                message: f.message,
+                help: Some(f.help.unwrap_or_else(|| rule.help.to_string())),
+                values_location,
+            });
+        }
+    }
+    out
+}

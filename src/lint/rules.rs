@@ -1,0 +1,557 @@
+//! The lint rules, one function each: the hub's hard-won production lessons
+//! (SPEC section 1) as checks over a manifest stream. Each returns findings;
+//! the rule table in `mod.rs` gives them an id, a severity and a help line.
+
+use std::collections::HashMap;
+
+use super::index::{backend_refs, is_api_rule, rules, sets_host};
+use super::{Finding, LintContext};
+use crate::dns;
+use crate::manifest::Manifest;
+
+/// Annotation hubgw puts on an HTTPRoute whose `/api` weights the user set.
+pub const API_WEIGHTS_OPT_IN: &str = "hub-gateway/api-weights";
+
+fn finding<'a>(
+    object: &'a Manifest,
+    path: impl Into<String>,
+    message: impl Into<String>,
+) -> Finding<'a> {
+    Finding {
+        object,
+        path: path.into(),
+        message: message.into(),
+        help: None,
+        values_key: None,
+    }
+}
+
+/// HG001: every backendRef resolves to a Service in the stream.
+pub fn backend_ref_resolves<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        for b in backend_refs(route) {
+            if !b.is_service() {
+                continue;
+            }
+            let ns = b.namespace(route);
+            if ctx.index.find("", "Service", ns, b.name()).is_none() {
+                out.push(finding(
+                    route,
+                    format!("{}.name", b.path),
+                    format!("backendRef `{}` does not resolve to a Service in namespace `{ns}` of the stream", b.name()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// HG002: every parentRef resolves to a Gateway whose listener accepts the
+/// route (the Gateway/route handshake: listener name, namespaces, kinds).
+pub fn parent_ref_accepted<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        let refs = route.object["spec"]["parentRefs"]
+            .as_array()
+            .into_iter()
+            .flatten();
+        for (i, parent) in refs.enumerate() {
+            let path = format!("spec.parentRefs[{i}]");
+            let group = parent["group"]
+                .as_str()
+                .unwrap_or("gateway.networking.k8s.io");
+            let kind = parent["kind"].as_str().unwrap_or("Gateway");
+            if group != "gateway.networking.k8s.io" || kind != "Gateway" {
+                continue;
+            }
+            let name = parent["name"].as_str().unwrap_or("");
+            let ns = parent["namespace"].as_str().unwrap_or(route.namespace());
+            let Some(gateway) = ctx.index.find(group, kind, ns, name) else {
+                out.push(finding(route, format!("{path}.name"), format!("parentRef `{name}` does not resolve to a Gateway in namespace `{ns}` of the stream")));
+                continue;
+            };
+            let listeners: Vec<&serde_json::Value> = gateway.object["spec"]["listeners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .collect();
+            let section = parent["sectionName"].as_str();
+            let candidates: Vec<_> = listeners
+                .iter()
+                .filter(|l| section.is_none_or(|s| l["name"] == s))
+                .collect();
+            if candidates.is_empty() {
+                out.push(finding(
+                    route,
+                    format!("{path}.sectionName"),
+                    format!(
+                        "Gateway `{name}` has no listener named `{}`",
+                        section.unwrap_or("")
+                    ),
+                ));
+                continue;
+            }
+            let reasons: Vec<String> = candidates
+                .iter()
+                .filter_map(|l| listener_refusal(ctx, gateway, l, route))
+                .collect();
+            if reasons.len() == candidates.len() {
+                out.push(finding(
+                    route,
+                    path,
+                    format!(
+                        "Gateway `{name}` does not accept this route: {}",
+                        reasons.join("; ")
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Why a listener would refuse the route, or None if it accepts it.
+fn listener_refusal(
+    ctx: &LintContext,
+    gateway: &Manifest,
+    listener: &serde_json::Value,
+    route: &Manifest,
+) -> Option<String> {
+    let lname = listener["name"].as_str().unwrap_or("");
+    let protocol = listener["protocol"].as_str().unwrap_or("");
+    if !matches!(protocol, "HTTP" | "HTTPS") {
+        return Some(format!(
+            "listener `{lname}` speaks {protocol}, not HTTP or HTTPS"
+        ));
+    }
+    let allowed = &listener["allowedRoutes"];
+    if let Some(kinds) = allowed["kinds"].as_array() {
+        if !kinds.iter().any(|k| k["kind"] == "HTTPRoute") {
+            return Some(format!("listener `{lname}` allows no HTTPRoute kind"));
+        }
+    }
+    let from = allowed["namespaces"]["from"].as_str().unwrap_or("Same");
+    let route_ns = route.namespace();
+    match from {
+        "All" => None,
+        "Same" if route_ns == gateway.namespace() => None,
+        "Same" => Some(format!("listener `{lname}` allows routes from its own namespace `{}` only, and the route is in `{route_ns}`", gateway.namespace())),
+        "Selector" => {
+            let selector = &allowed["namespaces"]["selector"]["matchLabels"];
+            match ctx.index.namespace(route_ns) {
+                Some(ns) => {
+                    let labels = &ns.object["metadata"]["labels"];
+                    let matches = selector.as_object().is_some_and(|sel| sel.iter().all(|(k, v)| labels.get(k) == Some(v)));
+                    (!matches).then(|| format!("listener `{lname}` allows namespaces labelled {selector}, and namespace `{route_ns}` is not"))
+                }
+                None => Some(format!("listener `{lname}` selects namespaces by label, and namespace `{route_ns}` is not in the stream to check")),
+            }
+        }
+        other => Some(format!("listener `{lname}` has allowedRoutes.namespaces.from `{other}`")),
+    }
+}
+
+/// HG003: every ExternalName host has a ServiceEntry with port 80 HTTP.
+pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for svc in ctx.index.external_name_services() {
+        let host = svc.object["spec"]["externalName"].as_str().unwrap_or("");
+        let covered = ctx.index.service_entries().any(|se| {
+            let spec = &se.object["spec"];
+            let has_host = spec["hosts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|h| h == host);
+            let has_port = spec["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["number"] == 80 && p["protocol"] == "HTTP");
+            has_host && has_port
+        });
+        if !covered {
+            out.push(finding(
+                svc,
+                "spec.externalName",
+                format!("ExternalName host `{host}` has no ServiceEntry with port 80 HTTP"),
+            ));
+        }
+    }
+    out
+}
+
+/// HG004: with circuit breaking on, every ExternalName Service has a
+/// DestinationRule whose host resolves to it.
+pub fn destination_rule_per_external_service<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let services: Vec<&Manifest> = ctx.index.external_name_services().collect();
+    let with_dr: Vec<bool> = services
+        .iter()
+        .map(|s| !ctx.index.destination_rules_for(s).is_empty())
+        .collect();
+    // From values we know whether it is on; from a bare stream, any
+    // DestinationRule on an ExternalName Service says it is.
+    let on = match ctx.values {
+        Some(v) => v.plan.apps.iter().any(|a| a.circuit_breaking),
+        None => with_dr.iter().any(|&b| b),
+    };
+    if !on {
+        return Vec::new();
+    }
+    services
+        .into_iter()
+        .zip(with_dr)
+        .filter(|(_, has)| !has)
+        .map(|(svc, _)| {
+            let mut f = finding(svc, "", format!("circuit breaking is on, but no DestinationRule's host resolves to Service `{}`", svc.name()));
+            f.values_key = Some("gateway.circuitBreaking.enabled".into());
+            f
+        })
+        .collect()
+}
+
+/// The DestinationRules of ExternalName Services, with their Service.
+fn external_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<(&'a Manifest, &'a Manifest)> {
+    ctx.index
+        .destination_rules()
+        .filter_map(|dr| {
+            let svc = ctx.index.destination_rule_service(dr)?;
+            (svc.object["spec"]["type"] == "ExternalName").then_some((dr, svc))
+        })
+        .collect()
+}
+
+/// HG005: maxEjectionPercent below 100 on a single-endpoint ExternalName.
+pub fn max_ejection_percent<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for (dr, svc) in external_destination_rules(ctx) {
+        let od = &dr.object["spec"]["trafficPolicy"]["outlierDetection"];
+        if od.is_null() {
+            continue;
+        }
+        // Istio's default is 10%.
+        let percent = od["maxEjectionPercent"].as_i64().unwrap_or(10);
+        if percent < 100 {
+            let mut f = finding(dr, "spec.trafficPolicy.outlierDetection.maxEjectionPercent", format!("maxEjectionPercent is {percent} on `{}`, an ExternalName with one endpoint: Istio will never eject it", svc.name()));
+            f.values_key =
+                Some("gateway.circuitBreaking.outlierDetection.maxEjectionPercent".into());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// HG006: h2UpgradePolicy other than DO_NOT_UPGRADE towards HTTP/1.1 spokes.
+pub fn h2_upgrade_policy<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for (dr, svc) in external_destination_rules(ctx) {
+        let policy = dr.object["spec"]["trafficPolicy"]["connectionPool"]["http"]
+            ["h2UpgradePolicy"]
+            .as_str()
+            .unwrap_or("DEFAULT (unset)");
+        if policy != "DO_NOT_UPGRADE" {
+            let mut f = finding(
+                dr,
+                "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy",
+                format!(
+                    "h2UpgradePolicy is {policy} towards `{}`, an HTTP/1.1 spoke router",
+                    svc.name()
+                ),
+            );
+            f.values_key =
+                Some("gateway.circuitBreaking.connectionPool.http.h2UpgradePolicy".into());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// HG007: a spoke reached on 443 or with TLS settings in its DestinationRule.
+pub fn spoke_over_tls<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for svc in ctx.index.external_name_services() {
+        for (i, port) in svc.object["spec"]["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if port["port"] == 443 || port["targetPort"] == 443 {
+                out.push(finding(
+                    svc,
+                    format!("spec.ports[{i}]"),
+                    format!(
+                        "ExternalName Service `{}` reaches its spoke on port 443",
+                        svc.name()
+                    ),
+                ));
+            }
+        }
+    }
+    for se in ctx.index.service_entries() {
+        let ports = se.object["spec"]["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate();
+        for (i, port) in ports {
+            let protocol = port["protocol"].as_str().unwrap_or("");
+            if port["number"] == 443 || matches!(protocol, "HTTPS" | "TLS") {
+                out.push(finding(
+                    se,
+                    format!("spec.ports[{i}]"),
+                    format!(
+                        "ServiceEntry `{}` reaches a spoke over TLS (port {}, {protocol})",
+                        se.name(),
+                        port["number"]
+                    ),
+                ));
+            }
+        }
+    }
+    for (dr, _) in external_destination_rules(ctx) {
+        let tp = &dr.object["spec"]["trafficPolicy"];
+        if !tp["tls"].is_null() {
+            out.push(finding(
+                dr,
+                "spec.trafficPolicy.tls",
+                "DestinationRule sets TLS towards a spoke",
+            ));
+        }
+        let levels = tp["portLevelSettings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate();
+        for (i, level) in levels {
+            if !level["tls"].is_null() {
+                out.push(finding(
+                    dr,
+                    format!("spec.trafficPolicy.portLevelSettings[{i}].tls"),
+                    "DestinationRule sets TLS towards a spoke",
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// HG008: the `/api` rule spread over more than one spoke without opt-in.
+pub fn api_rule_spread<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        if route.object["metadata"]["annotations"][API_WEIGHTS_OPT_IN] == "explicit" {
+            continue;
+        }
+        for (path, rule) in rules(route) {
+            if !is_api_rule(rule) {
+                continue;
+            }
+            let live = rule["backendRefs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|b| b["weight"].as_i64().unwrap_or(1) > 0)
+                .count();
+            if live > 1 {
+                let mut f = finding(route, format!("{path}.backendRefs"), format!("the /api rule sends traffic to {live} backends; Socket.IO polling and its WebSocket upgrade may land on different spokes"));
+                f.values_key = Some("gateway.apiWeights".into());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// HG009: a rule whose weights are all zero.
+pub fn all_zero_weights<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        for (path, rule) in rules(route) {
+            let Some(backends) = rule["backendRefs"].as_array() else {
+                continue;
+            };
+            if !backends.is_empty()
+                && backends
+                    .iter()
+                    .all(|b| b["weight"].as_i64().unwrap_or(1) == 0)
+            {
+                let mut f = finding(
+                    route,
+                    format!("{path}.backendRefs"),
+                    "every backendRef of this rule weighs 0: it answers 500 to every request",
+                );
+                f.values_key = Some(
+                    if is_api_rule(rule) {
+                        "gateway.apiWeights"
+                    } else {
+                        "gateway.weights"
+                    }
+                    .into(),
+                );
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// HG010: a backendRef to an ExternalName Service without a Host rewrite.
+pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        for b in backend_refs(route) {
+            if !b.is_service() {
+                continue;
+            }
+            let Some(svc) = ctx.index.find("", "Service", b.namespace(route), b.name()) else {
+                continue;
+            };
+            if svc.object["spec"]["type"] != "ExternalName" {
+                continue;
+            }
+            if !sets_host(&b.value["filters"]) && !sets_host(&b.rule["filters"]) {
+                out.push(finding(route, b.path.clone(), format!("backendRef `{}` goes to an ExternalName Service without setting the Host header; the spoke router routes by Host", b.name())));
+            }
+        }
+    }
+    out
+}
+
+/// HG011: DestinationRules enforced by a waypoint need the namespace in
+/// ambient mode and using that waypoint.
+pub fn waypoint_enforces_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    let mut namespaces: Vec<&str> = external_destination_rules(ctx)
+        .iter()
+        .map(|(dr, _)| dr.namespace())
+        .collect();
+    namespaces.dedup();
+    for ns_name in namespaces {
+        let Some(ns) = ctx.index.namespace(ns_name) else {
+            continue;
+        };
+        let labels = &ns.object["metadata"]["labels"];
+        if labels["istio.io/dataplane-mode"] != "ambient" {
+            out.push(finding(ns, "metadata.labels", format!("namespace `{ns_name}` holds DestinationRules for a waypoint but lacks the label istio.io/dataplane-mode: ambient")));
+        }
+        match labels["istio.io/use-waypoint"].as_str() {
+            None => out.push(finding(ns, "metadata.labels", format!("namespace `{ns_name}` holds DestinationRules for a waypoint but lacks the label istio.io/use-waypoint"))),
+            Some(waypoint) => {
+                let exists = ctx.index.gateways().any(|g| g.name() == waypoint && g.namespace() == ns_name && g.object["spec"]["gatewayClassName"] == "istio-waypoint");
+                if !exists {
+                    out.push(finding(ns, "metadata.labels.istio.io/use-waypoint", format!("namespace `{ns_name}` uses waypoint `{waypoint}`, which is not an istio-waypoint Gateway in the stream")));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// HG012: hosts outside the configured domains (needs the values).
+pub fn host_outside_domain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let Some(values) = ctx.values else {
+        return Vec::new();
+    };
+    let v = &values.loaded.values;
+    let mut out = Vec::new();
+    let domain = values.hub_domain.as_str();
+    for route in ctx.index.of("route.openshift.io", "Route") {
+        let host = route.object["spec"]["host"].as_str().unwrap_or("");
+        if !domain.is_empty() && !host.ends_with(&format!(".{domain}")) {
+            let mut f = finding(
+                route,
+                "spec.host",
+                format!("host `{host}` is outside the hub apps domain `{domain}`"),
+            );
+            f.values_key = Some("app.host".into());
+            out.push(f);
+        }
+    }
+    for (spoke, cluster) in &v.clusters {
+        if cluster.domain.is_empty()
+            || cluster.host.is_empty()
+            || cluster.host.ends_with(&format!(".{}", cluster.domain))
+        {
+            continue;
+        }
+        let svc = ctx
+            .index
+            .external_name_services()
+            .find(|s| s.object["spec"]["externalName"] == cluster.host.as_str());
+        if let Some(svc) = svc {
+            let mut f = finding(
+                svc,
+                "spec.externalName",
+                format!(
+                    "spoke `{spoke}` host `{}` is outside its apps domain `{}`",
+                    cluster.host, cluster.domain
+                ),
+            );
+            f.values_key = Some(format!("clusters.{spoke}.host"));
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// HG013: names Kubernetes, Istio or OpenShift would refuse or derive badly.
+pub fn names_valid<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for m in ctx.index.all {
+        if let Some(problem) = dns::subdomain_problem(m.name()) {
+            out.push(finding(
+                m,
+                "metadata.name",
+                format!("name `{}` is not a DNS-1123 subdomain: {problem}", m.name()),
+            ));
+        }
+    }
+    for g in ctx.index.gateways() {
+        // Istio names the Deployment and Service it provisions `<name>-<class>`.
+        let derived = format!(
+            "{}-{}",
+            g.name(),
+            g.object["spec"]["gatewayClassName"].as_str().unwrap_or("")
+        );
+        if derived.len() > 63 {
+            out.push(finding(g, "metadata.name", format!("Istio would name this Gateway's Service `{derived}`, {} characters; the limit is 63", derived.len())));
+        }
+    }
+    for svc in ctx.index.external_name_services() {
+        let host = svc.object["spec"]["externalName"].as_str().unwrap_or("");
+        if let Some(problem) = dns::subdomain_problem(host) {
+            out.push(finding(
+                svc,
+                "spec.externalName",
+                format!("host `{host}` is not a DNS name: {problem}"),
+            ));
+        }
+    }
+    out
+}
+
+/// HG014: the same kind, namespace and name twice.
+pub fn duplicate_objects<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut seen: HashMap<(&str, &str, &str, &str), &Manifest> = HashMap::new();
+    let mut out = Vec::new();
+    for m in ctx.index.all {
+        let key = (m.group(), m.kind(), m.namespace(), m.name());
+        if let Some(first) = seen.get(&key) {
+            out.push(finding(
+                m,
+                "metadata.name",
+                format!(
+                    "{} is also defined at {}:{}; the later one silently replaces it",
+                    m.display_name(),
+                    first.source,
+                    first.index
+                ),
+            ));
+        } else {
+            seen.insert(key, m);
+        }
+    }
+    out
+}
