@@ -30,7 +30,17 @@ pub fn render_manifests(
     req: &RenderRequest,
     stdin: &mut dyn Read,
 ) -> Result<Vec<manifest::Manifest>> {
-    let loaded = values::load(&req.values, stdin)?;
+    let files = values::read_files(&req.values.files, stdin)?;
+    render_sources(&files, req)
+}
+
+/// The objects of a render whose values files are already read (`req`'s
+/// file names are ignored; its flags and templates apply).
+pub fn render_sources(
+    files: &[values::ValuesSource],
+    req: &RenderRequest,
+) -> Result<Vec<manifest::Manifest>> {
+    let loaded = values::load_sources(files, &req.values)?;
     let plan = plan::build(&loaded)?;
     let templates = render::load_templates(&req.templates)?;
     let mut manifests = Vec::new();
@@ -44,4 +54,22 @@ pub fn render_manifests(
 /// `hubgw render`: the YAML stream for `oc apply -f -`.
 pub fn render_stream(req: &RenderRequest, stdin: &mut dyn Read) -> Result<String> {
     output::to_yaml_stream(&render_manifests(req, stdin)?)
+}
+
+/// `hubgw render` with `-o`, `--show-only` and `--output-dir`: returns what
+/// goes to standard output (the objects, or the list of files written).
+pub fn render_output(
+    req: &RenderRequest,
+    opts: &output::OutputOptions,
+    stdin: &mut dyn Read,
+) -> Result<String> {
+    let all = render_manifests(req, stdin)?;
+    let selected = output::select(&all, &opts.show_only)?;
+    match &opts.output_dir {
+        Some(dir) => output::write_dir(dir, &selected, all.len(), opts.format),
+        None => {
+            let kept: Vec<_> = selected.into_iter().map(|(_, m)| m).collect();
+            output::to_text(&kept, opts.format)
+        }
+    }
 }
