@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod values;
 
 use std::io::Read;
