@@ -6,6 +6,7 @@
 //! order, YAML stream). `main.rs` only parses arguments and maps errors to
 //! exit codes.
 
+pub mod argocd;
 pub mod diff;
 pub mod dns;
 pub mod error;
