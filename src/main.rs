@@ -63,7 +63,13 @@ enum Command {
     )]
     Diff(DiffArgs),
     /// Argo CD config management plugin commands (run by the repo-server sidecar).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "See argocd/plugin.yaml and the README's Argo CD section.\n\n\
+        Examples:\n  \
+        cd apps/hub && hubgw argocd generate </dev/null\n  \
+        cd apps/hub && hubgw argocd parameters"
+    )]
     Argocd(ArgocdCommand),
     /// Print a shell completion script.
     #[command(after_help = "Examples:\n  \
