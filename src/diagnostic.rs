@@ -76,7 +76,8 @@ impl Diagnostic {
         }
     }
 
-    /// `<source>:<index> <Kind>/<name>: <path>: <message>`.
+    /// `<source>:<index> <Kind>/<name>: <path>: <message>`; lint findings
+    /// add their severity and rule: `...: warning[HG005]: <message>`.
     pub fn one_line(&self) -> String {
         let o = &self.object;
         let mut line = format!("{}:{} {}/{}: ", o.source, o.index, o.kind, o.name);
@@ -84,7 +85,249 @@ impl Diagnostic {
             line.push_str(&self.path);
             line.push_str(": ");
         }
+        if let Some(rule) = &self.rule {
+            line.push_str(&format!("{}[{rule}]: ", self.severity.as_str()));
+        }
         line.push_str(&self.message);
         line
+    }
+}
+
+/// How `lint` and `validate` print diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// For people: colour when allowed, values snippets.
+    Human,
+    /// One JSON document; see the README for its schema.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// The JSON report: `{"version": 1, "summary": {...}, "diagnostics": [...]}`.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    summary: Summary,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub objects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    #[serde(flatten)]
+    diagnostic: &'a Diagnostic,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    values: Option<JsonLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+}
+
+pub fn summarize(objects: usize, diagnostics: &[Diagnostic]) -> Summary {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    Summary {
+        objects,
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
+}
+
+impl Summary {
+    /// `15 objects, 0 errors, 1 warning`.
+    pub fn line(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut text = format!(
+            "{}, {}",
+            plural(self.objects, "object"),
+            plural(self.errors, "error")
+        );
+        if self.warnings > 0 {
+            text.push_str(&format!(", {}", plural(self.warnings, "warning")));
+        }
+        text
+    }
+}
+
+/// Writes every diagnostic in `format`; `color` only affects Human.
+pub fn report(
+    diagnostics: &[Diagnostic],
+    objects: usize,
+    format: ReportFormat,
+    color: bool,
+) -> String {
+    match format {
+        ReportFormat::Human => diagnostics.iter().map(|d| human(d, color)).collect(),
+        ReportFormat::Json => {
+            let report = JsonReport {
+                version: 1,
+                summary: summarize(objects, diagnostics),
+                diagnostics: diagnostics
+                    .iter()
+                    .map(|d| JsonDiagnostic {
+                        diagnostic: d,
+                        values: d.values_location.as_ref().map(|l| JsonLocation {
+                            file: &l.source,
+                            line: l.line,
+                            column: l.column,
+                        }),
+                    })
+                    .collect(),
+            };
+            let mut text = serde_json::to_string_pretty(&report).expect("plain data");
+            text.push('\n');
+            text
+        }
+        ReportFormat::Github => diagnostics.iter().map(github).collect(),
+    }
+}
+
+/// `error[HG003]: message`, the object and path, the values snippet, help.
+pub fn human(d: &Diagnostic, color: bool) -> String {
+    let paint = |style: &str, text: &str| {
+        if color {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let (word, style) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let head = match &d.rule {
+        Some(rule) => format!("{word}[{rule}]"),
+        None => word.to_string(),
+    };
+    let o = &d.object;
+    let mut out = format!("{}: {}\n", paint(style, &head), paint("1", &d.message));
+    let mut at = format!("{}:{} {}/{}", o.source, o.index, o.kind, o.name);
+    if !d.path.is_empty() {
+        at.push_str(&format!(" {}", d.path));
+    }
+    // Line up with the snippet's own arrow, whose gutter is the line number.
+    let gutter = d
+        .values_location
+        .as_ref()
+        .map_or(1, |l| l.line.to_string().len());
+    out.push_str(&format!(
+        "{}{} {at}\n",
+        " ".repeat(gutter),
+        paint("1;34", "-->")
+    ));
+    if let Some(loc) = &d.values_location {
+        let err = crate::error::Error::input("").at(Some(loc.clone()));
+        // Reuse the snippet layout of errors, without their first line.
+        let snippet = err.to_string();
+        for line in snippet.lines().skip(1) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  {} {help}\n", paint("1;36", "= help:")));
+    }
+    out.push('\n');
+    out
+}
+
+/// `::error file=F,line=L,col=C,title=HG003::message` (GitHub Actions).
+fn github(d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let escape_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let escape_prop = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut props = Vec::new();
+    match &d.values_location {
+        Some(loc) => {
+            props.push(format!("file={}", escape_prop(&loc.source)));
+            props.push(format!("line={}", loc.line));
+            props.push(format!("col={}", loc.column));
+        }
+        None => props.push(format!("file={}", escape_prop(&d.object.source))),
+    }
+    let title = d.rule.clone().unwrap_or_else(|| "schema".into());
+    props.push(format!("title={}", escape_prop(&title)));
+    let mut message = d.one_line();
+    if let Some(help) = &d.help {
+        message.push_str(&format!(" (help: {help})"));
+    }
+    format!("::{level} {}::{}\n", props.join(","), escape_data(&message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            rule: Some("HG005".into()),
+            object: ObjectRef {
+                source: "50-destinationrules.yaml".into(),
+                index: 2,
+                kind: "DestinationRule".into(),
+                name: "cb-a".into(),
+                namespace: "ns".into(),
+            },
+            path: "spec.x".into(),
+            message: "50, not 100".into(),
+            help: Some("set it to 100".into()),
+            values_location: None,
+        }
+    }
+
+    #[test]
+    fn one_line_format() {
+        assert_eq!(
+            sample().one_line(),
+            "50-destinationrules.yaml:2 DestinationRule/cb-a: spec.x: warning[HG005]: 50, not 100"
+        );
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert!(human(&sample(), true).contains("\x1b[1;33mwarning[HG005]\x1b[0m"));
+        assert!(!human(&sample(), false).contains('\x1b'));
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let mut d = sample();
+        d.message = "a, b: 100%\nnext".into();
+        assert_eq!(
+            github(&d),
+            "::warning file=50-destinationrules.yaml,title=HG005::50-destinationrules.yaml:2 DestinationRule/cb-a: spec.x: warning[HG005]: a, b: 100%25%0Anext (help: set it to 100)\n"
+        );
+    }
+
+    #[test]
+    fn summary_line() {
+        let mut error = sample();
+        error.severity = Severity::Error;
+        assert_eq!(
+            summarize(3, &[sample(), error]).line(),
+            "3 objects, 1 error, 1 warning"
+        );
+        assert_eq!(summarize(1, &[]).line(), "1 object, 0 errors");
     }
 }

@@ -3,11 +3,14 @@
 //! The pipeline, one module per stage:
 //! values (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> validate
-//! (typed round-trip, CRD schemas, core rules) -> output (apply order, YAML
-//! stream). `main.rs` only parses arguments and maps errors to exit codes.
+//! (typed round-trip, CRD schemas, core rules) -> lint (cross-object rules)
+//! -> output (apply order, YAML/JSON, files). `main.rs` only parses arguments
+//! and maps errors to exit codes.
 
+pub mod argocd;
 pub mod crd_schema;
 pub mod diagnostic;
+pub mod diff;
 pub mod dns;
 pub mod error;
 pub mod lint;
@@ -15,6 +18,7 @@ pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod validate;
 pub mod values;
 
@@ -27,16 +31,75 @@ pub use error::{Error, Result};
 pub struct RenderRequest {
     pub values: values::ValuesInput,
     pub templates: render::TemplateSource,
-    /// Skip validation of the rendered objects (`--no-validate`).
+    /// Skip validation and lint of the rendered objects (`--no-validate`).
     pub skip_validation: bool,
 }
 
-/// The objects of a render, in apply order.
+/// A render that passed validation and lint: the objects in apply order and
+/// the warnings that did not stop it.
+#[derive(Debug, Clone)]
+pub struct Render {
+    pub manifests: Vec<manifest::Manifest>,
+    pub warnings: Vec<diagnostic::Diagnostic>,
+}
+
+/// Renders, validates and lints; any error fails the whole render.
+pub fn render_checked(req: &RenderRequest, stdin: &mut dyn Read) -> Result<Render> {
+    let files = values::read_files(&req.values.files, stdin)?;
+    render_sources(&files, req)
+}
+
+/// The checked objects of a render, warnings dropped (for graph and diff).
 pub fn render_manifests(
     req: &RenderRequest,
     stdin: &mut dyn Read,
 ) -> Result<Vec<manifest::Manifest>> {
-    let loaded = values::load(&req.values, stdin)?;
+    Ok(render_checked(req, stdin)?.manifests)
+}
+
+/// [`render_checked`] for values files already read (`req`'s file names are
+/// ignored; its flags and templates apply).
+pub fn render_sources(files: &[values::ValuesSource], req: &RenderRequest) -> Result<Render> {
+    let (loaded, plan, manifests) = render_unchecked(files, req)?;
+    if req.skip_validation {
+        return Ok(Render {
+            manifests,
+            warnings: Vec::new(),
+        });
+    }
+    let context = lint::ValuesContext {
+        loaded: &loaded,
+        plan: &plan,
+    };
+    let diagnostics = check(&manifests, Some(&context));
+    let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
+        .into_iter()
+        .partition(|d| d.severity == diagnostic::Severity::Error);
+    if !errors.is_empty() {
+        let shown: Vec<String> = errors
+            .iter()
+            .map(diagnostic::Diagnostic::one_line)
+            .collect();
+        return Err(Error::input(format!(
+            "the rendered objects have {} error{}:\n  {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            shown.join("\n  ")
+        ))
+        .hint("`hubgw lint` with the same flags explains each one and points into your values"));
+    }
+    Ok(Render {
+        manifests,
+        warnings,
+    })
+}
+
+/// Values -> plan -> templates -> objects in apply order, unchecked.
+fn render_unchecked(
+    files: &[values::ValuesSource],
+    req: &RenderRequest,
+) -> Result<(values::LoadedValues, plan::HubPlan, Vec<manifest::Manifest>)> {
+    let loaded = values::load_sources(files, &req.values)?;
     let plan = plan::build(&loaded)?;
     let templates = render::load_templates(&req.templates)?;
     let mut manifests = Vec::new();
@@ -44,26 +107,38 @@ pub fn render_manifests(
         manifests.extend(manifest::parse_stream(&rendered.template, &rendered.text)?);
     }
     output::sort_for_apply(&mut manifests);
-    Ok(manifests)
+    Ok((loaded, plan, manifests))
 }
 
-/// `hubgw render`: the YAML stream for `oc apply -f -`, validated unless
-/// the request says not to. An invalid object fails the whole render.
+/// `hubgw lint`: renders without stopping at problems and returns the
+/// object count and every diagnostic, located in the values where known.
+pub fn lint_render(
+    req: &RenderRequest,
+    stdin: &mut dyn Read,
+) -> Result<(usize, Vec<diagnostic::Diagnostic>)> {
+    let files = values::read_files(&req.values.files, stdin)?;
+    let (loaded, plan, manifests) = render_unchecked(&files, req)?;
+    let context = lint::ValuesContext {
+        loaded: &loaded,
+        plan: &plan,
+    };
+    Ok((manifests.len(), check(&manifests, Some(&context))))
+}
+
+/// Schema validation and lint of a stream, in that order.
+pub fn check(
+    manifests: &[manifest::Manifest],
+    values: Option<&lint::ValuesContext>,
+) -> Vec<diagnostic::Diagnostic> {
+    let mut diagnostics =
+        validate::validate(manifests, validate::ValidateOptions::default()).diagnostics;
+    diagnostics.extend(lint::lint(manifests, values));
+    diagnostics
+}
+
+/// `hubgw render`: the YAML stream for `oc apply -f -`.
 pub fn render_stream(req: &RenderRequest, stdin: &mut dyn Read) -> Result<String> {
-    let manifests = render_manifests(req, stdin)?;
-    if !req.skip_validation {
-        let report = validate::validate(&manifests, validate::ValidateOptions::default());
-        if report.errors() > 0 {
-            let lines: Vec<String> = report.diagnostics.iter().map(|d| d.one_line()).collect();
-            return Err(Error::input(format!(
-                "the rendered objects are not valid ({}):\n  {}",
-                report.summary(),
-                lines.join("\n  ")
-            ))
-            .hint("a value passed hubgw's own checks but breaks an upstream schema; the line says which field"));
-        }
-    }
-    output::to_yaml_stream(&manifests)
+    output::to_yaml_stream(&render_checked(req, stdin)?.manifests)
 }
 
 /// Reads manifest streams (`-` is standard input) for `hubgw validate`.
@@ -78,4 +153,25 @@ pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manife
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
     }
     Ok(manifests)
+}
+
+/// `hubgw render` with `-o`, `--show-only` and `--output-dir`: returns what
+/// goes to standard output (the objects, or the list of files written) and
+/// the warnings for standard error.
+pub fn render_output(
+    req: &RenderRequest,
+    opts: &output::OutputOptions,
+    stdin: &mut dyn Read,
+) -> Result<(String, Vec<diagnostic::Diagnostic>)> {
+    let render = render_checked(req, stdin)?;
+    let all = render.manifests;
+    let selected = output::select(&all, &opts.show_only)?;
+    let text = match &opts.output_dir {
+        Some(dir) => output::write_dir(dir, &selected, all.len(), opts.format)?,
+        None => {
+            let kept: Vec<_> = selected.into_iter().map(|(_, m)| m).collect();
+            output::to_text(&kept, opts.format)?
+        }
+    };
+    Ok((text, render.warnings))
 }

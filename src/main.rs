@@ -1,11 +1,13 @@
 //! The `hubgw` binary: parses arguments, calls the library, and maps errors
 //! to exit codes (0 success, 1 bad input, 2 usage).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use hubgw::diagnostic::{report, summarize, Diagnostic, ReportFormat, Severity};
+use hubgw::output::{Format, OutputOptions};
 use hubgw::render::TemplateSource;
 use hubgw::validate::ValidateOptions;
 use hubgw::values::ValuesInput;
@@ -29,17 +31,97 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         hubgw render -f values/examples/east-west.yaml | oc apply -f -\n  \
         hubgw render -f values.yaml --set gateway.weights.east=80 --set gateway.weights.west=20\n  \
-        cat values.yaml | hubgw render -f - -n my-hub")]
+        cat values.yaml | hubgw render -f - -n my-hub\n  \
+        hubgw render -f values.yaml -o json > hub.json\n  \
+        hubgw render -f values.yaml --output-dir manifests/\n  \
+        hubgw render -f values.yaml --show-only HTTPRoute/industrial-edge")]
     Render(RenderArgs),
-    /// Check manifest streams against typed structs and the upstream CRD schemas.
+    /// Check manifest streams: typed structs, upstream CRD schemas, lint rules.
     #[command(
         after_help = "Each problem is printed as `<source>:<document index> <Kind>/<name>: <field path>: <message>`\n\
-        (document indexes count from 0); a summary goes to stderr. Exit 0 when clean, 1 on any error.\n\n\
+        (document indexes count from 0); lint findings add `error[HGnnn]` or `warning[HGnnn]`.\n\
+        A summary goes to stderr. Exit 0 when clean, 1 on any error, 2 on usage errors.\n\n\
         Examples:\n  \
         hubgw render -f values/examples/east-west.yaml | hubgw validate -\n  \
         hubgw validate hand-written.yaml other.yaml --verbose"
     )]
     Validate(ValidateArgs),
+    /// Render values and check the result against the hub's rules (HG001...).
+    #[command(
+        after_help = "Exit 0 when clean, 1 on errors (or warnings with --strict), 2 on usage errors.\n\n\
+        Examples:\n  \
+        hubgw lint -f values.yaml\n  \
+        hubgw lint -f values.yaml --strict --format github\n  \
+        hubgw lint --explain HG005"
+    )]
+    Lint(LintArgs),
+    /// Print the effective values (defaults, files and flags merged) as YAML.
+    #[command(after_help = "Examples:\n  \
+        hubgw values -f values.yaml -f prod.yaml\n  \
+        hubgw values -f values.yaml --set gateway.weights.east=80 --origin")]
+    Values(ValuesCmdArgs),
+    /// Print the JSON Schema of values files, for editors (yaml-language-server).
+    #[command(after_help = "Examples:\n  \
+        hubgw schema > hubgw.schema.json\n  \
+        # then, first line of a values file:\n  \
+        # yaml-language-server: $schema=./hubgw.schema.json")]
+    Schema,
+    /// Write a commented starter values file (to stdout, or -o FILE).
+    #[command(after_help = "Examples:\n  \
+        hubgw init -o hubgw.yaml && hubgw schema > hubgw.schema.json\n  \
+        hubgw init > values.yaml")]
+    Init(InitArgs),
+    /// Compare two renders object by object (values files or manifest streams).
+    #[command(
+        after_help = "Each side is a values file (rendered with the built-in templates) or a\n\
+        manifest stream (YAML documents or a JSON List): documents with apiVersion\n\
+        and kind are manifests. `-` reads standard input (for one side).\n\n\
+        Exit status: 0 same, 1 different, 2 trouble (like diff).\n\n\
+        Examples:\n  \
+        hubgw diff values.yaml values-next.yaml\n  \
+        hubgw render -f values.yaml | hubgw diff deployed.yaml -\n  \
+        git show main:hubgw.yaml > /tmp/old.yaml && hubgw diff /tmp/old.yaml hubgw.yaml"
+    )]
+    Diff(DiffArgs),
+    /// Argo CD config management plugin commands (run by the repo-server sidecar).
+    #[command(
+        subcommand,
+        after_help = "See argocd/plugin.yaml and the README's Argo CD section.\n\n\
+        Examples:\n  \
+        cd apps/hub && hubgw argocd generate </dev/null\n  \
+        cd apps/hub && hubgw argocd parameters"
+    )]
+    Argocd(ArgocdCommand),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+        hubgw completions bash > /etc/bash_completion.d/hubgw\n  \
+        hubgw completions zsh > \"${fpath[1]}/_hubgw\"\n  \
+        hubgw completions fish > ~/.config/fish/completions/hubgw.fish")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory.
+    #[command(after_help = "Examples:\n  \
+        hubgw man | man -l -\n  \
+        hubgw man --out-dir /usr/local/share/man/man1")]
+    Man(ManArgs),
+}
+
+#[derive(Subcommand)]
+enum ArgocdCommand {
+    /// Print the app's manifests (the CMP `generate` command).
+    #[command(
+        after_help = "Runs in the Application's source directory: renders hubgw.yaml, then the\n\
+        files of ARGOCD_ENV_HUBGW_VALUES and of the `valueFiles` parameter, then the\n\
+        `set` parameter (ARGOCD_APP_PARAMETERS). ARGOCD_APP_NAMESPACE is the default\n\
+        namespace. Never reads standard input or files outside the directory.\n\n\
+        Examples:\n  \
+        cd apps/hub && hubgw argocd generate\n  \
+        ARGOCD_APP_PARAMETERS='[{\"name\":\"set\",\"map\":{\"gateway.weights.east\":\"80\"}}]' hubgw argocd generate"
+    )]
+    Generate,
+    /// Print the parameter announcement (the CMP `parameters.dynamic` command).
+    #[command(after_help = "Examples:\n  \
+        cd apps/hub && hubgw argocd parameters")]
+    Parameters,
 }
 
 /// Helm-style values flags, shared by every command that renders.
@@ -77,9 +159,38 @@ struct RenderArgs {
     /// Render your own copy of the templates instead of the built-in ones.
     #[arg(long = "templates", value_name = "DIR")]
     templates: Option<String>,
-    /// Do not validate the rendered objects.
+    /// Output format: a YAML stream, or one JSON `v1` `List`.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Yaml)]
+    output: OutputFormat,
+    /// Write one file per object (NN-kind-name.yaml, in apply order) into DIR.
+    #[arg(long = "output-dir", value_name = "DIR")]
+    output_dir: Option<String>,
+    /// Only print this object (repeatable).
+    #[arg(long = "show-only", value_name = "KIND/NAME")]
+    show_only: Vec<String>,
+    /// Do not validate or lint the rendered objects.
     #[arg(long = "no-validate")]
     no_validate: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiagnosticsFormat {
+    /// For people: colour on a terminal (not with NO_COLOR), values snippets.
+    Human,
+    /// One JSON document (schema in the README).
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+impl From<DiagnosticsFormat> for ReportFormat {
+    fn from(f: DiagnosticsFormat) -> Self {
+        match f {
+            DiagnosticsFormat::Human => ReportFormat::Human,
+            DiagnosticsFormat::Json => ReportFormat::Json,
+            DiagnosticsFormat::Github => ReportFormat::Github,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -93,17 +204,100 @@ struct ValidateArgs {
     /// Also list the CEL rules that could not be evaluated, and why.
     #[arg(short = 'v', long = "verbose")]
     verbose: bool,
+    /// Print problems as one line each (default), or as lint does.
+    #[arg(long = "format", value_enum)]
+    format: Option<DiagnosticsFormat>,
+    /// Treat warnings as errors.
+    #[arg(long = "strict")]
+    strict: bool,
+}
+
+#[derive(Args)]
+struct LintArgs {
+    #[command(flatten)]
+    values: ValuesArgs,
+    /// Render your own copy of the templates instead of the built-in ones.
+    #[arg(long = "templates", value_name = "DIR")]
+    templates: Option<String>,
+    #[arg(long = "format", value_enum, default_value_t = DiagnosticsFormat::Human)]
+    format: DiagnosticsFormat,
+    /// Treat warnings as errors.
+    #[arg(long = "strict")]
+    strict: bool,
+    /// Print the long explanation of a rule (e.g. HG005) and exit.
+    #[arg(long = "explain", value_name = "RULE")]
+    explain: Option<String>,
+    /// List every rule and exit.
+    #[arg(long = "list-rules")]
+    list_rules: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Args)]
+struct ValuesCmdArgs {
+    #[command(flatten)]
+    values: ValuesArgs,
+    /// End each value's line with where it was set (file:line, flag or default).
+    #[arg(long = "origin")]
+    origin: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Write to FILE instead of standard output (never overwrites).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<String>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The old render: a values file or a manifest stream (`-`: stdin).
+    old: String,
+    /// The new render: a values file or a manifest stream (`-`: stdin).
+    new: String,
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+struct ManArgs {
+    /// Write hubgw.1 and one page per command (hubgw-render.1, ...) into DIR.
+    #[arg(long = "out-dir", value_name = "DIR")]
+    out_dir: Option<String>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Validate(args) => return finish(validate(args)),
+        Command::Lint(args) => return finish(lint(args)),
         Command::Render(args) => render(args),
-        Command::Validate(args) => validate(args),
+        Command::Values(args) => values(args),
+        Command::Schema => write_stdout(&hubgw::schema::json_schema()),
+        Command::Init(args) => match &args.output {
+            Some(path) => hubgw::schema::write_starter(path),
+            None => write_stdout(hubgw::schema::STARTER),
+        },
+        Command::Diff(args) => return diff(args),
+        Command::Argocd(cmd) => argocd(cmd),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "hubgw", &mut out);
+            write_stdout(&String::from_utf8_lossy(&out))
+        }
+        Command::Man(args) => man(args),
     };
     match result {
-        Ok(Outcome::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome::Problems) => ExitCode::from(1),
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{err}");
             ExitCode::from(err.exit_code())
@@ -111,14 +305,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// How a command that did not fail outright ended.
-enum Outcome {
-    Clean,
-    /// Problems were reported (exit 1).
-    Problems,
-}
-
-fn render(args: &RenderArgs) -> Result<Outcome, Error> {
+fn render(args: &RenderArgs) -> Result<(), Error> {
     let req = RenderRequest {
         values: args.values.input(),
         templates: args
@@ -127,25 +314,84 @@ fn render(args: &RenderArgs) -> Result<Outcome, Error> {
             .map_or(TemplateSource::Embedded, TemplateSource::Dir),
         skip_validation: args.no_validate,
     };
-    let stream = hubgw::render_stream(&req, &mut std::io::stdin().lock())?;
-    write_stdout(&stream)?;
-    Ok(Outcome::Clean)
+    let opts = OutputOptions {
+        format: match args.output {
+            OutputFormat::Yaml => Format::Yaml,
+            OutputFormat::Json => Format::Json,
+        },
+        show_only: args.show_only.clone(),
+        output_dir: args.output_dir.clone(),
+    };
+    let (text, warnings) = hubgw::render_output(&req, &opts, &mut std::io::stdin().lock())?;
+    eprint!(
+        "{}",
+        report(
+            &warnings,
+            0,
+            ReportFormat::Human,
+            color_on(&std::io::stderr())
+        )
+    );
+    write_stdout(&text)
 }
 
-fn validate(args: &ValidateArgs) -> Result<Outcome, Error> {
+/// Exit code of a checking command: Ok(true) clean, Ok(false) problems.
+fn finish(result: Result<bool, Error>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// Colour only on a terminal, and never with NO_COLOR set (no-color.org).
+fn color_on(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Applies --strict and says whether the diagnostics leave the run clean.
+fn settle(diagnostics: &mut [Diagnostic], strict: bool) -> bool {
+    if strict {
+        for d in diagnostics.iter_mut() {
+            d.severity = Severity::Error;
+        }
+    }
+    !diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     let manifests = hubgw::read_streams(&args.files, &mut std::io::stdin().lock())?;
     let options = ValidateOptions {
         allow_unknown_kinds: args.allow_unknown_kinds,
     };
-    let report = hubgw::validate::validate(&manifests, options);
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        out.push_str(&d.one_line());
-        out.push('\n');
+    let validation = hubgw::validate::validate(&manifests, options);
+    let mut diagnostics = validation.diagnostics.clone();
+    diagnostics.extend(hubgw::lint::lint(&manifests, None));
+    let clean = settle(&mut diagnostics, args.strict);
+    let text = match args.format {
+        None => diagnostics
+            .iter()
+            .map(|d| format!("{}\n", d.one_line()))
+            .collect(),
+        Some(f) => report(
+            &diagnostics,
+            manifests.len(),
+            f.into(),
+            color_on(&std::io::stdout()),
+        ),
+    };
+    write_stdout(&text)?;
+    let mut summary = summarize(manifests.len(), &diagnostics).line();
+    if !validation.skipped.is_empty() {
+        summary.push_str(&format!(
+            ", {} of unknown kinds skipped",
+            validation.skipped.len()
+        ));
     }
-    write_stdout(&out)?;
-    let mut summary = report.summary();
-    let unevaluated = report.cel.unevaluated.len();
+    let unevaluated = validation.cel.unevaluated.len();
     if unevaluated > 0 {
         summary.push_str(&format!(
             ", {unevaluated} CEL rule{} not evaluated{}",
@@ -158,36 +404,113 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, Error> {
         ));
     }
     if args.verbose {
-        for o in &report.skipped {
+        for o in &validation.skipped {
             eprintln!(
                 "skipped {}:{} {}/{}: unknown kind",
                 o.source, o.index, o.kind, o.name
             );
         }
-        for (o, rule) in &report.cel.unevaluated {
+        for (o, rule) in &validation.cel.unevaluated {
             eprintln!(
                 "not evaluated {}:{} {}/{}: {}: {} ({})",
                 o.source, o.index, o.kind, o.name, rule.path, rule.rule, rule.reason
             );
         }
         eprintln!(
-            "CEL rules: {} evaluated, {} not evaluated, {} transition rules skipped (they compare with a previous version of the object)",
-            report.cel.evaluated, unevaluated, report.cel.transition_rules_skipped
+            "CEL rules: {} evaluated, {unevaluated} not evaluated, {} transition rules skipped (they compare with a previous version of the object)",
+            validation.cel.evaluated, validation.cel.transition_rules_skipped
         );
     }
     eprintln!("{summary}");
-    Ok(if report.errors() > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Clean
-    })
+    Ok(clean)
+}
+
+fn lint(args: &LintArgs) -> Result<bool, Error> {
+    if args.list_rules {
+        write_stdout(&hubgw::lint::rules_markdown())?;
+        return Ok(true);
+    }
+    if let Some(id) = &args.explain {
+        let rule = hubgw::lint::rule(id).ok_or_else(|| {
+            let known: Vec<&str> = hubgw::lint::RULES.iter().map(|r| r.id).collect();
+            Error::usage(format!("no lint rule `{id}`"))
+                .hint(format!("the rules are {}", known.join(", ")))
+        })?;
+        write_stdout(&hubgw::lint::explain(rule))?;
+        return Ok(true);
+    }
+    let req = RenderRequest {
+        values: args.values.input(),
+        templates: args
+            .templates
+            .clone()
+            .map_or(TemplateSource::Embedded, TemplateSource::Dir),
+        skip_validation: true,
+    };
+    let (objects, mut diagnostics) = hubgw::lint_render(&req, &mut std::io::stdin().lock())?;
+    let clean = settle(&mut diagnostics, args.strict);
+    write_stdout(&report(
+        &diagnostics,
+        objects,
+        args.format.into(),
+        color_on(&std::io::stdout()),
+    ))?;
+    if args.format == DiagnosticsFormat::Human {
+        eprintln!("{}", summarize(objects, &diagnostics).line());
+    }
+    Ok(clean)
+}
+
+fn values(args: &ValuesCmdArgs) -> Result<(), Error> {
+    let loaded = hubgw::values::load(&args.values.input(), &mut std::io::stdin().lock())?;
+    write_stdout(&hubgw::values::show::to_yaml(&loaded, args.origin))
+}
+
+/// `diff`'s exit codes are diff's: 0 same, 1 different, 2 any trouble.
+fn diff(args: &DiffArgs) -> ExitCode {
+    let result = hubgw::diff::diff_files(&args.old, &args.new, &mut std::io::stdin().lock())
+        .and_then(|report| write_stdout(&report).map(|()| report.is_empty()));
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn argocd(cmd: &ArgocdCommand) -> Result<(), Error> {
+    let dir = std::env::current_dir()
+        .map_err(|e| Error::input(format!("cannot read the current directory: {e}")))?;
+    match cmd {
+        ArgocdCommand::Generate => write_stdout(&hubgw::argocd::generate(
+            &dir,
+            &hubgw::argocd::CmpEnv::from_env(),
+        )?),
+        ArgocdCommand::Parameters => write_stdout(&hubgw::argocd::parameters(&dir)),
+    }
+}
+
+fn man(args: &ManArgs) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::input(format!("cannot write the man page: {e}"));
+    match &args.out_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(io)?;
+            clap_mangen::generate_to(Cli::command(), dir).map_err(io)
+        }
+        None => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(io)?;
+            write_stdout(&String::from_utf8_lossy(&out))
+        }
+    }
 }
 
 /// Writes all output at once; a closed pipe (`| head`) is not an error.
 fn write_stdout(text: &str) -> Result<(), Error> {
-    if text.is_empty() {
-        return Ok(());
-    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

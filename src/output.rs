@@ -1,6 +1,9 @@
-//! Output: puts objects in apply order and writes them as one YAML stream.
-//! Nothing is written until everything has succeeded, so a failed run leaves
-//! stdout empty.
+//! Output: puts objects in apply order and writes them as one YAML stream, a
+//! JSON `List`, or one file per object (`--output-dir`); picks objects out
+//! (`--show-only`). Nothing is written until everything has succeeded, so a
+//! failed run leaves stdout (and the output directory) untouched.
+
+use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
@@ -53,6 +56,191 @@ pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
     Ok(out)
 }
 
+/// `-o`: what kubectl users expect from `-o yaml` and `-o json`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// One YAML stream, each document opening with `---`.
+    #[default]
+    Yaml,
+    /// One `v1` `List` with `items` (what `kubectl get -o json` prints and
+    /// `kubectl apply -f` accepts).
+    Json,
+}
+
+/// How `hubgw render` writes its objects.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    pub format: Format,
+    /// `--show-only Kind/name` (repeatable); empty: every object.
+    pub show_only: Vec<String>,
+    /// `--output-dir DIR`: one file per object instead of standard output.
+    pub output_dir: Option<String>,
+}
+
+/// The objects as one JSON `List`, pretty-printed, ending in a newline.
+pub fn to_json_list(manifests: &[Manifest]) -> Result<String> {
+    let items: Vec<_> = manifests.iter().map(|m| m.object.clone()).collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    Ok(to_json(&list) + "\n")
+}
+
+fn to_json(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).expect("a JSON value always serialises")
+}
+
+/// The objects in `format`, ready for standard output.
+pub fn to_text(manifests: &[Manifest], format: Format) -> Result<String> {
+    match format {
+        Format::Yaml => to_yaml_stream(manifests),
+        Format::Json => to_json_list(manifests),
+    }
+}
+
+/// Keeps the objects `wanted` names (`Kind/name`, kind in any case), in apply
+/// order. A name that matches nothing is an error listing what exists.
+/// Returns each kept object with its position in the full list.
+pub fn select(manifests: &[Manifest], wanted: &[String]) -> Result<Vec<(usize, Manifest)>> {
+    let all = manifests.iter().cloned().enumerate();
+    if wanted.is_empty() {
+        return Ok(all.collect());
+    }
+    let mut keys = Vec::new();
+    for w in wanted {
+        match w.split_once('/') {
+            Some((kind, name)) if !kind.is_empty() && !name.is_empty() => {
+                keys.push((kind.to_lowercase(), name.to_string()));
+            }
+            _ => {
+                return Err(
+                    Error::usage(format!("--show-only expects Kind/name, found `{w}`"))
+                        .hint("for example --show-only HTTPRoute/industrial-edge"),
+                )
+            }
+        }
+    }
+    let matches = |m: &Manifest, (kind, name): &(String, String)| {
+        m.kind().to_lowercase() == *kind && m.name() == name
+    };
+    for (w, key) in wanted.iter().zip(&keys) {
+        if !manifests.iter().any(|m| matches(m, key)) {
+            let names: Vec<String> = manifests.iter().map(Manifest::display_name).collect();
+            return Err(
+                Error::input(format!("--show-only {w}: no such object in the output"))
+                    .hint(format!("the objects are: {}", names.join(", "))),
+            );
+        }
+    }
+    Ok(all
+        .filter(|(_, m)| keys.iter().any(|k| matches(m, k)))
+        .collect())
+}
+
+/// The file name of the object at `index` (0-based) of `total`:
+/// `NN-kind-name.yaml`, numbered in apply order.
+pub fn file_name(m: &Manifest, index: usize, total: usize, format: Format) -> String {
+    let width = total.to_string().len().max(2);
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let ext = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+    };
+    format!(
+        "{:0width$}-{}-{}.{ext}",
+        index + 1,
+        clean(m.kind()),
+        clean(m.name())
+    )
+}
+
+/// Whether a file name is one `file_name` could have produced.
+fn is_hubgw_file(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    let Some((number, rest)) = stem.split_once('-') else {
+        return false;
+    };
+    number.len() >= 2
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && rest.contains('-')
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
+/// Writes one file per object into `dir` and returns what `render` prints
+/// (`wrote DIR/01-namespace-x.yaml` per file, like `helm template
+/// --output-dir`). `dir` is created if missing. Files an earlier run wrote
+/// (named `NN-kind-name.yaml|json`) are replaced, so objects that are gone do
+/// not linger; anything else in `dir` makes it refuse, before writing.
+pub fn write_dir(
+    dir: &str,
+    selected: &[(usize, Manifest)],
+    total: usize,
+    format: Format,
+) -> Result<String> {
+    let path = Path::new(dir);
+    let mut files = Vec::new();
+    for (index, m) in selected {
+        let text = match format {
+            Format::Yaml => to_yaml_stream(std::slice::from_ref(m))?,
+            Format::Json => to_json(&m.object) + "\n",
+        };
+        files.push((file_name(m, *index, total, format), text));
+    }
+    let io_err = |what: &str, e: std::io::Error| {
+        Error::input(format!("cannot {what}: {}", crate::values::io_reason(&e)))
+    };
+    let mut stale = Vec::new();
+    if path.exists() {
+        if !path.is_dir() {
+            return Err(Error::input(format!(
+                "--output-dir `{dir}` is not a directory"
+            )));
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| io_err(&format!("read `{dir}`"), e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_err(&format!("read `{dir}`"), e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if !is_file || !is_hubgw_file(&name) {
+                return Err(Error::input(format!(
+                    "--output-dir `{dir}` holds `{name}`, which hubgw did not write"
+                ))
+                .hint("use a new or empty directory; hubgw only replaces files named like `01-namespace-<name>.yaml` from an earlier run"));
+            }
+            stale.push(entry.path());
+        }
+    } else {
+        std::fs::create_dir_all(path).map_err(|e| io_err(&format!("create `{dir}`"), e))?;
+    }
+    for old in stale {
+        std::fs::remove_file(&old)
+            .map_err(|e| io_err(&format!("remove `{}`", old.display()), e))?;
+    }
+    let mut report = String::new();
+    for (name, text) in files {
+        let target = path.join(&name);
+        std::fs::write(&target, text)
+            .map_err(|e| io_err(&format!("write `{}`", target.display()), e))?;
+        report.push_str(&format!("wrote {}\n", target.display()));
+    }
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +284,42 @@ mod tests {
             text,
             "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n"
         );
+    }
+
+    #[test]
+    fn json_is_one_v1_list() {
+        let text = to_json_list(&[m("v1", "Namespace", "n")]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["kind"], "List");
+        assert_eq!(v["apiVersion"], "v1");
+        assert_eq!(v["items"][0]["metadata"]["name"], "n");
+    }
+
+    #[test]
+    fn select_keeps_apply_order_and_any_kind_case() {
+        let list = vec![m("v1", "Namespace", "n"), m("v1", "Service", "a")];
+        let kept = select(&list, &["service/a".into(), "Namespace/n".into()]).unwrap();
+        assert_eq!(kept.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1]);
+        let err = select(&list, &["Service/b".into()]).unwrap_err();
+        assert_eq!(err.hint.unwrap(), "the objects are: Namespace/n, Service/a");
+        assert_eq!(
+            select(&list, &["Service".into()]).unwrap_err().exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn file_names_are_numbered_and_recognised() {
+        let svc = m("v1", "Service", "industrial-edge-east-api");
+        let name = file_name(&svc, 3, 15, Format::Yaml);
+        assert_eq!(name, "04-service-industrial-edge-east-api.yaml");
+        assert!(is_hubgw_file(&name));
+        assert_eq!(
+            file_name(&svc, 3, 150, Format::Json),
+            "004-service-industrial-edge-east-api.json"
+        );
+        for other in ["README.md", "kustomization.yaml", "1-a-b.yaml", "01-a.yaml"] {
+            assert!(!is_hubgw_file(other), "{other}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::dns;
 use crate::error::{closest, Error, Result};
+use crate::lint::rules::API_WEIGHTS_OPT_IN;
 use crate::values::model::{CircuitBreaking, InsecurePolicy, ServiceType, TlsTermination};
 use crate::values::{KeyPath, LoadedValues, Origins, Values};
 
@@ -25,6 +26,8 @@ const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 /// Everything the templates render, in the order they render it.
 #[derive(Debug, Clone, Serialize)]
 pub struct HubPlan {
+    /// The hub apps domain the fallbacks chose.
+    pub hub_domain: String,
     pub namespace: NamespacePlan,
     pub gateway: GatewayPlan,
     pub waypoint: WaypointPlan,
@@ -72,6 +75,8 @@ pub struct WaypointPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct AppPlan {
     pub name: String,
+    /// The user set `/api` weights for an enabled spoke.
+    pub api_weights_explicit: bool,
     pub host: String,
     pub spokes: Vec<SpokePlan>,
     pub circuit_breaking: bool,
@@ -259,6 +264,7 @@ impl Planner<'_> {
         );
 
         let mut plan = HubPlan {
+            hub_domain: domain.clone(),
             namespace: NamespacePlan {
                 meta: namespace_meta,
             },
@@ -343,8 +349,15 @@ impl Planner<'_> {
                     });
                 }
             }
+            let mut route_meta = meta(&app.name, 3, &[app_label]);
+            if app.api_weights_explicit {
+                // Tells lint (HG008) that spreading /api is the user's choice.
+                route_meta
+                    .annotations
+                    .insert(API_WEIGHTS_OPT_IN.into(), "explicit".into());
+            }
             plan.http_routes.push(HttpRoutePlan {
-                meta: meta(&app.name, 3, &[app_label]),
+                meta: route_meta,
                 app: app.name.clone(),
                 hostnames: vec![app.host.clone()],
                 gateway_name: v.gateway.name.clone(),
@@ -495,6 +508,9 @@ impl Planner<'_> {
                 .hint("Gateway API allows at most 16 backendRefs per rule: turn a spoke off with an empty domain"));
         }
         Ok(AppPlan {
+            api_weights_explicit: spokes
+                .iter()
+                .any(|s| s.enabled && v.gateway.api_weights.contains_key(&s.name)),
             name: v.app.name.clone(),
             host,
             spokes,

@@ -345,9 +345,9 @@ fn domain_fallbacks_apply_in_order() {
             "--set",
             "clusterDomain=cluster.example",
             "--set",
-            "app.host=shop.example.com"
+            "app.host=shop.cluster.example"
         ]),
-        "shop.example.com"
+        "shop.cluster.example"
     );
 }
 

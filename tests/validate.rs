@@ -79,14 +79,14 @@ fn several_files_and_stdin_together() {
     let r = run(hubgw()
         .args([
             "validate",
-            "tests/fixtures/invalid/service-port-zero.yaml",
+            "tests/fixtures/invalid/route-bad-termination.yaml",
             "-",
         ])
         .write_stdin(good));
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stdout,
-        "tests/fixtures/invalid/service-port-zero.yaml:0 Service/shop-east-front: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
+        "tests/fixtures/invalid/route-bad-termination.yaml:0 Route/hub-gateway: spec.tls.termination: Unsupported value: \"edgy\": supported values: \"edge\", \"reencrypt\", \"passthrough\"\n"
     );
     assert_eq!(r.stderr, "3 objects, 1 error\n");
 }
@@ -146,7 +146,7 @@ fn render_refuses_an_object_the_schema_rejects() {
         ],
         1,
     );
-    assert!(err.starts_with("error: the rendered objects are not valid (1 object, 1 error):\n  00-svc.yaml:0 Service/hub-gateway: spec.externalName: Invalid value: \"bad_host\""), "{err}");
+    assert!(err.starts_with("error: the rendered objects have 3 errors:\n  00-svc.yaml:0 Service/hub-gateway: spec.externalName: Invalid value: \"bad_host\""), "{err}");
     let r = hubgw_run(&[
         "render",
         "--no-validate",

@@ -16,7 +16,6 @@ use index::StreamIndex;
 pub struct ValuesContext<'a> {
     pub loaded: &'a LoadedValues,
     pub plan: &'a HubPlan,
-    pub hub_domain: String,
 }
 
 pub struct LintContext<'a> {
@@ -51,7 +50,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "every HTTPRoute backendRef resolves to a Service in the stream",
         help: "create the Service or fix the backendRef's name and namespace",
-        explanation: "A backendRef that names no Service makes the gateway answer 500 for the share of traffic sent to it (Gateway API sets the route's ResolvedRefs condition to False). hubgw renders one ExternalName Service per spoke and traffic type; a hand-edited route or a renamed app breaks the link.",
+        explanation: "A backendRef that names no Service makes the gateway answer 500 for the share of traffic sent to it (Gateway API sets the route's ResolvedRefs condition to False). hubgw renders one ExternalName Service per spoke and traffic type; a hand-edited route or a renamed app breaks the link. A stream that holds no Service at all is taken as partial and not checked.",
         check: rules::backend_ref_resolves,
     },
     Rule {
@@ -59,7 +58,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "every parentRef resolves to a Gateway whose listener accepts the route",
         help: "point parentRefs at the Gateway and listener, and let the listener's allowedRoutes admit the route's namespace",
-        explanation: "Attachment is a handshake: the route names the Gateway (and optionally a listener by sectionName), and the listener's allowedRoutes must admit the route's namespace (from: Same, All, or Selector with namespace labels) and kind. If either side refuses, the route is silently not programmed and the host answers 404.",
+        explanation: "Attachment is a handshake: the route names the Gateway (and optionally a listener by sectionName), and the listener's allowedRoutes must admit the route's namespace (from: Same, All, or Selector with namespace labels) and kind. If either side refuses, the route is silently not programmed and the host answers 404. A stream that holds no Gateway at all is taken as partial and not checked.",
         check: rules::parent_ref_accepted,
     },
     Rule {
@@ -145,10 +144,10 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "HG013",
         severity: Severity::Error,
-        summary: "names not DNS-1123 or too long",
-        help: "use lowercase letters, digits, '-' and '.', and keep derived names within 63 characters",
-        explanation: "Kubernetes refuses object names that are not DNS-1123 subdomains, and Istio derives names from some objects: a Gateway's Deployment and Service are called <gateway>-<class> and must fit in 63 characters. ExternalName targets must be DNS names.",
-        check: rules::names_valid,
+        summary: "names Istio or OpenShift derive that are not DNS-1123 or too long",
+        help: "shorten the Gateway name or class, or give the Route a spec.host",
+        explanation: "Validation already refuses object names that are not DNS-1123. Some names are derived, and fail only when the cluster acts on them: Istio provisions a Deployment and Service called <gateway>-<class> for each Gateway, which must be a DNS-1035 label of at most 63 characters; an OpenShift Route without spec.host gets the host <name>-<namespace>.<router domain>, whose first label must fit in 63 characters.",
+        check: rules::derived_names_valid,
     },
     Rule {
         id: "HG014",

@@ -26,9 +26,22 @@ fn finding<'a>(
     }
 }
 
+/// `in namespace `x``, or the default namespace when a stream names none.
+fn in_namespace(ns: &str) -> String {
+    if ns.is_empty() {
+        "in the default namespace".into()
+    } else {
+        format!("in namespace `{ns}`")
+    }
+}
+
 /// HG001: every backendRef resolves to a Service in the stream.
 pub fn backend_ref_resolves<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
+    // A stream without any Service is partial: its backends live elsewhere.
+    if ctx.index.services().next().is_none() {
+        return out;
+    }
     for route in ctx.index.http_routes() {
         for b in backend_refs(route) {
             if !b.is_service() {
@@ -39,7 +52,11 @@ pub fn backend_ref_resolves<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 out.push(finding(
                     route,
                     format!("{}.name", b.path),
-                    format!("backendRef `{}` does not resolve to a Service in namespace `{ns}` of the stream", b.name()),
+                    format!(
+                        "backendRef `{}` does not resolve to a Service {} of the stream",
+                        b.name(),
+                        in_namespace(ns)
+                    ),
                 ));
             }
         }
@@ -51,6 +68,10 @@ pub fn backend_ref_resolves<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
 /// route (the Gateway/route handshake: listener name, namespaces, kinds).
 pub fn parent_ref_accepted<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
+    // A stream without any Gateway is partial: its Gateways live elsewhere.
+    if ctx.index.gateways().next().is_none() {
+        return out;
+    }
     for route in ctx.index.http_routes() {
         let refs = route.object["spec"]["parentRefs"]
             .as_array()
@@ -68,7 +89,14 @@ pub fn parent_ref_accepted<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             let name = parent["name"].as_str().unwrap_or("");
             let ns = parent["namespace"].as_str().unwrap_or(route.namespace());
             let Some(gateway) = ctx.index.find(group, kind, ns, name) else {
-                out.push(finding(route, format!("{path}.name"), format!("parentRef `{name}` does not resolve to a Gateway in namespace `{ns}` of the stream")));
+                out.push(finding(
+                    route,
+                    format!("{path}.name"),
+                    format!(
+                        "parentRef `{name}` does not resolve to a Gateway {} of the stream",
+                        in_namespace(ns)
+                    ),
+                ));
                 continue;
             };
             let listeners: Vec<&serde_json::Value> = gateway.object["spec"]["listeners"]
@@ -456,7 +484,7 @@ pub fn host_outside_domain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     };
     let v = &values.loaded.values;
     let mut out = Vec::new();
-    let domain = values.hub_domain.as_str();
+    let domain = values.plan.hub_domain.as_str();
     for route in ctx.index.of("route.openshift.io", "Route") {
         let host = route.object["spec"]["host"].as_str().unwrap_or("");
         if !domain.is_empty() && !host.ends_with(&format!(".{domain}")) {
@@ -496,37 +524,32 @@ pub fn host_outside_domain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     out
 }
 
-/// HG013: names Kubernetes, Istio or OpenShift would refuse or derive badly.
-pub fn names_valid<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+/// HG013: names Istio or OpenShift derive from an object that would be too
+/// long (the objects' own names are checked by validation).
+pub fn derived_names_valid<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
-    for m in ctx.index.all {
-        if let Some(problem) = dns::subdomain_problem(m.name()) {
-            out.push(finding(
-                m,
-                "metadata.name",
-                format!("name `{}` is not a DNS-1123 subdomain: {problem}", m.name()),
-            ));
-        }
-    }
     for g in ctx.index.gateways() {
-        // Istio names the Deployment and Service it provisions `<name>-<class>`.
-        let derived = format!(
-            "{}-{}",
-            g.name(),
-            g.object["spec"]["gatewayClassName"].as_str().unwrap_or("")
-        );
-        if derived.len() > 63 {
-            out.push(finding(g, "metadata.name", format!("Istio would name this Gateway's Service `{derived}`, {} characters; the limit is 63", derived.len())));
+        // Istio names the Deployment and Service it provisions `<name>-<class>`;
+        // a missing class is the schema's to report.
+        let class = g.object["spec"]["gatewayClassName"].as_str().unwrap_or("");
+        if class.is_empty() {
+            continue;
+        }
+        let derived = format!("{}-{class}", g.name());
+        if let Some(problem) = dns::dns1035_label_problem(&derived) {
+            out.push(finding(g, "metadata.name", format!("Istio would name this Gateway's Deployment and Service `{derived}`, which is not valid: {problem}")));
         }
     }
-    for svc in ctx.index.external_name_services() {
-        let host = svc.object["spec"]["externalName"].as_str().unwrap_or("");
-        if let Some(problem) = dns::subdomain_problem(host) {
-            out.push(finding(
-                svc,
-                "spec.externalName",
-                format!("host `{host}` is not a DNS name: {problem}"),
-            ));
+    for route in ctx.index.of("route.openshift.io", "Route") {
+        // Without spec.host, the router makes `<name>-<namespace>` the first label.
+        if route.object["spec"]["host"]
+            .as_str()
+            .is_none_or(str::is_empty)
+        {
+            let label = format!("{}-{}", route.name(), route.namespace());
+            if label.len() > 63 {
+                out.push(finding(route, "spec.host", format!("the router would generate a host starting `{label}`, {} characters; a DNS label holds 63", label.len())));
+            }
         }
     }
     out

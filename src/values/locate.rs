@@ -53,6 +53,11 @@ impl KeyPositions {
         &self.source
     }
 
+    /// The text the positions are in (a file's content, a flag's argument).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn contains(&self, path: &KeyPath) -> bool {
         self.positions.contains_key(path)
     }

@@ -7,6 +7,7 @@ pub mod locate;
 pub mod merge;
 pub mod model;
 pub mod path;
+pub mod show;
 pub mod strvals;
 
 use std::io::Read;
@@ -70,6 +71,32 @@ impl Origins {
                 return src.location_within(&p);
             }
             probe = p.parent();
+        }
+        None
+    }
+
+    /// Who set `path`, for people: `prod.yaml:5`, `--set a.b=1`,
+    /// `--namespace x` or `default`. Keys inside a list belong to the source
+    /// that wrote the list.
+    pub fn describe(&self, path: &KeyPath) -> Option<String> {
+        let mut probe = Some(path.clone());
+        while let Some(p) = probe {
+            if let Some(src) = self.sources.iter().rev().find(|s| s.contains(&p)) {
+                let name = src.source();
+                return Some(if name == DEFAULTS_SOURCE {
+                    "default".to_string()
+                } else if name.starts_with("--") {
+                    if src.text().starts_with("--") {
+                        src.text().to_string()
+                    } else {
+                        format!("{name} {}", src.text())
+                    }
+                } else {
+                    let line = src.location(&p).map_or(0, |l| l.line);
+                    format!("{name}:{line}")
+                });
+            }
+            probe = p.parent().filter(|p| !p.is_root());
         }
         None
     }
@@ -153,7 +180,7 @@ fn read_text_file(file: &str) -> Result<String> {
 }
 
 /// The OS reason without Rust's "(os error 2)" suffix.
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_string(),

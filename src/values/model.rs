@@ -1,42 +1,63 @@
 //! The typed values: every key hubgw understands, its type, and nothing else.
 //! Defaults live in `values/values.yaml`, not here: these types only say what
 //! is allowed, so a key missing from the merged values is a real error.
+//! The doc comments double as the descriptions of `hubgw schema`.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Values of the hubgw hub gateway (the `hub-gateway` chart's values, typed).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Values {
+    /// Namespace of every object (also `-n/--namespace`).
     pub namespace: String,
+    /// Hub apps domain (e.g. apps.hub.example.com). Empty: `deployer.domain`,
+    /// then `global.localClusterDomain`, then `global.hubClusterDomain`.
     pub cluster_domain: String,
+    /// Second choice for the hub apps domain.
     pub deployer: Deployer,
+    /// Helm-style global values shared by an umbrella's charts.
     pub global: Global,
+    /// The application behind the hub gateway.
     pub app: App,
+    /// Spoke clusters by name, in the order traffic rules list them (at most
+    /// 16 enabled).
     pub clusters: IndexMap<String, Cluster>,
+    /// The Gateway API Gateway and its traffic rules.
     pub gateway: Gateway,
+    /// The namespace waypoint (`<namespace>-waypoint`) that enforces circuit
+    /// breaking.
     pub waypoint: Waypoint,
+    /// The hub OpenShift Route in front of the gateway.
     pub route: Route,
+    /// Argo CD integration.
     pub argocd: ArgoCd,
+    /// Extra labels on every object.
     pub labels: IndexMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Deployer {
+    /// Hub apps domain, used when `clusterDomain` is empty.
     pub domain: String,
 }
 
 /// Helm's `global` values are shared by every chart of an umbrella, so keys
 /// other charts use are accepted here and ignored (typos of ours are not).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Global {
+    /// Hub apps domain, third choice.
     #[serde(default)]
     pub local_cluster_domain: String,
+    /// Hub apps domain, fourth choice.
     #[serde(default)]
     pub hub_cluster_domain: String,
     #[serde(flatten)]
+    #[schemars(skip)]
     pub others: IndexMap<String, serde_yaml::Value>,
 }
 
@@ -44,102 +65,127 @@ impl Global {
     pub const KNOWN: [&'static str; 2] = ["localClusterDomain", "hubClusterDomain"];
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct App {
+    /// Prefix of the Service names and of the public host (a DNS-1035 label).
     pub name: String,
-    /// Empty: `<name>.<domain>`.
+    /// Public host of the hub Route and HTTPRoute. Empty: `<name>.<domain>`.
     #[serde(default)]
     pub host: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A spoke cluster.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cluster {
-    /// Empty: the spoke is off.
+    /// Spoke apps domain. Empty: the spoke is off.
     #[serde(default)]
     pub domain: String,
-    /// Empty: `<app.name>.<domain>`.
+    /// Spoke Route host (ExternalName target, ServiceEntry host, rewritten
+    /// Host header). Empty: `<app.name>.<domain>`.
     #[serde(default)]
     pub host: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Gateway {
+    /// Name of the Gateway API Gateway.
     pub name: String,
+    /// Its GatewayClass; Istio provisions Service `<name>-<className>`.
     pub class_name: String,
+    /// `networking.istio.io/service-type` of the Service Istio provisions.
     pub service_type: ServiceType,
+    /// The HTTP listener the HTTPRoute attaches to.
     pub listener: Listener,
-    /// Catch-all rule; empty: the enabled spokes share equally.
+    /// Catch-all rule weights per spoke (0..1000000). Empty: the enabled
+    /// spokes share equally; if you give any, give one for every enabled spoke.
     pub weights: IndexMap<String, i64>,
-    /// `/api` rule; empty: the first enabled spoke takes it all.
+    /// `/api` rule weights per spoke. Empty: the first enabled spoke takes it
+    /// all (Socket.IO affinity).
     pub api_weights: IndexMap<String, i64>,
+    /// One DestinationRule per ExternalName Service, enforced by the waypoint.
     pub circuit_breaking: CircuitBreaking,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 pub enum ServiceType {
     ClusterIP,
     LoadBalancer,
     NodePort,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Listener {
+    /// Listener name (the HTTPRoute's `sectionName`).
     pub name: String,
+    /// Listener port (HTTP).
     pub port: i64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CircuitBreaking {
+    /// `false` drops every DestinationRule.
     pub enabled: bool,
+    /// Istio `connectionPool` settings.
     #[serde(default)]
     pub connection_pool: Option<ConnectionPool>,
+    /// Istio `outlierDetection` settings.
     #[serde(default)]
     pub outlier_detection: Option<OutlierDetection>,
 }
 
 /// The subset of Istio's `ConnectionPoolSettings` the hub needs; field names
 /// and meanings are Istio's, so they go into the DestinationRule as they are.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ConnectionPool {
+    /// TCP connection pool settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp: Option<TcpSettings>,
+    /// HTTP connection pool settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpSettings>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TcpSettings {
+    /// Maximum connections to a spoke.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i64>,
+    /// TCP connect timeout (a duration such as `5s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_timeout: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpSettings {
+    /// Spokes speak HTTP/1.1: keep `DO_NOT_UPGRADE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub h2_upgrade_policy: Option<H2UpgradePolicy>,
+    /// Requests per connection before it is closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_requests_per_connection: Option<i64>,
+    /// Maximum pending HTTP requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http1_max_pending_requests: Option<i64>,
+    /// Maximum active requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2_max_requests: Option<i64>,
+    /// Maximum outstanding retries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
+    /// Idle timeout (a duration such as `1h`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum H2UpgradePolicy {
     Default,
@@ -147,49 +193,62 @@ pub enum H2UpgradePolicy {
     Upgrade,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OutlierDetection {
+    /// 5xx errors in a row before a spoke is ejected.
     #[serde(
         default,
         rename = "consecutive5xxErrors",
         skip_serializing_if = "Option::is_none"
     )]
     pub consecutive_5xx_errors: Option<i64>,
+    /// Gateway errors (502, 503, 504) in a row before a spoke is ejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consecutive_gateway_errors: Option<i64>,
+    /// Time between ejection sweeps (a duration such as `10s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
+    /// Minimum ejection time (a duration such as `30s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_ejection_time: Option<String>,
+    /// Keep 100: each ExternalName has one endpoint, below 100 Istio never
+    /// ejects it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ejection_percent: Option<i64>,
+    /// Outlier detection stops below this share of healthy hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_health_percent: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Waypoint {
+    /// GatewayClass of the waypoint.
     pub class_name: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Route {
+    /// Render the hub OpenShift Route.
     pub enabled: bool,
+    /// Its name.
     pub name: String,
+    /// Its TLS settings.
     pub tls: RouteTls,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RouteTls {
+    /// TLS termination of the hub Route.
     pub termination: TlsTermination,
+    /// What the hub Route does with plain HTTP.
     pub insecure_edge_termination_policy: InsecurePolicy,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TlsTermination {
     Edge,
@@ -197,14 +256,14 @@ pub enum TlsTermination {
     Reencrypt,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 pub enum InsecurePolicy {
     Allow,
     Redirect,
     None,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ArgoCd {
     /// Adds `argocd.argoproj.io/sync-wave` annotations (0 namespace .. 4 route).

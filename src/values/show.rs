@@ -1,0 +1,176 @@
+//! `hubgw values`: the merged values written back out as YAML, optionally
+//! with where each key came from (`--origin`) as a trailing comment. The
+//! output reads back as a values file that gives the same values.
+
+use serde_yaml::Value;
+
+use super::{KeyPath, LoadedValues};
+
+/// The merged values as YAML; with `origin`, each value line ends in a
+/// comment naming the file and line, flag or default that set it.
+pub fn to_yaml(loaded: &LoadedValues, origin: bool) -> String {
+    let mut lines = Vec::new();
+    emit_map_body(&loaded.tree, &KeyPath::root(), 0, &mut lines, &|p| {
+        origin.then(|| loaded.origins.describe(p)).flatten()
+    });
+    let width = lines
+        .iter()
+        .filter(|(_, c)| c.is_some())
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (line, comment) in lines {
+        out.push_str(&line);
+        if let Some(c) = comment {
+            let pad = width - line.chars().count() + 2;
+            out.push_str(&" ".repeat(pad));
+            out.push_str("# ");
+            out.push_str(&c);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+type Lines = Vec<(String, Option<String>)>;
+
+fn emit_map_body(
+    value: &Value,
+    path: &KeyPath,
+    indent: usize,
+    out: &mut Lines,
+    origin: &dyn Fn(&KeyPath) -> Option<String>,
+) {
+    let Value::Mapping(map) = value else { return };
+    let pad = " ".repeat(indent);
+    for (key, child) in map {
+        let key_text = match key {
+            Value::String(s) => s.clone(),
+            other => scalar(other),
+        };
+        let child_path = path.key(key_text.clone());
+        let key_text = scalar(&Value::String(key_text));
+        emit_entry(
+            &format!("{pad}{key_text}:"),
+            child,
+            &child_path,
+            indent,
+            out,
+            origin,
+        );
+    }
+}
+
+/// `head` is `key:` or `-`; a leaf goes on the same line, a collection below.
+fn emit_entry(
+    head: &str,
+    value: &Value,
+    path: &KeyPath,
+    indent: usize,
+    out: &mut Lines,
+    origin: &dyn Fn(&KeyPath) -> Option<String>,
+) {
+    match value {
+        Value::Mapping(map) if !map.is_empty() => {
+            out.push((head.to_string(), None));
+            emit_map_body(value, path, indent + 2, out, origin);
+        }
+        Value::Sequence(items) if !items.is_empty() => {
+            out.push((head.to_string(), None));
+            let pad = " ".repeat(indent + 2);
+            for (i, item) in items.iter().enumerate() {
+                emit_entry(
+                    &format!("{pad}-"),
+                    item,
+                    &path.index(i),
+                    indent + 4,
+                    out,
+                    origin,
+                );
+            }
+        }
+        leaf => out.push((format!("{head} {}", scalar(leaf)), origin(path))),
+    }
+}
+
+/// One value on one line: YAML's own quoting, JSON's for multi-line text.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::Mapping(m) if m.is_empty() => "{}".into(),
+        Value::Sequence(s) if s.is_empty() => "[]".into(),
+        Value::String(s) if s.contains('\n') => {
+            serde_json::to_string(s).expect("strings serialise")
+        }
+        other => {
+            let text = serde_yaml::to_string(other).unwrap_or_default();
+            let text = text.trim_end_matches('\n');
+            if text.contains('\n') {
+                serde_json::to_string(other).unwrap_or_else(|_| text.replace('\n', " "))
+            } else {
+                text.to_string()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{load_sources, ValuesInput, ValuesSource};
+    use super::*;
+
+    fn load(files: &[(&str, &str)], set: &[&str]) -> LoadedValues {
+        let files: Vec<_> = files
+            .iter()
+            .map(|(n, t)| ValuesSource {
+                name: n.to_string(),
+                text: t.to_string(),
+            })
+            .collect();
+        let input = ValuesInput {
+            set: set.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        load_sources(&files, &input).unwrap()
+    }
+
+    #[test]
+    fn output_reads_back_as_the_same_values() {
+        let loaded = load(
+            &[(
+                "a.yaml",
+                "labels: {team: \"a\\nb\", 'x.y/z': 'true'}\nglobal: {other: [1, {k: v}, []]}\n",
+            )],
+            &["gateway.weights.east=80", "gateway.weights.west=20"],
+        );
+        for origin in [false, true] {
+            let text = to_yaml(&loaded, origin);
+            let back: Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!(back, loaded.tree, "{text}");
+        }
+    }
+
+    #[test]
+    fn origins_name_file_and_line_flag_or_default() {
+        let loaded = load(
+            &[("prod.yaml", "namespace: prod\napp:\n  name: shop\n")],
+            &["gateway.weights.east=80,gateway.weights.west=20"],
+        );
+        let text = to_yaml(&loaded, true);
+        let line = |start: &str| {
+            text.lines()
+                .find(|l| l.trim_start().starts_with(start))
+                .unwrap()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(line("namespace:"), "namespace: prod # prod.yaml:1");
+        assert_eq!(line("name: shop"), "name: shop # prod.yaml:3");
+        assert_eq!(
+            line("east: 80"),
+            "east: 80 # --set gateway.weights.east=80,gateway.weights.west=20"
+        );
+        assert_eq!(line("className: istio"), "className: istio # default");
+    }
+}

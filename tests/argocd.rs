@@ -1,0 +1,221 @@
+//! The Argo CD plugin, run exactly as the repo-server sidecar runs it: the
+//! command from `argocd/plugin.yaml`, found on PATH, in a clean environment
+//! holding only PATH and the ARGOCD_* variables, in the app directory, with
+//! standard input closed.
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// `spec.<step>.command` of the shipped plugin.yaml.
+fn plugin_command(step: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(repo("argocd/plugin.yaml")).unwrap();
+    let plugin: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let command = match step {
+        "generate" => &plugin["spec"]["generate"]["command"],
+        _ => &plugin["spec"]["parameters"]["dynamic"]["command"],
+    };
+    serde_yaml::from_value(command.clone()).unwrap()
+}
+
+fn bin_dir() -> PathBuf {
+    PathBuf::from(assert_cmd::cargo::cargo_bin!("hubgw"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// An app directory: hubgw.yaml (the east-west example) and envs/prod.yaml.
+fn app() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("apps/hub");
+    std::fs::create_dir_all(app.join("envs")).unwrap();
+    std::fs::copy(
+        repo("values/examples/east-west.yaml"),
+        app.join("hubgw.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("envs/prod.yaml"),
+        "gateway:\n  weights:\n    east: 80\n    west: 20\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("apps/secret.yaml"), "namespace: stolen\n").unwrap();
+    tmp
+}
+
+fn app_dir(tmp: &tempfile::TempDir) -> PathBuf {
+    tmp.path().join("apps/hub")
+}
+
+fn cmp(step: &str, dir: &Path, env: &[(&str, &str)]) -> Run {
+    let argv = plugin_command(step);
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .env_clear()
+        .env("PATH", bin_dir())
+        .env("ARGOCD_APP_NAME", "hub-gateway")
+        .env("ARGOCD_APP_REVISION", "0123456789abcdef")
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::null());
+    let out = cmd.output().expect("the plugin command runs");
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn plugin_yaml_is_a_cmp_for_hubgw_yaml() {
+    let text = std::fs::read_to_string(repo("argocd/plugin.yaml")).unwrap();
+    let plugin: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(plugin["apiVersion"], "argoproj.io/v1alpha1");
+    assert_eq!(plugin["kind"], "ConfigManagementPlugin");
+    assert_eq!(plugin["spec"]["discover"]["fileName"], "./hubgw.yaml");
+    assert_eq!(plugin_command("generate"), ["hubgw", "argocd", "generate"]);
+    assert_eq!(
+        plugin_command("parameters"),
+        ["hubgw", "argocd", "parameters"]
+    );
+}
+
+#[test]
+fn generate_prints_only_manifests() {
+    let tmp = app();
+    let r = cmp("generate", &app_dir(&tmp), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    let docs = docs(&r.stdout);
+    assert_eq!(docs.len(), 15);
+    for d in &docs {
+        assert!(
+            d["apiVersion"].is_string() && d["kind"].is_string(),
+            "{d:?}"
+        );
+    }
+    // The same objects `hubgw render` prints for the same file.
+    let render = hubgw_run(&["render", "-f", &example("east-west.yaml")]);
+    assert_eq!(r.stdout, render.stdout);
+}
+
+#[test]
+fn generate_applies_namespace_env_files_and_parameters_in_order() {
+    let tmp = app();
+    let dir = app_dir(&tmp);
+    std::fs::write(dir.join("envs/labels.yaml"), "labels:\n  team: platform\n").unwrap();
+    let params = r#"[{"name":"valueFiles","array":["envs/prod.yaml"]},
+                     {"name":"set","map":{"gateway.weights.west":"30","labels.cost-center":"cc-42"}}]"#;
+    let r = cmp(
+        "generate",
+        &dir,
+        &[
+            ("ARGOCD_APP_NAMESPACE", "hub-prod"),
+            ("ARGOCD_APP_PARAMETERS", params),
+            ("ARGOCD_ENV_HUBGW_VALUES", "envs/labels.yaml"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs = docs(&r.stdout);
+    let route = docs.iter().find(|d| d["kind"] == "HTTPRoute").unwrap();
+    let front = &route["spec"]["rules"][1]["backendRefs"];
+    assert_eq!(
+        (front[0]["weight"].as_i64(), front[1]["weight"].as_i64()),
+        (Some(80), Some(30))
+    );
+    for d in &docs {
+        assert_eq!(d["metadata"]["labels"]["team"], "platform");
+        assert_eq!(d["metadata"]["labels"]["cost-center"], "cc-42");
+        if d["kind"] != "Namespace" {
+            assert_eq!(d["metadata"]["namespace"], "hub-prod");
+        }
+    }
+    snapshot!("argocd-generate-prod", r.stdout);
+
+    // A namespace in the values wins over the Application's destination.
+    std::fs::write(dir.join("envs/ns.yaml"), "namespace: from-values\n").unwrap();
+    let r = cmp(
+        "generate",
+        &dir,
+        &[
+            ("ARGOCD_APP_NAMESPACE", "hub-prod"),
+            (
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"valueFiles","array":["envs/ns.yaml"]}]"#,
+            ),
+        ],
+    );
+    assert!(r.stdout.contains("namespace: from-values\n") && !r.stdout.contains("hub-prod"));
+}
+
+#[test]
+fn values_files_outside_the_app_directory_are_refused() {
+    let tmp = app();
+    let dir = app_dir(&tmp);
+    std::os::unix::fs::symlink(tmp.path().join("apps/secret.yaml"), dir.join("shared.yaml"))
+        .unwrap();
+    let mut errors = String::new();
+    for file in [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "shared.yaml",
+        "../secret.yaml",
+    ] {
+        let params = format!(r#"[{{"name":"valueFiles","array":["{file}"]}}]"#);
+        let r = cmp("generate", &dir, &[("ARGOCD_APP_PARAMETERS", &params)]);
+        assert_eq!(r.code, 1, "{file}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{file}: nothing on stdout");
+        assert!(!r.stderr.contains("stolen"));
+        errors.push_str(&r.stderr);
+        errors.push('\n');
+    }
+    // A hubgw.yaml that is itself a symlink out of the directory.
+    std::fs::remove_file(dir.join("hubgw.yaml")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("apps/secret.yaml"), dir.join("hubgw.yaml"))
+        .unwrap();
+    let r = cmp("generate", &dir, &[]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    errors.push_str(&r.stderr);
+    snapshot!("argocd-outside-refused", errors);
+}
+
+#[test]
+fn generate_errors_name_the_problem() {
+    let tmp = app();
+    let dir = app_dir(&tmp);
+    let mut errors = String::new();
+    for params in [
+        r#"[{"name":"valuesFiles","array":["envs/prod.yaml"]}]"#,
+        r#"[{"name":"set","map":{"gateway.wieghts.east":"80"}}]"#,
+        r#"{"name":"set"}"#,
+    ] {
+        let r = cmp("generate", &dir, &[("ARGOCD_APP_PARAMETERS", params)]);
+        assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{}", r.stderr);
+        errors.push_str(&r.stderr);
+        errors.push('\n');
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let r = cmp("generate", empty.path(), &[]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    errors.push_str(&r.stderr.replace(empty.path().to_str().unwrap(), "APP"));
+    snapshot!("argocd-generate-errors", errors);
+}
+
+#[test]
+fn parameters_announcement_snapshot() {
+    let tmp = app();
+    let r = cmp("parameters", &app_dir(&tmp), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let announced: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let names: Vec<_> = announced
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].clone())
+        .collect();
+    assert_eq!(names, ["valueFiles", "set"]);
+    snapshot!("argocd-parameters", r.stdout);
+}

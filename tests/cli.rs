@@ -1,0 +1,102 @@
+//! The everyday commands around the CLI itself: completions, the man page,
+//! and an example in every command's --help.
+
+mod common;
+use common::*;
+
+/// Subcommand names from `hubgw --help` (and `hubgw <cmd> --help` for groups).
+fn commands(prefix: &[&str]) -> Vec<Vec<String>> {
+    let help = hubgw_run(&[prefix, &["--help"]].concat()).stdout;
+    let mut out = Vec::new();
+    let section = help.split("Commands:\n").nth(1).unwrap_or("");
+    for line in section.lines().take_while(|l| l.starts_with("  ")) {
+        let name = line.split_whitespace().next().unwrap();
+        if name == "help" {
+            continue;
+        }
+        let mut path: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+        path.push(name.to_string());
+        let sub = hubgw_run(
+            &[
+                path.iter().map(String::as_str).collect::<Vec<_>>(),
+                vec!["--help"],
+            ]
+            .concat(),
+        );
+        if sub.stdout.contains("Commands:\n") {
+            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            out.extend(commands(&refs));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_help_has_an_example() {
+    let all = commands(&[]);
+    assert!(
+        all.contains(&vec!["argocd".to_string(), "generate".to_string()]),
+        "{all:?}"
+    );
+    for path in all {
+        let args: Vec<&str> = path.iter().map(String::as_str).chain(["--help"]).collect();
+        let r = hubgw_run(&args);
+        assert_eq!(r.code, 0);
+        assert!(
+            r.stdout.contains("Examples:\n  hubgw ") || r.stdout.contains("Examples:\n  cd "),
+            "`hubgw {}` has no example in --help",
+            path.join(" ")
+        );
+    }
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = hubgw_run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("hubgw") && r.stdout.contains("show-only"),
+            "{shell}"
+        );
+    }
+    snapshot!(
+        "completions-help",
+        hubgw_run(&["completions", "--help"]).stdout
+    );
+    let err = fails(&["completions", "tcsh"], 2);
+    assert!(err.contains("possible values: bash"), "{err}");
+}
+
+#[test]
+fn man_page() {
+    let r = hubgw_run(&["man"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(".ie \\n(.g .ds Aq \\(aq") || r.stdout.contains(".TH hubgw 1"),
+        "{}",
+        &r.stdout[..200]
+    );
+    assert!(r.stdout.contains(".TH hubgw 1"));
+    assert!(r.stdout.contains("render"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("man1");
+    let r = hubgw_run(&["man", "--out-dir", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in [
+        "hubgw.1",
+        "hubgw-render.1",
+        "hubgw-argocd-generate.1",
+        "hubgw-diff.1",
+    ] {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap_or_else(|_| panic!("{page}"));
+        assert!(text.contains(".TH"), "{page}");
+    }
+    let diff = std::fs::read_to_string(dir.join("hubgw-diff.1")).unwrap();
+    snapshot!("man-hubgw-diff", diff);
+    let render = std::fs::read_to_string(dir.join("hubgw-render.1")).unwrap();
+    assert!(render.contains("show\\-only"), "options are documented");
+}

@@ -1,0 +1,256 @@
+//! `hubgw lint` and the lint rules end to end: each rule trips on its
+//! fixture and stays quiet on its passing one; output formats, --strict,
+//! --explain, and lint inside render.
+
+mod common;
+use common::*;
+
+fn rule_ids() -> Vec<String> {
+    let r = hubgw_run(&["lint", "--list-rules"]);
+    assert_eq!(r.code, 0);
+    r.stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("| HG"))
+        .map(|l| format!("HG{}", &l[..3]))
+        .collect()
+}
+
+/// Diagnostics of a fixture: a manifest stream through `validate`, or a
+/// values file (name ending in -values.yaml) through `lint`.
+fn check_fixture(name: &str) -> Run {
+    let path = format!("tests/fixtures/lint/{name}");
+    if name.ends_with("-values.yaml") {
+        hubgw_run(&["lint", "-f", &path])
+    } else {
+        hubgw_run(&["validate", &path])
+    }
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_trips_it_and_one_that_passes() {
+    let ids = rule_ids();
+    assert_eq!(ids.len(), 14, "{ids:?}");
+    for id in ids {
+        let (trip, pass) = if id == "HG012" {
+            (
+                format!("{id}-trip-values.yaml"),
+                format!("{id}-pass-values.yaml"),
+            )
+        } else {
+            (format!("{id}-trip.yaml"), format!("{id}-pass.yaml"))
+        };
+        let tag = format!("[{id}]");
+        let tripped = check_fixture(&trip);
+        assert!(
+            tripped.stdout.contains(&tag),
+            "{trip} must trip {id}:\n{}{}",
+            tripped.stdout,
+            tripped.stderr
+        );
+        let passed = check_fixture(&pass);
+        assert_eq!(
+            passed.code, 0,
+            "{pass}:\n{}{}",
+            passed.stdout, passed.stderr
+        );
+        assert!(
+            !passed.stdout.contains(&tag),
+            "{pass} must not trip {id}:\n{}",
+            passed.stdout
+        );
+    }
+}
+
+#[test]
+fn errors_exit_1_and_warnings_exit_0_unless_strict() {
+    let error = check_fixture("HG003-trip.yaml");
+    assert_eq!(error.code, 1);
+    let warning = check_fixture("HG005-trip.yaml");
+    assert_eq!(warning.code, 0);
+    assert!(
+        warning
+            .stdout
+            .contains(": warning[HG005]: maxEjectionPercent is 50"),
+        "{}",
+        warning.stdout
+    );
+    let strict = hubgw_run(&[
+        "validate",
+        "--strict",
+        "tests/fixtures/lint/HG005-trip.yaml",
+    ]);
+    assert_eq!(strict.code, 1);
+    assert!(
+        strict.stdout.contains(": error[HG005]:"),
+        "{}",
+        strict.stdout
+    );
+}
+
+#[test]
+fn shipped_examples_lint_clean_with_strict() {
+    for name in ["east-west.yaml", "three-spokes.yaml", "chart-compat.yaml"] {
+        let r = hubgw_run(&["lint", "--strict", "-f", &example(name)]);
+        assert_eq!(r.code, 0, "{name}:\n{}{}", r.stdout, r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(r.stderr.ends_with("objects, 0 errors\n"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn human_output_points_into_the_values_file() {
+    let r = hubgw_run(&["lint", "-f", "tests/fixtures/lint/HG012-trip-values.yaml"]);
+    assert_eq!(r.code, 0);
+    snapshot!("lint-human-values-snippet", r.stdout);
+    assert!(
+        r.stdout
+            .contains("--> tests/fixtures/lint/HG012-trip-values.yaml:4:3"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stderr,
+        "15 objects, 0 errors, 1 warning\n".replace("15", "10")
+    );
+}
+
+#[test]
+fn strict_lint_fails_on_warnings_from_values() {
+    let warn = [
+        "lint",
+        "-f",
+        "values/examples/east-west.yaml",
+        "--set",
+        "gateway.circuitBreaking.outlierDetection.maxEjectionPercent=50",
+    ];
+    assert_eq!(hubgw_run(&warn).code, 0);
+    let strict = hubgw_run(&[&warn[..], &["--strict"]].concat());
+    assert_eq!(strict.code, 1);
+    assert!(strict.stdout.contains("error[HG005]"));
+}
+
+#[test]
+fn json_format_is_stable() {
+    let r = hubgw_run(&[
+        "lint",
+        "--format",
+        "json",
+        "-f",
+        "tests/fixtures/lint/HG012-trip-values.yaml",
+    ]);
+    assert_eq!(r.code, 0);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(report["diagnostics"][0]["rule"], "HG012");
+    assert_eq!(report["diagnostics"][0]["values"]["line"], 4);
+    snapshot!("lint-json", r.stdout);
+}
+
+#[test]
+fn github_format_annotates_the_values_file() {
+    let r = hubgw_run(&[
+        "lint",
+        "--format",
+        "github",
+        "-f",
+        "tests/fixtures/lint/HG012-trip-values.yaml",
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.starts_with(
+            "::warning file=tests/fixtures/lint/HG012-trip-values.yaml,line=4,col=3,title=HG012::"
+        ),
+        "{}",
+        r.stdout
+    );
+    let stream = hubgw_run(&[
+        "validate",
+        "--format",
+        "github",
+        "tests/fixtures/lint/HG003-trip.yaml",
+    ]);
+    assert!(
+        stream
+            .stdout
+            .starts_with("::error file=tests/fixtures/lint/HG003-trip.yaml,title=HG003::"),
+        "{}",
+        stream.stdout
+    );
+}
+
+#[test]
+fn explain_prints_the_long_explanation() {
+    let r = hubgw_run(&["lint", "--explain", "hg005"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .starts_with("HG005 (warning): maxEjectionPercent below 100"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("single endpoint"));
+    let err = fails(&["lint", "--explain", "HG999"], 2);
+    assert!(err.contains("no lint rule `HG999`"), "{err}");
+}
+
+#[test]
+fn readme_lists_every_rule_as_the_code_does() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme
+        .find("<!-- rules:start -->\n")
+        .expect("rules:start marker")
+        + "<!-- rules:start -->\n".len();
+    let end = readme.find("<!-- rules:end -->").expect("rules:end marker");
+    let listed = hubgw_run(&["lint", "--list-rules"]).stdout;
+    assert_eq!(
+        &readme[start..end],
+        listed,
+        "regenerate with `hubgw lint --list-rules`"
+    );
+}
+
+#[test]
+fn render_prints_warnings_on_stderr_and_the_stream_on_stdout() {
+    let r = hubgw_run(&[
+        "render",
+        "-f",
+        &example("east-west.yaml"),
+        "--set",
+        "gateway.circuitBreaking.connectionPool.http.h2UpgradePolicy=DEFAULT",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("---\napiVersion: v1\nkind: Namespace"));
+    assert_eq!(
+        r.stderr.matches("warning[HG006]").count(),
+        4,
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn render_stops_on_a_lint_error() {
+    // A user template that renders a Service twice trips HG014.
+    let dir = std::env::temp_dir().join(format!("hubgw-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svc =
+        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ plan.namespace.meta.name }}\n";
+    std::fs::write(dir.join("00-a.yaml"), svc).unwrap();
+    std::fs::write(dir.join("01-b.yaml"), svc).unwrap();
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            &example("east-west.yaml"),
+            "--templates",
+            dir.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("01-b.yaml:0 Namespace/hub-gateway-system: metadata.name: error[HG014]"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,153 @@
+//! `hubgw render` output options: `-o json`, `--output-dir`, `--show-only`.
+
+mod common;
+use common::*;
+
+fn ok(args: &[&str]) -> String {
+    let r = hubgw_run(args);
+    assert_eq!(r.code, 0, "{args:?} failed:\n{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    r.stdout
+}
+
+#[test]
+fn json_is_a_v1_list_of_the_same_objects() {
+    let ew = example("east-west.yaml");
+    let json = ok(&["render", "-f", &ew, "-o", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(list["apiVersion"], "v1");
+    assert_eq!(list["kind"], "List");
+    let yaml = docs(&ok(&["render", "-f", &ew]));
+    let items: Vec<serde_yaml::Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| serde_yaml::to_value(i).unwrap())
+        .collect();
+    assert_eq!(
+        items, yaml,
+        "-o json holds exactly the YAML stream's objects"
+    );
+    assert!(json.ends_with("}\n"));
+}
+
+#[test]
+fn show_only_snapshot() {
+    let out = ok(&[
+        "render",
+        "-f",
+        &example("east-west.yaml"),
+        "--show-only",
+        "route/hub-gateway",
+        "--show-only",
+        "HTTPRoute/industrial-edge",
+        "-o",
+        "json",
+    ]);
+    // Apply order, whatever the order of the flags.
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let kinds: Vec<_> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].clone())
+        .collect();
+    assert_eq!(kinds, ["HTTPRoute", "Route"]);
+    snapshot!("render-show-only-json", out);
+}
+
+#[test]
+fn show_only_errors() {
+    let ew = example("east-west.yaml");
+    let unknown = fails(
+        &[
+            "render",
+            "-f",
+            &ew,
+            "--show-only",
+            "Service/industrial-edge-north-api",
+        ],
+        1,
+    );
+    let usage = fails(&["render", "-f", &ew, "--show-only", "industrial-edge"], 2);
+    snapshot!("render-show-only-errors", format!("{unknown}\n{usage}"));
+}
+
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn output_dir_writes_one_file_per_object_in_apply_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("manifests");
+    let d = dir.to_str().unwrap();
+    let ew = example("east-west.yaml");
+    let out = ok(&["render", "-f", &ew, "--output-dir", d]);
+    let files = listing(&dir);
+    assert_eq!(
+        out,
+        files
+            .iter()
+            .map(|f| format!("wrote {d}/{f}\n"))
+            .collect::<String>()
+    );
+    // The files, read in name order, are the stream.
+    let joined: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+        .collect();
+    assert_eq!(joined, ok(&["render", "-f", &ew]));
+    snapshot!("render-output-dir", files.join("\n"));
+
+    // A second run replaces what the first wrote: a spoke that is gone leaves no file.
+    ok(&[
+        "render",
+        "-f",
+        &ew,
+        "--set",
+        "clusters.west=null",
+        "--output-dir",
+        d,
+    ]);
+    let after = listing(&dir);
+    assert!(after.iter().all(|f| !f.contains("west")), "{after:?}");
+    assert_eq!(after.len(), 10);
+
+    // Anything else in the directory: refuse and touch nothing.
+    std::fs::write(dir.join("kustomization.yaml"), "resources: []\n").unwrap();
+    let err = fails(&["render", "-f", &ew, "--output-dir", d], 1);
+    assert_eq!(listing(&dir).len(), 11);
+    snapshot!("render-output-dir-refused", err.replace(d, "DIR"));
+}
+
+#[test]
+fn output_dir_json_and_errors_leave_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let d = dir.to_str().unwrap();
+    ok(&[
+        "render",
+        "-f",
+        &example("east-west.yaml"),
+        "-o",
+        "json",
+        "--output-dir",
+        d,
+    ]);
+    let files = listing(&dir);
+    assert_eq!(files[0], "01-namespace-hub-gateway-system.json");
+    let first: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(&files[0])).unwrap()).unwrap();
+    assert_eq!(first["kind"], "Namespace");
+
+    // A failing render creates no directory.
+    let missing = tmp.path().join("never");
+    fails(&["render", "--output-dir", missing.to_str().unwrap()], 1);
+    assert!(!missing.exists());
+}
