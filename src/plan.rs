@@ -5,38 +5,65 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use serde_json::{json, Value as Json};
 
 use crate::dns;
 use crate::error::{closest, Error, Result};
 use crate::lint::rules::API_WEIGHTS_OPT_IN;
-use crate::values::model::{CircuitBreaking, InsecurePolicy, ServiceType, TlsTermination};
+use crate::values::model::{
+    AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
+    InsecurePolicy, ServiceType, TlsTermination, Traffic,
+};
 use crate::values::{KeyPath, LoadedValues, Origins, Values};
 
-/// Gateway API allows at most 16 backendRefs per rule.
+/// Gateway API allows at most 16 backendRefs per rule (and 16 rules).
 pub const MAX_SPOKES: usize = 16;
 /// Gateway API's upper bound on a backendRef weight.
 pub const MAX_WEIGHT: i64 = 1_000_000;
 /// Spokes are reached on plain HTTP: ambient gateways ignore DestinationRule TLS.
 pub const SPOKE_PORT: u16 = 80;
+/// Ports of a gateway installed by injection (seed 001): HTTP, HTTPS, status.
+pub const INJECTED_HTTP_PORT: u16 = 80;
+pub const INJECTED_HTTPS_PORT: u16 = 443;
+/// The port Istio's agent serves merged Envoy metrics on.
+pub const METRICS_PORT: u16 = 15020;
+/// The ServiceAccount (and Role) that lets injected gateways read TLS secrets.
+pub const SECRET_READER: &str = "secret-reader";
 
 const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "hubgw");
 const PART_OF: (&str, &str) = ("app.kubernetes.io/part-of", "hub-gateway");
 const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 
-/// Everything the templates render, in the order they render it.
+/// Everything the templates render. Lists that may be empty make a kind
+/// optional, so templates only loop.
 #[derive(Debug, Clone, Serialize)]
 pub struct HubPlan {
     /// The hub apps domain the fallbacks chose.
     pub hub_domain: String,
+    /// `gateway-api` or `istio`.
+    pub api: GatewayApi,
     pub namespace: NamespacePlan,
-    pub gateway: GatewayPlan,
-    pub waypoint: WaypointPlan,
+    /// The Gateway API Gateway (`api: gateway-api`).
+    pub gateways: Vec<GatewayPlan>,
+    /// The namespace waypoint (`api: gateway-api`).
+    pub waypoints: Vec<WaypointPlan>,
+    /// Gateways installed by gateway injection (ingress with `api: istio`, egress).
+    pub injected_gateways: Vec<InjectedGatewayPlan>,
+    /// `secret-reader` RBAC, once, when a gateway is injected.
+    pub secret_readers: Vec<Meta>,
     pub apps: Vec<AppPlan>,
     pub services: Vec<ServicePlan>,
     pub service_entries: Vec<ServiceEntryPlan>,
     pub http_routes: Vec<HttpRoutePlan>,
+    pub reference_grants: Vec<ReferenceGrantPlan>,
+    /// The ingress Istio Gateway (`api: istio`).
+    pub istio_gateways: Vec<IstioGatewayPlan>,
+    pub virtual_services: Vec<VirtualServicePlan>,
+    /// Per external host: ServiceEntry, Gateway, DestinationRule, VirtualService.
+    pub egress: Vec<EgressPlan>,
     pub destination_rules: Vec<DestinationRulePlan>,
     pub routes: Vec<RoutePlan>,
+    pub pod_monitors: Vec<PodMonitorPlan>,
 }
 
 /// Object metadata as it is printed.
@@ -59,10 +86,21 @@ pub struct NamespacePlan {
 pub struct GatewayPlan {
     pub meta: Meta,
     pub class_name: String,
-    pub listener_name: String,
-    pub listener_port: u16,
+    pub listeners: Vec<ListenerPlan>,
     /// The Service Istio provisions for the Gateway: `<name>-<class>`.
     pub service_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListenerPlan {
+    pub name: String,
+    pub port: u16,
+    /// `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// Gateway API `tls` (HTTPS only).
+    pub tls: Option<Json>,
+    /// Gateway API `allowedRoutes`.
+    pub allowed_routes: Json,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,15 +109,61 @@ pub struct WaypointPlan {
     pub class_name: String,
 }
 
+/// A gateway installed by gateway injection (seed 001): Deployment, Service,
+/// optional HorizontalPodAutoscaler and PodDisruptionBudget.
+#[derive(Debug, Clone, Serialize)]
+pub struct InjectedGatewayPlan {
+    pub meta: Meta,
+    /// The Service, PDB and Istio Gateway selector (`istio: <name>`).
+    pub selector: IndexMap<String, String>,
+    /// The selector plus `sidecar.istio.io/inject: "true"`, which asks for
+    /// the proxy.
+    pub pod_labels: IndexMap<String, String>,
+    pub service_type: String,
+    pub service_account: String,
+    pub resources: Json,
+    pub autoscaling: Vec<AutoscalingPlan>,
+    pub disruption_budgets: Vec<DisruptionBudgetPlan>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AutoscalingPlan {
+    pub min_replicas: i64,
+    pub max_replicas: i64,
+    pub cpu_percent: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DisruptionBudgetPlan {
+    pub min_available: i64,
+}
+
 /// One application behind the hub: its host and the spokes serving it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppPlan {
     pub name: String,
-    /// The user set `/api` weights for an enabled spoke.
-    pub api_weights_explicit: bool,
     pub host: String,
     pub spokes: Vec<SpokePlan>,
     pub circuit_breaking: bool,
+    /// The user set `/api` weights for an enabled spoke.
+    pub api_weights_explicit: bool,
+    /// Where its keys live in the values: `` (top level) or `apps.<name>`.
+    pub values_prefix: String,
+}
+
+impl AppPlan {
+    /// The values key of this app for a top-level key such as
+    /// `gateway.weights`, `clusters.east.host` or `app.host`.
+    pub fn values_key(&self, top_level: &str) -> String {
+        if self.values_prefix.is_empty() {
+            return top_level.to_string();
+        }
+        let rest = top_level
+            .strip_prefix("gateway.")
+            .or_else(|| top_level.strip_prefix("app."))
+            .unwrap_or(top_level);
+        format!("{}.{rest}", self.values_prefix)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +190,7 @@ pub struct ServiceEntryPlan {
     pub meta: Meta,
     pub host: String,
     pub port: u16,
+    pub port_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,35 +198,91 @@ pub struct HttpRoutePlan {
     pub meta: Meta,
     pub app: String,
     pub hostnames: Vec<String>,
-    pub gateway_name: String,
-    pub section_name: String,
+    pub parent_refs: Vec<Json>,
     pub rules: Vec<RulePlan>,
 }
 
+/// One traffic rule, shared by HTTPRoute and VirtualService.
 #[derive(Debug, Clone, Serialize)]
 pub struct RulePlan {
-    /// `api` or `front`.
     pub name: String,
-    pub path_prefix: String,
+    /// Gateway API `matches`.
+    pub matches: Json,
+    /// Istio `match` (None: matches everything).
+    pub istio_match: Option<Json>,
     pub backends: Vec<BackendPlan>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BackendPlan {
     pub service: String,
+    /// Set when the route lives in another namespace than the Service.
+    pub namespace: Option<String>,
+    /// The Service's cluster-local name (VirtualService destinations).
+    pub fqdn: String,
     pub spoke: String,
     pub port: u16,
     pub weight: i64,
+    /// Istio VirtualService weights add up to 100.
+    pub percent: i64,
     /// The Host header set for the spoke router, which routes by Host.
     pub host_header: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct ReferenceGrantPlan {
+    pub meta: Meta,
+    pub from_namespace: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IstioGatewayPlan {
+    pub meta: Meta,
+    pub selector: IndexMap<String, String>,
+    pub servers: Vec<ServerPlan>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerPlan {
+    pub number: u16,
+    pub name: String,
+    pub protocol: String,
+    pub hosts: Vec<String>,
+    /// The TLS secret (`HTTPS` servers).
+    pub credential_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VirtualServicePlan {
+    pub meta: Meta,
+    pub hosts: Vec<String>,
+    pub gateways: Vec<String>,
+    pub rules: Vec<RulePlan>,
+}
+
+/// Egress to one external host through the egress gateway (seed 001 ch. 3).
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressPlan {
+    pub host: String,
+    pub port: u16,
+    pub service_entry: Meta,
+    pub gateway: Meta,
+    pub destination_rule: Meta,
+    pub virtual_service: Meta,
+    /// Pod labels of the egress gateway.
+    pub selector: IndexMap<String, String>,
+    /// The egress gateway's Service, cluster-local.
+    pub gateway_fqdn: String,
+    /// `<namespace>/<gateway>` as VirtualServices name it.
+    pub gateway_ref: String,
+    pub subset: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct DestinationRulePlan {
     pub meta: Meta,
-    pub service: String,
     pub host: String,
-    pub traffic_policy: serde_json::Value,
+    pub traffic_policy: Json,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,9 +290,19 @@ pub struct RoutePlan {
     pub meta: Meta,
     pub host: String,
     pub service_name: String,
-    pub target_port: u16,
+    /// A port number or name of the gateway's Service.
+    pub target_port: Json,
     pub termination: TlsTermination,
     pub insecure_edge_termination_policy: InsecurePolicy,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PodMonitorPlan {
+    pub meta: Meta,
+    pub selector: IndexMap<String, String>,
+    pub interval: String,
+    pub port: u16,
+    pub path: String,
 }
 
 /// Builds the plan, checking every value that becomes a name, host or weight.
@@ -170,6 +321,42 @@ struct Planner<'a> {
 
 fn path(text: &str) -> KeyPath {
     KeyPath::parse(text)
+}
+
+/// The keys of one application in the values: the top-level form or an
+/// `apps.<name>` entry.
+struct AppSource<'a> {
+    name: String,
+    /// `` or `apps.<name>`.
+    prefix: String,
+    host: &'a str,
+    clusters: &'a IndexMap<String, Cluster>,
+    weights: &'a IndexMap<String, i64>,
+    api_weights: &'a IndexMap<String, i64>,
+    circuit_breaking: CircuitBreaking,
+    rules: &'a [HeaderRule],
+    route_namespace: &'a str,
+}
+
+impl AppSource<'_> {
+    /// The values key for a top-level key of the single-app form.
+    fn key(&self, top_level: &str) -> String {
+        if self.prefix.is_empty() {
+            return top_level.to_string();
+        }
+        let rest = top_level
+            .strip_prefix("gateway.")
+            .or_else(|| top_level.strip_prefix("app."))
+            .unwrap_or(top_level);
+        format!("{}.{rest}", self.prefix)
+    }
+}
+
+/// An application, resolved: its plan and what building its objects needs.
+struct ResolvedApp<'a> {
+    plan: AppPlan,
+    source: AppSource<'a>,
+    route_namespace: String,
 }
 
 impl Planner<'_> {
@@ -198,39 +385,44 @@ impl Planner<'_> {
     fn build(&self) -> Result<HubPlan> {
         let v = self.v;
         let ns = v.namespace.clone();
+        let istio_api = v.gateway.api == GatewayApi::Istio;
         self.check_label("namespace", &ns, "namespace name")?;
-        self.check_label("gateway.name", &v.gateway.name, "Gateway name")?;
+        self.check_label("gateway.name", &v.gateway.name, "gateway name")?;
         self.check_label("gateway.className", &v.gateway.class_name, "class name")?;
         self.check_label("waypoint.className", &v.waypoint.class_name, "class name")?;
-        self.check_label(
-            "gateway.listener.name",
-            &v.gateway.listener.name,
-            "listener name",
-        )?;
+        self.check_label("gateway.listener.name", &v.gateway.listener.name, "listener name")?;
+        self.check_label("gateway.tls.listenerName", &v.gateway.tls.listener_name, "listener name")?;
         if v.route.enabled {
             self.check_label("route.name", &v.route.name, "Route name")?;
         }
         let listener_port = self.port("gateway.listener.port", v.gateway.listener.port)?;
+        let tls_port = self.port("gateway.tls.port", v.gateway.tls.port)?;
         let waypoint_name = format!("{ns}-waypoint");
         if let Some(p) = dns::label_problem(&waypoint_name) {
             return Err(self
                 .error(&path("namespace"), format!("the waypoint name `{waypoint_name}` (from the namespace) is not valid: {p}"))
                 .hint("use a namespace of at most 54 characters"));
         }
-        let gateway_service = format!("{}-{}", v.gateway.name, v.gateway.class_name);
+        let gateway_service = if istio_api {
+            v.gateway.name.clone()
+        } else {
+            format!("{}-{}", v.gateway.name, v.gateway.class_name)
+        };
         if let Some(p) = dns::dns1035_label_problem(&gateway_service) {
             return Err(self
-                .error(&path("gateway.name"), format!("the Service Istio provisions for the gateway, `{gateway_service}`, would not be valid: {p}"))
+                .error(&path("gateway.name"), format!("the gateway's Service, `{gateway_service}`, would not be valid: {p}"))
                 .hint("shorten gateway.name or gateway.className"));
         }
         for (key, value) in &v.labels {
-            self.check_label_pair(key, value)?;
+            self.check_label_pair("labels", key, value)?;
         }
+        self.check_tls()?;
+        self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
-        let apps = vec![self.single_app(&domain)?];
+        let apps = self.resolve_apps(&domain)?;
 
         let waves = v.argocd.sync_waves;
-        let meta = |name: &str, wave: u8, extra: &[(&str, &str)]| -> Meta {
+        let meta_in = |namespace: &str, name: &str, wave: u8, extra: &[(&str, &str)]| -> Meta {
             let mut labels: IndexMap<String, String> = v.labels.clone();
             for (k, val) in [MANAGED_BY, PART_OF].iter().chain(extra.iter()) {
                 labels.insert(k.to_string(), val.to_string());
@@ -241,146 +433,730 @@ impl Planner<'_> {
             }
             Meta {
                 name: name.to_string(),
-                namespace: Some(ns.clone()),
+                namespace: Some(namespace.to_string()),
                 labels,
                 annotations,
             }
         };
+        let meta = |name: &str, wave: u8, extra: &[(&str, &str)]| meta_in(&ns, name, wave, extra);
 
-        let mut namespace_meta = meta(
-            &ns,
-            0,
-            &[
+        // Ambient mode and the waypoint enforce circuit breaking with Gateway
+        // API; an injected gateway applies DestinationRules itself.
+        let namespace_meta = if istio_api {
+            meta(&ns, 0, &[])
+        } else {
+            meta(&ns, 0, &[
                 ("istio.io/dataplane-mode", "ambient"),
                 ("istio.io/use-waypoint", &waypoint_name),
-            ],
-        );
-        namespace_meta.namespace = None;
-
-        let mut gateway_meta = meta(&v.gateway.name, 1, &[]);
-        gateway_meta.annotations.insert(
-            "networking.istio.io/service-type".into(),
-            service_type_name(v.gateway.service_type).into(),
-        );
-
+            ])
+        };
         let mut plan = HubPlan {
             hub_domain: domain.clone(),
+            api: v.gateway.api,
             namespace: NamespacePlan {
-                meta: namespace_meta,
+                meta: Meta {
+                    namespace: None,
+                    ..namespace_meta
+                },
             },
-            gateway: GatewayPlan {
-                meta: gateway_meta,
-                class_name: v.gateway.class_name.clone(),
-                listener_name: v.gateway.listener.name.clone(),
-                listener_port,
-                service_name: gateway_service.clone(),
-            },
-            waypoint: WaypointPlan {
-                meta: meta(&waypoint_name, 1, &[("istio.io/waypoint-for", "service")]),
-                class_name: v.waypoint.class_name.clone(),
-            },
+            gateways: Vec::new(),
+            waypoints: Vec::new(),
+            injected_gateways: Vec::new(),
+            secret_readers: Vec::new(),
             apps: Vec::new(),
             services: Vec::new(),
             service_entries: Vec::new(),
             http_routes: Vec::new(),
+            reference_grants: Vec::new(),
+            istio_gateways: Vec::new(),
+            virtual_services: Vec::new(),
+            egress: Vec::new(),
             destination_rules: Vec::new(),
             routes: Vec::new(),
+            pod_monitors: Vec::new(),
         };
 
-        let traffic_policy = self.traffic_policy(&v.gateway.circuit_breaking)?;
-        for app in &apps {
-            let app_label = ("app.kubernetes.io/name", app.name.as_str());
-            let enabled: Vec<&SpokePlan> = app.spokes.iter().filter(|s| s.enabled).collect();
-            let (front, api) = self.weights(&enabled)?;
-            let mut rules = vec![
-                RulePlan {
-                    name: "api".into(),
-                    path_prefix: "/api".into(),
-                    backends: Vec::new(),
-                },
-                RulePlan {
-                    name: "front".into(),
-                    path_prefix: "/".into(),
-                    backends: Vec::new(),
-                },
-            ];
-            for (i, spoke) in enabled.iter().enumerate() {
-                for (traffic, rule, weight) in [("front", 1, front[i]), ("api", 0, api[i])] {
-                    let name = format!("{}-{}-{traffic}", app.name, spoke.name);
-                    if let Some(p) = dns::dns1035_label_problem(&name) {
-                        return Err(self
-                            .error(&path("clusters").key(spoke.name.clone()), format!("the Service name `{name}` (app.name, spoke and traffic type) is not valid: {p}"))
-                            .hint("shorten app.name or the spoke name"));
-                    }
-                    let spoke_labels = [
-                        app_label,
-                        ("app.kubernetes.io/component", traffic),
-                        ("hub-gateway/spoke", spoke.name.as_str()),
-                    ];
-                    plan.services.push(ServicePlan {
-                        meta: meta(&name, 2, &spoke_labels),
-                        app: app.name.clone(),
-                        spoke: spoke.name.clone(),
-                        traffic: traffic.into(),
-                        external_name: spoke.host.clone(),
-                        port: SPOKE_PORT,
-                    });
-                    if let Some(policy) = &traffic_policy {
-                        plan.destination_rules.push(DestinationRulePlan {
-                            meta: meta(&format!("cb-{name}"), 3, &spoke_labels),
-                            service: name.clone(),
-                            host: format!("{name}.{ns}.svc.cluster.local"),
-                            traffic_policy: policy.clone(),
-                        });
-                    }
-                    rules[rule].backends.push(BackendPlan {
-                        service: name,
-                        spoke: spoke.name.clone(),
-                        port: SPOKE_PORT,
-                        weight,
-                        host_header: spoke.host.clone(),
-                    });
-                }
-                if !plan.service_entries.iter().any(|se| se.host == spoke.host) {
-                    plan.service_entries.push(ServiceEntryPlan {
-                        meta: meta(&spoke.host, 2, &[]),
-                        host: spoke.host.clone(),
-                        port: SPOKE_PORT,
-                    });
-                }
-            }
-            let mut route_meta = meta(&app.name, 3, &[app_label]);
-            if app.api_weights_explicit {
-                // Tells lint (HG008) that spreading /api is the user's choice.
-                route_meta
-                    .annotations
-                    .insert(API_WEIGHTS_OPT_IN.into(), "explicit".into());
-            }
-            plan.http_routes.push(HttpRoutePlan {
-                meta: route_meta,
-                app: app.name.clone(),
-                hostnames: vec![app.host.clone()],
-                gateway_name: v.gateway.name.clone(),
-                section_name: v.gateway.listener.name.clone(),
-                rules,
-            });
-            if v.route.enabled {
-                plan.routes.push(RoutePlan {
-                    meta: meta(&v.route.name, 4, &[app_label]),
-                    host: app.host.clone(),
-                    service_name: gateway_service.clone(),
-                    target_port: listener_port,
-                    termination: v.route.tls.termination,
-                    insecure_edge_termination_policy: v.route.tls.insecure_edge_termination_policy,
+        let tls = &v.gateway.tls;
+        let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
+        if istio_api {
+            plan.injected_gateways.push(self.injected_gateway(meta(&v.gateway.name, 1, &[])));
+            let mut servers = vec![ServerPlan {
+                number: INJECTED_HTTP_PORT,
+                name: "http".into(),
+                protocol: "HTTP".into(),
+                hosts: app_hosts.clone(),
+                credential_name: None,
+            }];
+            if tls.enabled {
+                servers.push(ServerPlan {
+                    number: INJECTED_HTTPS_PORT,
+                    name: "https".into(),
+                    protocol: "HTTPS".into(),
+                    hosts: app_hosts.clone(),
+                    credential_name: Some(tls.certificate_refs[0].name.clone()),
                 });
             }
+            plan.istio_gateways.push(IstioGatewayPlan {
+                meta: meta(&v.gateway.name, 3, &[]),
+                selector: istio_selector(&v.gateway.name),
+                servers,
+            });
+        } else {
+            let mut gateway_meta = meta(&v.gateway.name, 1, &[]);
+            gateway_meta.annotations.insert(
+                "networking.istio.io/service-type".into(),
+                service_type_name(v.gateway.service_type).into(),
+            );
+            let allowed_routes = self.allowed_routes_json();
+            let mut listeners = vec![ListenerPlan {
+                name: v.gateway.listener.name.clone(),
+                port: listener_port,
+                protocol: "HTTP".into(),
+                tls: None,
+                allowed_routes: allowed_routes.clone(),
+            }];
+            if tls.enabled {
+                let refs: Vec<Json> = tls
+                    .certificate_refs
+                    .iter()
+                    .map(|r| {
+                        let mut reference = json!({"kind": "Secret", "name": r.name});
+                        if !r.namespace.is_empty() {
+                            reference["namespace"] = json!(r.namespace);
+                        }
+                        reference
+                    })
+                    .collect();
+                listeners.push(ListenerPlan {
+                    name: tls.listener_name.clone(),
+                    port: tls_port,
+                    protocol: "HTTPS".into(),
+                    tls: Some(json!({"mode": "Terminate", "certificateRefs": refs})),
+                    allowed_routes,
+                });
+            }
+            plan.gateways.push(GatewayPlan {
+                meta: gateway_meta,
+                class_name: v.gateway.class_name.clone(),
+                listeners,
+                service_name: gateway_service.clone(),
+            });
+            plan.waypoints.push(WaypointPlan {
+                meta: meta(&waypoint_name, 1, &[("istio.io/waypoint-for", "service")]),
+                class_name: v.waypoint.class_name.clone(),
+            });
         }
-        plan.apps = apps;
+
+        for app in &apps {
+            self.app_objects(app, &mut plan, &meta, &meta_in, tls_port, listener_port, &gateway_service)?;
+        }
+        self.egress_objects(&mut plan, &meta)?;
+        if !plan.injected_gateways.is_empty() {
+            plan.secret_readers.push(meta(SECRET_READER, 1, &[]));
+        }
+        if v.monitoring.pod_monitor.enabled {
+            if !dns::is_duration(&v.monitoring.pod_monitor.interval) {
+                return Err(self
+                    .error(&path("monitoring.podMonitor.interval"), format!("`monitoring.podMonitor.interval` must be a duration like 30s, found {:?}", v.monitoring.pod_monitor.interval)));
+            }
+            let selector = if istio_api {
+                istio_selector(&v.gateway.name)
+            } else {
+                IndexMap::from([("gateway.networking.k8s.io/gateway-name".to_string(), v.gateway.name.clone())])
+            };
+            plan.pod_monitors.push(PodMonitorPlan {
+                meta: meta(&format!("{}-envoy", v.gateway.name), 4, &[]),
+                selector,
+                interval: v.monitoring.pod_monitor.interval.clone(),
+                port: METRICS_PORT,
+                path: "/stats/prometheus".into(),
+            });
+        }
+        plan.apps = apps.into_iter().map(|a| a.plan).collect();
         Ok(plan)
     }
 
-    fn check_label_pair(&self, key: &str, value: &str) -> Result<()> {
-        let at = path("labels").key(key.to_string());
+    fn injected_gateway(&self, meta: Meta) -> InjectedGatewayPlan {
+        let d = &self.v.gateway.deployment;
+        let selector = istio_selector(&meta.name);
+        let mut pod_labels = selector.clone();
+        pod_labels.insert("sidecar.istio.io/inject".into(), "true".into());
+        InjectedGatewayPlan {
+            selector,
+            pod_labels,
+            service_type: service_type_name(self.v.gateway.service_type).into(),
+            service_account: SECRET_READER.into(),
+            resources: serde_json::to_value(&d.resources).expect("plain data"),
+            autoscaling: d
+                .autoscaling
+                .enabled
+                .then(|| AutoscalingPlan {
+                    min_replicas: d.autoscaling.min_replicas,
+                    max_replicas: d.autoscaling.max_replicas,
+                    cpu_percent: d.autoscaling.target_cpu_utilization_percentage,
+                })
+                .into_iter()
+                .collect(),
+            disruption_budgets: d
+                .pod_disruption_budget
+                .enabled
+                .then(|| DisruptionBudgetPlan {
+                    min_available: d.pod_disruption_budget.min_available,
+                })
+                .into_iter()
+                .collect(),
+            meta,
+        }
+    }
+
+    fn allowed_routes_json(&self) -> Json {
+        let n = &self.v.gateway.allowed_routes.namespaces;
+        match n.from {
+            FromNamespaces::Same => json!({"namespaces": {"from": "Same"}}),
+            FromNamespaces::All => json!({"namespaces": {"from": "All"}}),
+            FromNamespaces::Selector => json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": n.selector.match_labels}}}),
+        }
+    }
+
+    fn check_allowed_routes(&self) -> Result<()> {
+        let n = &self.v.gateway.allowed_routes.namespaces;
+        for (key, value) in &n.selector.match_labels {
+            self.check_label_pair("gateway.allowedRoutes.namespaces.selector.matchLabels", key, value)?;
+        }
+        if n.from == FromNamespaces::Selector && n.selector.match_labels.is_empty() {
+            return Err(self
+                .error(&path("gateway.allowedRoutes.namespaces.from"), "`from: Selector` needs `selector.matchLabels`".into())
+                .hint("for example `selector: {matchLabels: {shared-gateway-access: \"true\"}}`"));
+        }
+        Ok(())
+    }
+
+    fn check_tls(&self) -> Result<()> {
+        let tls = &self.v.gateway.tls;
+        if !tls.enabled {
+            return Ok(());
+        }
+        if tls.certificate_refs.is_empty() {
+            return Err(self
+                .error(&path("gateway.tls.certificateRefs"), "`gateway.tls.enabled` needs at least one certificate in `gateway.tls.certificateRefs`".into())
+                .hint("name the Secret holding the certificate: `certificateRefs: [{name: hub-gateway-cert}]`"));
+        }
+        for (i, r) in tls.certificate_refs.iter().enumerate() {
+            let at = path("gateway.tls.certificateRefs").index(i);
+            if let Some(p) = dns::subdomain_problem(&r.name) {
+                return Err(self.error(&at.key("name"), format!("certificate Secret name `{}` is not valid: {p}", r.name)));
+            }
+            if !r.namespace.is_empty() {
+                if let Some(p) = dns::label_problem(&r.namespace) {
+                    return Err(self.error(&at.key("namespace"), format!("namespace `{}` is not valid: {p}", r.namespace)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Services, ServiceEntries, DestinationRules, routes and the hub Route
+    /// of one application.
+    #[allow(clippy::too_many_arguments)]
+    fn app_objects(
+        &self,
+        app: &ResolvedApp,
+        plan: &mut HubPlan,
+        meta: &dyn Fn(&str, u8, &[(&str, &str)]) -> Meta,
+        meta_in: &dyn Fn(&str, &str, u8, &[(&str, &str)]) -> Meta,
+        tls_port: u16,
+        listener_port: u16,
+        gateway_service: &str,
+    ) -> Result<()> {
+        let v = self.v;
+        let ns = &v.namespace;
+        let istio_api = v.gateway.api == GatewayApi::Istio;
+        let name = app.plan.name.as_str();
+        let app_label = ("app.kubernetes.io/name", name);
+        let enabled: Vec<&SpokePlan> = app.plan.spokes.iter().filter(|s| s.enabled).collect();
+        let (front, api) = self.weights(&app.source, &enabled)?;
+        let policy = self.traffic_policy(&app.source.key("gateway.circuitBreaking"), &app.source.circuit_breaking)?;
+        let cross_namespace = app.route_namespace != *ns;
+
+        let service_name = |spoke: &str, traffic: &str| format!("{name}-{spoke}-{traffic}");
+        let backend = |spoke: &SpokePlan, traffic: &str, weight: i64| {
+            let service = service_name(&spoke.name, traffic);
+            BackendPlan {
+                fqdn: format!("{service}.{ns}.svc.cluster.local"),
+                namespace: cross_namespace.then(|| ns.clone()),
+                service,
+                spoke: spoke.name.clone(),
+                port: SPOKE_PORT,
+                weight,
+                percent: 0,
+                host_header: spoke.host.clone(),
+            }
+        };
+
+        for spoke in &enabled {
+            for traffic in ["front", "api"] {
+                let service = service_name(&spoke.name, traffic);
+                if let Some(p) = dns::dns1035_label_problem(&service) {
+                    return Err(self
+                        .error(&path(&app.source.key(&format!("clusters.{}", spoke.name))), format!("the Service name `{service}` (application, spoke and traffic type) is not valid: {p}"))
+                        .hint("shorten the application or spoke name"));
+                }
+                let labels = [app_label, ("app.kubernetes.io/component", traffic), ("hub-gateway/spoke", spoke.name.as_str())];
+                plan.services.push(ServicePlan {
+                    meta: meta(&service, 2, &labels),
+                    app: name.to_string(),
+                    spoke: spoke.name.clone(),
+                    traffic: traffic.into(),
+                    external_name: spoke.host.clone(),
+                    port: SPOKE_PORT,
+                });
+                if let Some(policy) = &policy {
+                    plan.destination_rules.push(DestinationRulePlan {
+                        meta: meta(&format!("cb-{service}"), 3, &labels),
+                        host: format!("{service}.{ns}.svc.cluster.local"),
+                        traffic_policy: policy.clone(),
+                    });
+                }
+            }
+            if !plan.service_entries.iter().any(|se| se.host == spoke.host) {
+                plan.service_entries.push(ServiceEntryPlan {
+                    meta: meta(&spoke.host, 2, &[]),
+                    host: spoke.host.clone(),
+                    port: SPOKE_PORT,
+                    port_name: "http".into(),
+                });
+            }
+        }
+
+        let mut rules = self.header_rules(&app.source, &enabled, &backend)?;
+        rules.push(RulePlan {
+            name: "api".into(),
+            matches: json!([{"path": {"type": "PathPrefix", "value": "/api"}}]),
+            istio_match: Some(json!([{"uri": {"prefix": "/api"}}])),
+            backends: enabled.iter().zip(&api).map(|(s, &w)| backend(s, "api", w)).collect(),
+        });
+        rules.push(RulePlan {
+            name: "front".into(),
+            matches: json!([{"path": {"type": "PathPrefix", "value": "/"}}]),
+            istio_match: None,
+            backends: enabled.iter().zip(&front).map(|(s, &w)| backend(s, "front", w)).collect(),
+        });
+        if rules.len() > MAX_SPOKES {
+            return Err(self
+                .error(&path(&app.source.key("gateway.rules")), format!("application `{name}` has {} rules with the two defaults; Gateway API allows 16", rules.len()))
+                .hint("merge header rules"));
+        }
+        for rule in &mut rules {
+            let percents = percentages(&rule.backends.iter().map(|b| b.weight).collect::<Vec<_>>());
+            for (b, p) in rule.backends.iter_mut().zip(percents) {
+                b.percent = p;
+            }
+        }
+
+        let mut route_meta = meta_in(&app.route_namespace, name, 3, &[app_label]);
+        if app.plan.api_weights_explicit {
+            // Tells lint (HG008) that spreading /api is the user's choice.
+            route_meta.annotations.insert(API_WEIGHTS_OPT_IN.into(), "explicit".into());
+        }
+        if istio_api {
+            plan.virtual_services.push(VirtualServicePlan {
+                meta: route_meta,
+                hosts: vec![app.plan.host.clone()],
+                gateways: vec![format!("{ns}/{}", v.gateway.name)],
+                rules,
+            });
+        } else {
+            let mut parent_refs = vec![section_ref(&v.gateway.name, ns, cross_namespace, &v.gateway.listener.name)];
+            if v.gateway.tls.enabled {
+                parent_refs.push(section_ref(&v.gateway.name, ns, cross_namespace, &v.gateway.tls.listener_name));
+            }
+            plan.http_routes.push(HttpRoutePlan {
+                meta: route_meta,
+                app: name.to_string(),
+                hostnames: vec![app.plan.host.clone()],
+                parent_refs,
+                rules,
+            });
+            if cross_namespace && !plan.reference_grants.iter().any(|g| g.from_namespace == app.route_namespace) {
+                plan.reference_grants.push(ReferenceGrantPlan {
+                    meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
+                    from_namespace: app.route_namespace.clone(),
+                });
+            }
+        }
+
+        if v.route.enabled {
+            let route_name = if app.source.prefix.is_empty() { v.route.name.clone() } else { name.to_string() };
+            let tls_on = v.gateway.tls.enabled;
+            let target_port = match (istio_api, tls_on) {
+                (true, false) => json!("http2"),
+                (true, true) => json!("https"),
+                (false, false) => json!(listener_port),
+                (false, true) => json!(tls_port),
+            };
+            plan.routes.push(RoutePlan {
+                meta: meta(&route_name, 4, &[app_label]),
+                host: app.plan.host.clone(),
+                service_name: gateway_service.to_string(),
+                target_port,
+                termination: v.route.tls.termination,
+                insecure_edge_termination_policy: v.route.tls.insecure_edge_termination_policy,
+            });
+        }
+        Ok(())
+    }
+
+    /// `gateway.rules` (or an app's `rules`) as traffic rules.
+    fn header_rules(
+        &self,
+        source: &AppSource,
+        enabled: &[&SpokePlan],
+        backend: &dyn Fn(&SpokePlan, &str, i64) -> BackendPlan,
+    ) -> Result<Vec<RulePlan>> {
+        let base = path(&source.key("gateway.rules"));
+        let mut out = Vec::new();
+        for (i, rule) in source.rules.iter().enumerate() {
+            let at = base.index(i);
+            if let Some(p) = dns::label_problem(&rule.name) {
+                return Err(self.error(&at.key("name"), format!("rule name `{}` is not valid: {p}", rule.name)));
+            }
+            if ["api", "front"].contains(&rule.name.as_str()) || source.rules[..i].iter().any(|r| r.name == rule.name) {
+                return Err(self
+                    .error(&at.key("name"), format!("rule name `{}` is already taken", rule.name))
+                    .hint("`api` and `front` are the default rules; names must be unique"));
+            }
+            if rule.matches.is_empty() {
+                return Err(self
+                    .error(&at.key("matches"), format!("rule `{}` has no matches; it would take every request", rule.name))
+                    .hint("give a path or headers, for example `matches: [{headers: {x-version: v2}}]`"));
+            }
+            let mut matches = Vec::new();
+            let mut istio = Vec::new();
+            for (j, m) in rule.matches.iter().enumerate() {
+                let mat = at.key("matches").index(j);
+                let mut gw = serde_json::Map::new();
+                let mut is = serde_json::Map::new();
+                if !m.path.is_empty() {
+                    if !m.path.starts_with('/') || m.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                        return Err(self.error(&mat.key("path"), format!("path `{}` must start with `/` and hold no spaces", m.path)));
+                    }
+                    gw.insert("path".into(), json!({"type": "PathPrefix", "value": m.path}));
+                    is.insert("uri".into(), json!({"prefix": m.path}));
+                }
+                if !m.headers.is_empty() {
+                    let mut gw_headers = Vec::new();
+                    let mut is_headers = serde_json::Map::new();
+                    for (name, value) in &m.headers {
+                        let token = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+                        if !token {
+                            return Err(self.error(&mat.key("headers").key(name.clone()), format!("`{name}` is not a valid HTTP header name")));
+                        }
+                        if value.chars().any(char::is_control) {
+                            return Err(self.error(&mat.key("headers").key(name.clone()), format!("the value of header `{name}` holds a control character")));
+                        }
+                        gw_headers.push(json!({"type": "Exact", "name": name, "value": value}));
+                        is_headers.insert(name.to_lowercase(), json!({"exact": value}));
+                    }
+                    gw.insert("headers".into(), Json::Array(gw_headers));
+                    is.insert("headers".into(), Json::Object(is_headers));
+                }
+                if gw.is_empty() {
+                    return Err(self.error(&mat, format!("a match of rule `{}` gives neither path nor headers", rule.name)));
+                }
+                matches.push(Json::Object(gw));
+                istio.push(Json::Object(is));
+            }
+            if rule.backends.is_empty() {
+                return Err(self.error(&at.key("backends"), format!("rule `{}` has no backends", rule.name)));
+            }
+            let mut backends = Vec::new();
+            for (j, b) in rule.backends.iter().enumerate() {
+                let bat = at.key("backends").index(j);
+                let Some(spoke) = enabled.iter().find(|s| s.name == b.spoke) else {
+                    let names: Vec<&str> = enabled.iter().map(|s| s.name.as_str()).collect();
+                    let hint = match closest(&b.spoke, names.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!("the enabled spokes are: {}", names.join(", ")),
+                    };
+                    return Err(self.error(&bat.key("spoke"), format!("rule `{}` sends traffic to `{}`, which is not an enabled spoke", rule.name, b.spoke)).hint(hint));
+                };
+                let weight = b.weight.unwrap_or(1);
+                if !(0..=MAX_WEIGHT).contains(&weight) {
+                    return Err(self.error(&bat.key("weight"), format!("weight must be an integer from 0 to {MAX_WEIGHT}, found {weight}")));
+                }
+                let traffic = match b.traffic {
+                    Traffic::Front => "front",
+                    Traffic::Api => "api",
+                };
+                backends.push(backend(spoke, traffic, weight));
+            }
+            if backends.iter().all(|b| b.weight == 0) {
+                return Err(self.error(&at.key("backends"), format!("every backend of rule `{}` weighs 0", rule.name)).hint("give one a weight above 0"));
+            }
+            out.push(RulePlan {
+                name: rule.name.clone(),
+                matches: Json::Array(matches),
+                istio_match: Some(Json::Array(istio)),
+                backends,
+            });
+        }
+        Ok(out)
+    }
+
+    /// ServiceEntry, Gateway, DestinationRule and VirtualService per egress host.
+    fn egress_objects(&self, plan: &mut HubPlan, meta: &dyn Fn(&str, u8, &[(&str, &str)]) -> Meta) -> Result<()> {
+        let v = self.v;
+        let egress = &v.egress;
+        if egress.hosts.is_empty() {
+            return Ok(());
+        }
+        let gw = &egress.gateway.name;
+        self.check_label("egress.gateway.name", gw, "gateway name")?;
+        if egress.gateway.install {
+            if plan.injected_gateways.iter().any(|g| g.meta.name == *gw) {
+                return Err(self
+                    .error(&path("egress.gateway.name"), format!("the egress gateway `{gw}` has the ingress gateway's name"))
+                    .hint("give the egress gateway its own name"));
+            }
+            plan.injected_gateways.push(self.injected_gateway(meta(gw, 1, &[])));
+        }
+        let ns = &v.namespace;
+        for (i, entry) in egress.hosts.iter().enumerate() {
+            let at = path("egress.hosts").index(i);
+            let (host, port) = match entry {
+                EgressHost::Name(h) => (h.clone(), 80),
+                EgressHost::Entry(e) => (e.host.clone(), e.port.unwrap_or(80)),
+            };
+            self.check_host(&at, &host)?;
+            let port = match u16::try_from(port) {
+                Ok(p) if p > 0 => p,
+                _ => return Err(self.error(&at.key("port"), format!("port must be from 1 to 65535, found {port}"))),
+            };
+            if plan.egress.iter().any(|e| e.host == host) {
+                return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
+            }
+            let name = format!("egress-{host}");
+            let subset = host.replace('.', "-");
+            plan.egress.push(EgressPlan {
+                service_entry: meta(&name, 2, &[]),
+                gateway: meta(&name, 3, &[]),
+                destination_rule: meta(&name, 3, &[]),
+                virtual_service: meta(&name, 3, &[]),
+                selector: istio_selector(gw),
+                gateway_fqdn: format!("{gw}.{ns}.svc.cluster.local"),
+                gateway_ref: format!("{ns}/{name}"),
+                subset,
+                host,
+                port,
+            });
+        }
+        Ok(())
+    }
+
+    fn port(&self, at: &str, port: i64) -> Result<u16> {
+        match u16::try_from(port) {
+            Ok(p) if p > 0 => Ok(p),
+            _ => Err(self
+                .error(&path(at), format!("`{at}` must be a port from 1 to 65535, found {port}"))
+                .hint("see values/values.yaml for the default")),
+        }
+    }
+
+    /// The hub apps domain, from the first of the four keys that is set.
+    fn hub_domain(&self) -> Result<String> {
+        let v = self.v;
+        let candidates = [
+            ("clusterDomain", &v.cluster_domain),
+            ("deployer.domain", &v.deployer.domain),
+            ("global.localClusterDomain", &v.global.local_cluster_domain),
+            ("global.hubClusterDomain", &v.global.hub_cluster_domain),
+        ];
+        for (key, value) in candidates {
+            if !value.is_empty() {
+                self.check_host(&path(key), value)?;
+                return Ok(value.clone());
+            }
+        }
+        Err(Error::input("no hub apps domain is set: clusterDomain, deployer.domain, global.localClusterDomain and global.hubClusterDomain are all empty")
+            .hint("set the hub cluster's apps domain, for example `--set clusterDomain=apps.hub.example.com`"))
+    }
+
+    /// The applications: the top-level form when it enables a spoke (or
+    /// when there are no `apps`), then each `apps` entry.
+    fn resolve_apps(&self, domain: &str) -> Result<Vec<ResolvedApp<'_>>> {
+        let v = self.v;
+        let mut sources = Vec::new();
+        let top = AppSource {
+            name: v.app.name.clone(),
+            prefix: String::new(),
+            host: &v.app.host,
+            clusters: &v.clusters,
+            weights: &v.gateway.weights,
+            api_weights: &v.gateway.api_weights,
+            circuit_breaking: v.gateway.circuit_breaking.clone(),
+            rules: &v.gateway.rules,
+            route_namespace: &v.app.route_namespace,
+        };
+        let top_enables = v.clusters.values().any(|c| !c.domain.is_empty());
+        if top_enables || v.apps.is_empty() {
+            sources.push(top);
+        }
+        for (name, entry) in &v.apps {
+            sources.push(AppSource {
+                name: name.clone(),
+                prefix: format!("apps.{name}"),
+                host: &entry.host,
+                clusters: &entry.clusters,
+                weights: &entry.weights,
+                api_weights: &entry.api_weights,
+                circuit_breaking: self.merged_circuit_breaking(name, entry)?,
+                rules: &entry.rules,
+                route_namespace: &entry.route_namespace,
+            });
+        }
+        let mut out: Vec<ResolvedApp> = Vec::new();
+        for source in sources {
+            let name_key = if source.prefix.is_empty() { "app.name".to_string() } else { source.prefix.clone() };
+            if out.iter().any(|a| a.plan.name == source.name) {
+                return Err(self
+                    .error(&path(&name_key), format!("two applications are called `{}`", source.name))
+                    .hint("`app.name` and the keys of `apps` name applications; make them unique"));
+            }
+            let app = self.app(source, domain, &name_key)?;
+            out.push(app);
+        }
+        Ok(out)
+    }
+
+    /// An `apps` entry's circuit breaking: its keys merged over the global ones.
+    fn merged_circuit_breaking(&self, name: &str, entry: &AppEntry) -> Result<CircuitBreaking> {
+        let global = &self.v.gateway.circuit_breaking;
+        let Some(patch) = &entry.circuit_breaking else {
+            return Ok(global.clone());
+        };
+        let mut merged = serde_yaml::to_value(global).expect("plain data");
+        crate::values::merge::merge_into(&mut merged, serde_yaml::to_value(patch).expect("plain data"));
+        serde_yaml::from_value(merged).map_err(|e| {
+            self.error(&path(&format!("apps.{name}.circuitBreaking")), format!("`apps.{name}.circuitBreaking` does not merge over `gateway.circuitBreaking`: {e}"))
+        })
+    }
+
+    fn app<'s>(&self, source: AppSource<'s>, domain: &str, name_key: &str) -> Result<ResolvedApp<'s>> {
+        let v = self.v;
+        let name = source.name.clone();
+        if let Some(p) = dns::dns1035_label_problem(&name) {
+            return Err(self
+                .error(&path(name_key), format!("the application name `{name}` is not valid: {p}"))
+                .hint("application names begin Service names: lowercase letters, digits and `-`, starting with a letter"));
+        }
+        let host = if source.host.is_empty() { format!("{name}.{domain}") } else { source.host.to_string() };
+        self.check_host(&path(&source.key("app.host")), &host)?;
+        let route_namespace = if source.route_namespace.is_empty() { v.namespace.clone() } else { source.route_namespace.to_string() };
+        if let Some(p) = dns::label_problem(&route_namespace) {
+            return Err(self.error(&path(&source.key("app.routeNamespace")), format!("route namespace `{route_namespace}` is not valid: {p}")));
+        }
+
+        let mut spokes = Vec::new();
+        for (spoke, cluster) in source.clusters {
+            let at = path(&source.key("clusters")).key(spoke.clone());
+            if let Some(p) = dns::label_problem(spoke) {
+                return Err(self
+                    .error(&at, format!("the spoke name `{spoke}` is not valid: {p}"))
+                    .hint("spoke names become part of Service names: lowercase letters, digits and `-`"));
+            }
+            let enabled = !cluster.domain.is_empty();
+            let mut spoke_host = String::new();
+            if enabled {
+                self.check_host(&at.key("domain"), &cluster.domain)?;
+                spoke_host = if cluster.host.is_empty() { format!("{name}.{}", cluster.domain) } else { cluster.host.clone() };
+                self.check_host(&at.key("host"), &spoke_host)?;
+            }
+            spokes.push(SpokePlan {
+                name: spoke.clone(),
+                enabled,
+                host: spoke_host,
+            });
+        }
+        let enabled = spokes.iter().filter(|s| s.enabled).count();
+        if enabled == 0 {
+            let key = source.key("clusters");
+            return Err(Error::input(format!("no spoke is enabled for application `{name}`: every `{key}.<name>.domain` is empty"))
+                .at(self.origins.locate(&path(&key)))
+                .hint(format!("give at least one spoke its apps domain, for example `--set {key}.east.domain=apps.east.example.com`")));
+        }
+        if enabled > MAX_SPOKES {
+            let extra = spokes.iter().filter(|s| s.enabled).nth(MAX_SPOKES).expect("counted");
+            return Err(self
+                .error(&path(&source.key("clusters")).key(extra.name.clone()), format!("{enabled} spokes are enabled; at most {MAX_SPOKES} are allowed"))
+                .hint("Gateway API allows at most 16 backendRefs per rule: turn a spoke off with an empty domain"));
+        }
+        let plan = AppPlan {
+            api_weights_explicit: spokes.iter().any(|s| s.enabled && source.api_weights.contains_key(&s.name)),
+            name,
+            host,
+            spokes,
+            circuit_breaking: source.circuit_breaking.enabled,
+            values_prefix: source.prefix.clone(),
+        };
+        Ok(ResolvedApp { plan, source, route_namespace })
+    }
+
+    /// Catch-all and `/api` weights, one per enabled spoke, in spoke order.
+    fn weights(&self, source: &AppSource, enabled: &[&SpokePlan]) -> Result<(Vec<i64>, Vec<i64>)> {
+        let equal = (100 / enabled.len()) as i64;
+        let front = self.rule_weights(source, &source.key("gateway.weights"), source.weights, enabled, |_| equal)?;
+        let api = self.rule_weights(source, &source.key("gateway.apiWeights"), source.api_weights, enabled, |i| if i == 0 { 100 } else { 0 })?;
+        Ok((front, api))
+    }
+
+    fn rule_weights(
+        &self,
+        source: &AppSource,
+        key: &str,
+        given: &IndexMap<String, i64>,
+        enabled: &[&SpokePlan],
+        default: impl Fn(usize) -> i64,
+    ) -> Result<Vec<i64>> {
+        let base = path(key);
+        let known: Vec<&str> = source.clusters.keys().map(String::as_str).collect();
+        for (spoke, &weight) in given {
+            let at = base.key(spoke.clone());
+            if !source.clusters.contains_key(spoke) {
+                let hint = match closest(spoke, known.iter().copied()) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("the spokes are: {}", known.join(", ")),
+                };
+                return Err(self.error(&at, format!("`{at}` names a spoke that is not in `{}`", source.key("clusters"))).hint(hint));
+            }
+            if !(0..=MAX_WEIGHT).contains(&weight) {
+                return Err(self
+                    .error(&at, format!("`{at}` must be an integer from 0 to {MAX_WEIGHT}, found {weight}"))
+                    .hint("weights are relative shares; Gateway API allows 0 to 1000000"));
+            }
+        }
+        let gives_any = enabled.iter().any(|s| given.contains_key(&s.name));
+        let mut weights = Vec::new();
+        for (i, spoke) in enabled.iter().enumerate() {
+            match given.get(&spoke.name) {
+                Some(&w) => weights.push(w),
+                None if !gives_any => weights.push(default(i)),
+                None => {
+                    return Err(self
+                        .error(&base, format!("`{key}` gives no weight for the enabled spoke `{}`", spoke.name))
+                        .hint(format!("add `{key}.{}` (0 sends it nothing), or remove every weight to use the default", spoke.name)));
+                }
+            }
+        }
+        if weights.iter().all(|&w| w == 0) {
+            return Err(self
+                .error(&base, format!("every weight in `{key}` is 0 for the enabled spokes, so the rule would send traffic nowhere"))
+                .hint("give at least one enabled spoke a weight above 0"));
+        }
+        Ok(weights)
+    }
+
+    fn check_label_pair(&self, base: &str, key: &str, value: &str) -> Result<()> {
+        let at = path(base).key(key.to_string());
         let (prefix, name) = match key.rsplit_once('/') {
             Some((p, n)) => (Some(p), n),
             None => (None, key),
@@ -413,185 +1189,10 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn port(&self, at: &str, port: i64) -> Result<u16> {
-        match u16::try_from(port) {
-            Ok(p) if p > 0 => Ok(p),
-            _ => Err(self
-                .error(
-                    &path(at),
-                    format!("`{at}` must be a port from 1 to 65535, found {port}"),
-                )
-                .hint("the default listener port is 8080")),
-        }
-    }
-
-    /// The hub apps domain, from the first of the four keys that is set.
-    fn hub_domain(&self) -> Result<String> {
-        let v = self.v;
-        let candidates = [
-            ("clusterDomain", &v.cluster_domain),
-            ("deployer.domain", &v.deployer.domain),
-            ("global.localClusterDomain", &v.global.local_cluster_domain),
-            ("global.hubClusterDomain", &v.global.hub_cluster_domain),
-        ];
-        for (key, value) in candidates {
-            if !value.is_empty() {
-                self.check_host(&path(key), value)?;
-                return Ok(value.clone());
-            }
-        }
-        Err(Error::input("no hub apps domain is set: clusterDomain, deployer.domain, global.localClusterDomain and global.hubClusterDomain are all empty")
-            .hint("set the hub cluster's apps domain, for example `--set clusterDomain=apps.hub.example.com`"))
-    }
-
-    /// The top-level application: `app.*`, `clusters`, `gateway.*`.
-    fn single_app(&self, domain: &str) -> Result<AppPlan> {
-        let v = self.v;
-        self.check_label("app.name", &v.app.name, "application name")?;
-        if dns::dns1035_label_problem(&v.app.name).is_some() {
-            return Err(self
-                .error(
-                    &path("app.name"),
-                    format!(
-                        "`app.name` ({}) must start with a letter: it begins the Service names",
-                        v.app.name
-                    ),
-                )
-                .hint("Service names are DNS-1035 labels"));
-        }
-        let host = if v.app.host.is_empty() {
-            format!("{}.{domain}", v.app.name)
-        } else {
-            v.app.host.clone()
-        };
-        self.check_host(&path("app.host"), &host)?;
-
-        let mut spokes = Vec::new();
-        for (name, cluster) in &v.clusters {
-            let at = path("clusters").key(name.clone());
-            if let Some(p) = dns::label_problem(name) {
-                return Err(self
-                    .error(&at, format!("the spoke name `{name}` is not valid: {p}"))
-                    .hint("spoke names become part of Service names: lowercase letters, digits and `-`"));
-            }
-            let enabled = !cluster.domain.is_empty();
-            let mut spoke_host = String::new();
-            if enabled {
-                self.check_host(&at.key("domain"), &cluster.domain)?;
-                spoke_host = if cluster.host.is_empty() {
-                    format!("{}.{}", v.app.name, cluster.domain)
-                } else {
-                    cluster.host.clone()
-                };
-                self.check_host(&at.key("host"), &spoke_host)?;
-            }
-            spokes.push(SpokePlan {
-                name: name.clone(),
-                enabled,
-                host: spoke_host,
-            });
-        }
-        let enabled = spokes.iter().filter(|s| s.enabled).count();
-        if enabled == 0 {
-            return Err(Error::input("no spoke is enabled: every `clusters.<name>.domain` is empty")
-                .at(self.origins.locate(&path("clusters")))
-                .hint("give at least one spoke its apps domain, for example `--set clusters.east.domain=apps.east.example.com`"));
-        }
-        if enabled > MAX_SPOKES {
-            let extra = spokes
-                .iter()
-                .filter(|s| s.enabled)
-                .nth(MAX_SPOKES)
-                .expect("counted");
-            return Err(self
-                .error(&path("clusters").key(extra.name.clone()), format!("{enabled} spokes are enabled; at most {MAX_SPOKES} are allowed"))
-                .hint("Gateway API allows at most 16 backendRefs per rule: turn a spoke off with an empty domain"));
-        }
-        Ok(AppPlan {
-            api_weights_explicit: spokes
-                .iter()
-                .any(|s| s.enabled && v.gateway.api_weights.contains_key(&s.name)),
-            name: v.app.name.clone(),
-            host,
-            spokes,
-            circuit_breaking: v.gateway.circuit_breaking.enabled,
-        })
-    }
-
-    /// Catch-all and `/api` weights, one per enabled spoke, in spoke order.
-    fn weights(&self, enabled: &[&SpokePlan]) -> Result<(Vec<i64>, Vec<i64>)> {
-        let g = &self.v.gateway;
-        let equal = (100 / enabled.len()) as i64;
-        let front = self.rule_weights("gateway.weights", &g.weights, enabled, |_| equal)?;
-        let api = self.rule_weights("gateway.apiWeights", &g.api_weights, enabled, |i| {
-            if i == 0 {
-                100
-            } else {
-                0
-            }
-        })?;
-        Ok((front, api))
-    }
-
-    fn rule_weights(
-        &self,
-        key: &str,
-        given: &IndexMap<String, i64>,
-        enabled: &[&SpokePlan],
-        default: impl Fn(usize) -> i64,
-    ) -> Result<Vec<i64>> {
-        let base = path(key);
-        let known: Vec<&str> = self.v.clusters.keys().map(String::as_str).collect();
-        for (spoke, &weight) in given {
-            let at = base.key(spoke.clone());
-            if !self.v.clusters.contains_key(spoke) {
-                let hint = match closest(spoke, known.iter().copied()) {
-                    Some(k) => format!("did you mean `{k}`?"),
-                    None => format!("the spokes are: {}", known.join(", ")),
-                };
-                return Err(self
-                    .error(
-                        &at,
-                        format!("`{at}` names a spoke that is not in `clusters`"),
-                    )
-                    .hint(hint));
-            }
-            if !(0..=MAX_WEIGHT).contains(&weight) {
-                return Err(self
-                    .error(
-                        &at,
-                        format!("`{at}` must be an integer from 0 to {MAX_WEIGHT}, found {weight}"),
-                    )
-                    .hint("weights are relative shares; Gateway API allows 0 to 1000000"));
-            }
-        }
-        let gives_any = enabled.iter().any(|s| given.contains_key(&s.name));
-        let mut weights = Vec::new();
-        for (i, spoke) in enabled.iter().enumerate() {
-            match given.get(&spoke.name) {
-                Some(&w) => weights.push(w),
-                None if !gives_any => weights.push(default(i)),
-                None => {
-                    return Err(self
-                        .error(&base, format!("`{key}` gives no weight for the enabled spoke `{}`", spoke.name))
-                        .hint(format!("add `{key}.{}` (0 sends it nothing), or remove every weight to use the default", spoke.name)));
-                }
-            }
-        }
-        if weights.iter().all(|&w| w == 0) {
-            return Err(self
-                .error(&base, format!("every weight in `{key}` is 0 for the enabled spokes, so the rule would send traffic nowhere"))
-                .hint("give at least one enabled spoke a weight above 0"));
-        }
-        Ok(weights)
-    }
-
-    /// The DestinationRule `trafficPolicy`, or None with circuit breaking off.
-    fn traffic_policy(&self, cb: &CircuitBreaking) -> Result<Option<serde_json::Value>> {
+    fn traffic_policy(&self, base: &str, cb: &CircuitBreaking) -> Result<Option<Json>> {
         if !cb.enabled {
             return Ok(None);
         }
-        let base = "gateway.circuitBreaking";
         let durations = [
             (
                 "connectionPool.tcp.connectTimeout",
@@ -732,8 +1333,40 @@ impl Planner<'_> {
                 serde_json::to_value(od).expect("plain data"),
             );
         }
-        Ok(Some(serde_json::Value::Object(policy)))
+        Ok(Some(Json::Object(policy)))
     }
+}
+
+/// `istio: <name>`: the pod label gateway injection and Istio Gateways select.
+fn istio_selector(name: &str) -> IndexMap<String, String> {
+    IndexMap::from([("istio".to_string(), name.to_string())])
+}
+
+/// A parentRef to one listener of the hub Gateway.
+fn section_ref(gateway: &str, namespace: &str, cross_namespace: bool, section: &str) -> Json {
+    if cross_namespace {
+        json!({"name": gateway, "namespace": namespace, "sectionName": section})
+    } else {
+        json!({"name": gateway, "sectionName": section})
+    }
+}
+
+/// Relative weights as whole percentages that add up to 100 (largest
+/// remainder), as Istio VirtualService weights must.
+pub fn percentages(weights: &[i64]) -> Vec<i64> {
+    let total: i64 = weights.iter().sum();
+    if total == 0 {
+        return vec![0; weights.len()];
+    }
+    let mut shares: Vec<i64> = weights.iter().map(|w| w * 100 / total).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    // Largest remainder first; earlier spokes win ties.
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i] * 100 % total));
+    let missing = 100 - shares.iter().sum::<i64>();
+    for &i in order.iter().take(missing as usize) {
+        shares[i] += 1;
+    }
+    shares
 }
 
 fn service_type_name(t: ServiceType) -> &'static str {
@@ -825,7 +1458,7 @@ mod tests {
             p.destination_rules[0].host,
             "shop-east-front.hub-gateway-system.svc.cluster.local"
         );
-        assert_eq!(p.gateway.service_name, "hub-gateway-istio");
+        assert_eq!(p.gateways[0].service_name, "hub-gateway-istio");
         assert_eq!(p.routes[0].service_name, "hub-gateway-istio");
     }
 

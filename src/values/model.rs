@@ -36,6 +36,152 @@ pub struct Values {
     pub argocd: ArgoCd,
     /// Extra labels on every object.
     pub labels: IndexMap<String, String>,
+    /// More applications behind the same gateway, by name. Each gets its own
+    /// HTTPRoute, Services, DestinationRules and hub Route.
+    pub apps: IndexMap<String, AppEntry>,
+    /// Mesh traffic leaving through an egress gateway (Istio APIs).
+    pub egress: Egress,
+    /// Prometheus Operator monitoring of the gateway's Envoy metrics.
+    pub monitoring: Monitoring,
+}
+
+/// One more application behind the hub gateway (`apps.<name>`): the same
+/// keys as the single application's, scoped to it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AppEntry {
+    /// Public host. Empty: `<name>.<domain>`.
+    #[serde(default)]
+    pub host: String,
+    /// Spoke clusters of this application (like the top-level `clusters`).
+    #[serde(default)]
+    pub clusters: IndexMap<String, Cluster>,
+    /// Catch-all weights (like `gateway.weights`).
+    #[serde(default)]
+    pub weights: IndexMap<String, i64>,
+    /// `/api` weights (like `gateway.apiWeights`).
+    #[serde(default)]
+    pub api_weights: IndexMap<String, i64>,
+    /// Merged over `gateway.circuitBreaking`.
+    #[serde(default)]
+    pub circuit_breaking: Option<CircuitBreakingPatch>,
+    /// Header-based rules before the two default rules (like `gateway.rules`).
+    #[serde(default)]
+    pub rules: Vec<HeaderRule>,
+    /// Namespace of this application's HTTPRoute. Empty: `namespace`. In
+    /// another namespace, `gateway.allowedRoutes` must admit it, and hubgw
+    /// adds a ReferenceGrant for its backends.
+    #[serde(default)]
+    pub route_namespace: String,
+}
+
+/// `gateway.circuitBreaking` keys an application overrides.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CircuitBreakingPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_pool: Option<ConnectionPool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlier_detection: Option<OutlierDetection>,
+}
+
+/// A rule placed before the `/api` and catch-all rules, such as a canary
+/// selected by a header.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HeaderRule {
+    /// Rule name (a DNS label).
+    pub name: String,
+    /// Request matches; a request matching any of them takes this rule.
+    pub matches: Vec<RuleMatch>,
+    /// Spokes that serve it, with weights.
+    pub backends: Vec<RuleBackend>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RuleMatch {
+    /// Path prefix, e.g. `/` or `/beta`. Empty: any path.
+    #[serde(default)]
+    pub path: String,
+    /// Headers that must all match exactly.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RuleBackend {
+    /// An enabled spoke of the application.
+    pub spoke: String,
+    /// Its relative weight (0..1000000). Default 1.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Which of the spoke's Services: `front` (default) or `api`.
+    #[serde(default)]
+    pub traffic: Traffic,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Traffic {
+    #[default]
+    Front,
+    Api,
+}
+
+/// Egress through a gateway installed by gateway injection.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Egress {
+    /// External hosts: `docs.example.com`, or `{host: api.example.com, port: 8080}`.
+    pub hosts: Vec<EgressHost>,
+    /// The egress gateway.
+    pub gateway: EgressGateway,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EgressHost {
+    Name(String),
+    Entry(EgressHostEntry),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EgressHostEntry {
+    pub host: String,
+    /// HTTP port of the external service. Default 80.
+    #[serde(default)]
+    pub port: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EgressGateway {
+    /// Name of the egress gateway Deployment, Service and `istio:` label.
+    pub name: String,
+    /// Install it (Deployment, Service, RBAC) by gateway injection; false
+    /// when one already runs.
+    pub install: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Monitoring {
+    pub pod_monitor: PodMonitor,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PodMonitor {
+    /// Render a PodMonitor for the gateway's Envoy metrics (port 15020,
+    /// `/stats/prometheus`).
+    pub enabled: bool,
+    /// Scrape interval.
+    pub interval: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -73,6 +219,9 @@ pub struct App {
     /// Public host of the hub Route and HTTPRoute. Empty: `<name>.<domain>`.
     #[serde(default)]
     pub host: String,
+    /// Namespace of the HTTPRoute. Empty: `namespace`.
+    #[serde(default)]
+    pub route_namespace: String,
 }
 
 /// A spoke cluster.
@@ -91,7 +240,10 @@ pub struct Cluster {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Gateway {
-    /// Name of the Gateway API Gateway.
+    /// `gateway-api` (Gateway + HTTPRoute, provisioned by Istio) or `istio`
+    /// (Istio Gateway + VirtualService, gateway installed by injection).
+    pub api: GatewayApi,
+    /// Name of the gateway (Gateway API Gateway, or the injected Deployment).
     pub name: String,
     /// Its GatewayClass; Istio provisions Service `<name>-<className>`.
     pub class_name: String,
@@ -107,6 +259,117 @@ pub struct Gateway {
     pub api_weights: IndexMap<String, i64>,
     /// One DestinationRule per ExternalName Service, enforced by the waypoint.
     pub circuit_breaking: CircuitBreaking,
+    /// Header-based rules placed before the `/api` and catch-all rules.
+    pub rules: Vec<HeaderRule>,
+    /// Which namespaces may attach routes (Gateway API's `allowedRoutes`).
+    pub allowed_routes: AllowedRoutes,
+    /// TLS at the gateway: an HTTPS listener with certificates.
+    pub tls: GatewayTls,
+    /// The gateway installed by gateway injection (`api: istio`, and the
+    /// egress gateway).
+    pub deployment: GatewayDeployment,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayApi {
+    GatewayApi,
+    Istio,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AllowedRoutes {
+    pub namespaces: RouteNamespaces,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RouteNamespaces {
+    /// `Same`, `All` or `Selector`.
+    pub from: FromNamespaces,
+    /// With `Selector`: the labels a namespace needs.
+    #[serde(default)]
+    pub selector: LabelSelector,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+pub enum FromNamespaces {
+    Same,
+    All,
+    Selector,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LabelSelector {
+    #[serde(default)]
+    pub match_labels: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GatewayTls {
+    /// Add an HTTPS listener; the Route then passes TLS through
+    /// (`route.tls.termination: passthrough`) or re-encrypts (`reencrypt`).
+    pub enabled: bool,
+    /// Listener name.
+    pub listener_name: String,
+    /// Listener port.
+    pub port: i64,
+    /// Secrets holding the certificate (`name`, optional `namespace`).
+    pub certificate_refs: Vec<CertificateRef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CertificateRef {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GatewayDeployment {
+    /// Container resources of the gateway proxy.
+    pub resources: Resources,
+    /// A HorizontalPodAutoscaler on CPU.
+    pub autoscaling: Autoscaling,
+    /// A PodDisruptionBudget.
+    pub pod_disruption_budget: DisruptionBudget,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Resources {
+    pub limits: CpuMemory,
+    pub requests: CpuMemory,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CpuMemory {
+    pub cpu: String,
+    pub memory: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Autoscaling {
+    pub enabled: bool,
+    pub min_replicas: i64,
+    pub max_replicas: i64,
+    /// Average CPU utilisation to scale at, in percent of requests.
+    #[serde(rename = "targetCPUUtilizationPercentage")]
+    pub target_cpu_utilization_percentage: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DisruptionBudget {
+    pub enabled: bool,
+    pub min_available: i64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
