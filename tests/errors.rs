@@ -220,7 +220,7 @@ fn names_must_be_dns_labels() {
     let err = render_error("bad-app-name.yaml");
     assert!(
         err.contains(
-            "`app.name` is not a valid application name: it contains the uppercase letter `I`"
+            "the application name `Industrial_Edge` is not valid: it contains the uppercase letter `I`"
         ),
         "{err}"
     );
