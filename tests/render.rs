@@ -370,7 +370,7 @@ fn global_accepts_keys_of_other_charts() {
 fn user_templates_directory_replaces_the_built_in_ones() {
     let dir = std::env::temp_dir().join(format!("hubgw-templates-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("00-only.yaml"), "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ plan.gateway.meta.name }}\n  namespace: {{ plan.namespace.meta.name }}\ndata:\n  host: {{ plan.apps[0].host }}\n").unwrap();
+    std::fs::write(dir.join("00-only.yaml"), "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ plan.gateways[0].meta.name }}\n  namespace: {{ plan.namespace.meta.name }}\ndata:\n  host: {{ plan.apps[0].host }}\n").unwrap();
     std::fs::write(
         dir.join("_macros.yaml"),
         "{% macro unused() %}---\nkind: NeverRendered\n{% endmacro %}",

@@ -133,7 +133,7 @@ fn render_refuses_an_object_the_schema_rejects() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("00-svc.yaml"),
-        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ plan.gateway.meta.name }}\nspec:\n  type: ExternalName\n  externalName: bad_host\n",
+        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ plan.gateways[0].meta.name }}\nspec:\n  type: ExternalName\n  externalName: bad_host\n",
     )
     .unwrap();
     let err = fails(
