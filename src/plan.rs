@@ -314,6 +314,11 @@ pub fn build(loaded: &LoadedValues) -> Result<HubPlan> {
     .build()
 }
 
+/// Metadata for an object in the hub namespace: name, sync wave, extra labels.
+type MetaFn<'a> = dyn Fn(&str, u8, &[(&str, &str)]) -> Meta + 'a;
+/// The same in a given namespace.
+type MetaInFn<'a> = dyn Fn(&str, &str, u8, &[(&str, &str)]) -> Meta + 'a;
+
 struct Planner<'a> {
     v: &'a Values,
     origins: &'a Origins,
@@ -390,8 +395,16 @@ impl Planner<'_> {
         self.check_label("gateway.name", &v.gateway.name, "gateway name")?;
         self.check_label("gateway.className", &v.gateway.class_name, "class name")?;
         self.check_label("waypoint.className", &v.waypoint.class_name, "class name")?;
-        self.check_label("gateway.listener.name", &v.gateway.listener.name, "listener name")?;
-        self.check_label("gateway.tls.listenerName", &v.gateway.tls.listener_name, "listener name")?;
+        self.check_label(
+            "gateway.listener.name",
+            &v.gateway.listener.name,
+            "listener name",
+        )?;
+        self.check_label(
+            "gateway.tls.listenerName",
+            &v.gateway.tls.listener_name,
+            "listener name",
+        )?;
         if v.route.enabled {
             self.check_label("route.name", &v.route.name, "Route name")?;
         }
@@ -410,7 +423,10 @@ impl Planner<'_> {
         };
         if let Some(p) = dns::dns1035_label_problem(&gateway_service) {
             return Err(self
-                .error(&path("gateway.name"), format!("the gateway's Service, `{gateway_service}`, would not be valid: {p}"))
+                .error(
+                    &path("gateway.name"),
+                    format!("the gateway's Service, `{gateway_service}`, would not be valid: {p}"),
+                )
                 .hint("shorten gateway.name or gateway.className"));
         }
         for (key, value) in &v.labels {
@@ -445,10 +461,14 @@ impl Planner<'_> {
         let namespace_meta = if istio_api {
             meta(&ns, 0, &[])
         } else {
-            meta(&ns, 0, &[
-                ("istio.io/dataplane-mode", "ambient"),
-                ("istio.io/use-waypoint", &waypoint_name),
-            ])
+            meta(
+                &ns,
+                0,
+                &[
+                    ("istio.io/dataplane-mode", "ambient"),
+                    ("istio.io/use-waypoint", &waypoint_name),
+                ],
+            )
         };
         let mut plan = HubPlan {
             hub_domain: domain.clone(),
@@ -479,7 +499,8 @@ impl Planner<'_> {
         let tls = &v.gateway.tls;
         let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
         if istio_api {
-            plan.injected_gateways.push(self.injected_gateway(meta(&v.gateway.name, 1, &[])));
+            plan.injected_gateways
+                .push(self.injected_gateway(meta(&v.gateway.name, 1, &[])));
             let mut servers = vec![ServerPlan {
                 number: INJECTED_HTTP_PORT,
                 name: "http".into(),
@@ -548,7 +569,15 @@ impl Planner<'_> {
         }
 
         for app in &apps {
-            self.app_objects(app, &mut plan, &meta, &meta_in, tls_port, listener_port, &gateway_service)?;
+            self.app_objects(
+                app,
+                &mut plan,
+                &meta,
+                &meta_in,
+                tls_port,
+                listener_port,
+                &gateway_service,
+            )?;
         }
         self.egress_objects(&mut plan, &meta)?;
         if !plan.injected_gateways.is_empty() {
@@ -556,13 +585,21 @@ impl Planner<'_> {
         }
         if v.monitoring.pod_monitor.enabled {
             if !dns::is_duration(&v.monitoring.pod_monitor.interval) {
-                return Err(self
-                    .error(&path("monitoring.podMonitor.interval"), format!("`monitoring.podMonitor.interval` must be a duration like 30s, found {:?}", v.monitoring.pod_monitor.interval)));
+                return Err(self.error(
+                    &path("monitoring.podMonitor.interval"),
+                    format!(
+                        "`monitoring.podMonitor.interval` must be a duration like 30s, found {:?}",
+                        v.monitoring.pod_monitor.interval
+                    ),
+                ));
             }
             let selector = if istio_api {
                 istio_selector(&v.gateway.name)
             } else {
-                IndexMap::from([("gateway.networking.k8s.io/gateway-name".to_string(), v.gateway.name.clone())])
+                IndexMap::from([(
+                    "gateway.networking.k8s.io/gateway-name".to_string(),
+                    v.gateway.name.clone(),
+                )])
             };
             plan.pod_monitors.push(PodMonitorPlan {
                 meta: meta(&format!("{}-envoy", v.gateway.name), 4, &[]),
@@ -590,7 +627,7 @@ impl Planner<'_> {
             autoscaling: d
                 .autoscaling
                 .enabled
-                .then(|| AutoscalingPlan {
+                .then_some(AutoscalingPlan {
                     min_replicas: d.autoscaling.min_replicas,
                     max_replicas: d.autoscaling.max_replicas,
                     cpu_percent: d.autoscaling.target_cpu_utilization_percentage,
@@ -600,7 +637,7 @@ impl Planner<'_> {
             disruption_budgets: d
                 .pod_disruption_budget
                 .enabled
-                .then(|| DisruptionBudgetPlan {
+                .then_some(DisruptionBudgetPlan {
                     min_available: d.pod_disruption_budget.min_available,
                 })
                 .into_iter()
@@ -614,18 +651,27 @@ impl Planner<'_> {
         match n.from {
             FromNamespaces::Same => json!({"namespaces": {"from": "Same"}}),
             FromNamespaces::All => json!({"namespaces": {"from": "All"}}),
-            FromNamespaces::Selector => json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": n.selector.match_labels}}}),
+            FromNamespaces::Selector => {
+                json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": n.selector.match_labels}}})
+            }
         }
     }
 
     fn check_allowed_routes(&self) -> Result<()> {
         let n = &self.v.gateway.allowed_routes.namespaces;
         for (key, value) in &n.selector.match_labels {
-            self.check_label_pair("gateway.allowedRoutes.namespaces.selector.matchLabels", key, value)?;
+            self.check_label_pair(
+                "gateway.allowedRoutes.namespaces.selector.matchLabels",
+                key,
+                value,
+            )?;
         }
         if n.from == FromNamespaces::Selector && n.selector.match_labels.is_empty() {
             return Err(self
-                .error(&path("gateway.allowedRoutes.namespaces.from"), "`from: Selector` needs `selector.matchLabels`".into())
+                .error(
+                    &path("gateway.allowedRoutes.namespaces.from"),
+                    "`from: Selector` needs `selector.matchLabels`".into(),
+                )
                 .hint("for example `selector: {matchLabels: {shared-gateway-access: \"true\"}}`"));
         }
         Ok(())
@@ -638,17 +684,23 @@ impl Planner<'_> {
         }
         if tls.certificate_refs.is_empty() {
             return Err(self
-                .error(&path("gateway.tls.certificateRefs"), "`gateway.tls.enabled` needs at least one certificate in `gateway.tls.certificateRefs`".into())
+                .error(&path("gateway.tls.enabled"), "`gateway.tls.enabled` needs at least one certificate in `gateway.tls.certificateRefs`".into())
                 .hint("name the Secret holding the certificate: `certificateRefs: [{name: hub-gateway-cert}]`"));
         }
         for (i, r) in tls.certificate_refs.iter().enumerate() {
             let at = path("gateway.tls.certificateRefs").index(i);
             if let Some(p) = dns::subdomain_problem(&r.name) {
-                return Err(self.error(&at.key("name"), format!("certificate Secret name `{}` is not valid: {p}", r.name)));
+                return Err(self.error(
+                    &at.key("name"),
+                    format!("certificate Secret name `{}` is not valid: {p}", r.name),
+                ));
             }
             if !r.namespace.is_empty() {
                 if let Some(p) = dns::label_problem(&r.namespace) {
-                    return Err(self.error(&at.key("namespace"), format!("namespace `{}` is not valid: {p}", r.namespace)));
+                    return Err(self.error(
+                        &at.key("namespace"),
+                        format!("namespace `{}` is not valid: {p}", r.namespace),
+                    ));
                 }
             }
         }
@@ -662,8 +714,8 @@ impl Planner<'_> {
         &self,
         app: &ResolvedApp,
         plan: &mut HubPlan,
-        meta: &dyn Fn(&str, u8, &[(&str, &str)]) -> Meta,
-        meta_in: &dyn Fn(&str, &str, u8, &[(&str, &str)]) -> Meta,
+        meta: &MetaFn,
+        meta_in: &MetaInFn,
         tls_port: u16,
         listener_port: u16,
         gateway_service: &str,
@@ -675,7 +727,10 @@ impl Planner<'_> {
         let app_label = ("app.kubernetes.io/name", name);
         let enabled: Vec<&SpokePlan> = app.plan.spokes.iter().filter(|s| s.enabled).collect();
         let (front, api) = self.weights(&app.source, &enabled)?;
-        let policy = self.traffic_policy(&app.source.key("gateway.circuitBreaking"), &app.source.circuit_breaking)?;
+        let policy = self.traffic_policy(
+            &app.source.key("gateway.circuitBreaking"),
+            &app.source.circuit_breaking,
+        )?;
         let cross_namespace = app.route_namespace != *ns;
 
         let service_name = |spoke: &str, traffic: &str| format!("{name}-{spoke}-{traffic}");
@@ -701,7 +756,11 @@ impl Planner<'_> {
                         .error(&path(&app.source.key(&format!("clusters.{}", spoke.name))), format!("the Service name `{service}` (application, spoke and traffic type) is not valid: {p}"))
                         .hint("shorten the application or spoke name"));
                 }
-                let labels = [app_label, ("app.kubernetes.io/component", traffic), ("hub-gateway/spoke", spoke.name.as_str())];
+                let labels = [
+                    app_label,
+                    ("app.kubernetes.io/component", traffic),
+                    ("hub-gateway/spoke", spoke.name.as_str()),
+                ];
                 plan.services.push(ServicePlan {
                     meta: meta(&service, 2, &labels),
                     app: name.to_string(),
@@ -733,13 +792,21 @@ impl Planner<'_> {
             name: "api".into(),
             matches: json!([{"path": {"type": "PathPrefix", "value": "/api"}}]),
             istio_match: Some(json!([{"uri": {"prefix": "/api"}}])),
-            backends: enabled.iter().zip(&api).map(|(s, &w)| backend(s, "api", w)).collect(),
+            backends: enabled
+                .iter()
+                .zip(&api)
+                .map(|(s, &w)| backend(s, "api", w))
+                .collect(),
         });
         rules.push(RulePlan {
             name: "front".into(),
             matches: json!([{"path": {"type": "PathPrefix", "value": "/"}}]),
             istio_match: None,
-            backends: enabled.iter().zip(&front).map(|(s, &w)| backend(s, "front", w)).collect(),
+            backends: enabled
+                .iter()
+                .zip(&front)
+                .map(|(s, &w)| backend(s, "front", w))
+                .collect(),
         });
         if rules.len() > MAX_SPOKES {
             return Err(self
@@ -756,7 +823,9 @@ impl Planner<'_> {
         let mut route_meta = meta_in(&app.route_namespace, name, 3, &[app_label]);
         if app.plan.api_weights_explicit {
             // Tells lint (HG008) that spreading /api is the user's choice.
-            route_meta.annotations.insert(API_WEIGHTS_OPT_IN.into(), "explicit".into());
+            route_meta
+                .annotations
+                .insert(API_WEIGHTS_OPT_IN.into(), "explicit".into());
         }
         if istio_api {
             plan.virtual_services.push(VirtualServicePlan {
@@ -766,9 +835,19 @@ impl Planner<'_> {
                 rules,
             });
         } else {
-            let mut parent_refs = vec![section_ref(&v.gateway.name, ns, cross_namespace, &v.gateway.listener.name)];
+            let mut parent_refs = vec![section_ref(
+                &v.gateway.name,
+                ns,
+                cross_namespace,
+                &v.gateway.listener.name,
+            )];
             if v.gateway.tls.enabled {
-                parent_refs.push(section_ref(&v.gateway.name, ns, cross_namespace, &v.gateway.tls.listener_name));
+                parent_refs.push(section_ref(
+                    &v.gateway.name,
+                    ns,
+                    cross_namespace,
+                    &v.gateway.tls.listener_name,
+                ));
             }
             plan.http_routes.push(HttpRoutePlan {
                 meta: route_meta,
@@ -777,7 +856,12 @@ impl Planner<'_> {
                 parent_refs,
                 rules,
             });
-            if cross_namespace && !plan.reference_grants.iter().any(|g| g.from_namespace == app.route_namespace) {
+            if cross_namespace
+                && !plan
+                    .reference_grants
+                    .iter()
+                    .any(|g| g.from_namespace == app.route_namespace)
+            {
                 plan.reference_grants.push(ReferenceGrantPlan {
                     meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
                     from_namespace: app.route_namespace.clone(),
@@ -786,7 +870,11 @@ impl Planner<'_> {
         }
 
         if v.route.enabled {
-            let route_name = if app.source.prefix.is_empty() { v.route.name.clone() } else { name.to_string() };
+            let route_name = if app.source.prefix.is_empty() {
+                v.route.name.clone()
+            } else {
+                name.to_string()
+            };
             let tls_on = v.gateway.tls.enabled;
             let target_port = match (istio_api, tls_on) {
                 (true, false) => json!("http2"),
@@ -818,11 +906,19 @@ impl Planner<'_> {
         for (i, rule) in source.rules.iter().enumerate() {
             let at = base.index(i);
             if let Some(p) = dns::label_problem(&rule.name) {
-                return Err(self.error(&at.key("name"), format!("rule name `{}` is not valid: {p}", rule.name)));
+                return Err(self.error(
+                    &at.key("name"),
+                    format!("rule name `{}` is not valid: {p}", rule.name),
+                ));
             }
-            if ["api", "front"].contains(&rule.name.as_str()) || source.rules[..i].iter().any(|r| r.name == rule.name) {
+            if ["api", "front"].contains(&rule.name.as_str())
+                || source.rules[..i].iter().any(|r| r.name == rule.name)
+            {
                 return Err(self
-                    .error(&at.key("name"), format!("rule name `{}` is already taken", rule.name))
+                    .error(
+                        &at.key("name"),
+                        format!("rule name `{}` is already taken", rule.name),
+                    )
                     .hint("`api` and `front` are the default rules; names must be unique"));
             }
             if rule.matches.is_empty() {
@@ -837,22 +933,39 @@ impl Planner<'_> {
                 let mut gw = serde_json::Map::new();
                 let mut is = serde_json::Map::new();
                 if !m.path.is_empty() {
-                    if !m.path.starts_with('/') || m.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                        return Err(self.error(&mat.key("path"), format!("path `{}` must start with `/` and hold no spaces", m.path)));
+                    if !m.path.starts_with('/')
+                        || m.path.chars().any(|c| c.is_whitespace() || c.is_control())
+                    {
+                        return Err(self.error(
+                            &mat.key("path"),
+                            format!("path `{}` must start with `/` and hold no spaces", m.path),
+                        ));
                     }
-                    gw.insert("path".into(), json!({"type": "PathPrefix", "value": m.path}));
+                    gw.insert(
+                        "path".into(),
+                        json!({"type": "PathPrefix", "value": m.path}),
+                    );
                     is.insert("uri".into(), json!({"prefix": m.path}));
                 }
                 if !m.headers.is_empty() {
                     let mut gw_headers = Vec::new();
                     let mut is_headers = serde_json::Map::new();
                     for (name, value) in &m.headers {
-                        let token = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+                        let token = !name.is_empty()
+                            && name.chars().all(|c| {
+                                c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+                            });
                         if !token {
-                            return Err(self.error(&mat.key("headers").key(name.clone()), format!("`{name}` is not a valid HTTP header name")));
+                            return Err(self.error(
+                                &mat.key("headers").key(name.clone()),
+                                format!("`{name}` is not a valid HTTP header name"),
+                            ));
                         }
                         if value.chars().any(char::is_control) {
-                            return Err(self.error(&mat.key("headers").key(name.clone()), format!("the value of header `{name}` holds a control character")));
+                            return Err(self.error(
+                                &mat.key("headers").key(name.clone()),
+                                format!("the value of header `{name}` holds a control character"),
+                            ));
                         }
                         gw_headers.push(json!({"type": "Exact", "name": name, "value": value}));
                         is_headers.insert(name.to_lowercase(), json!({"exact": value}));
@@ -861,13 +974,22 @@ impl Planner<'_> {
                     is.insert("headers".into(), Json::Object(is_headers));
                 }
                 if gw.is_empty() {
-                    return Err(self.error(&mat, format!("a match of rule `{}` gives neither path nor headers", rule.name)));
+                    return Err(self.error(
+                        &mat,
+                        format!(
+                            "a match of rule `{}` gives neither path nor headers",
+                            rule.name
+                        ),
+                    ));
                 }
                 matches.push(Json::Object(gw));
                 istio.push(Json::Object(is));
             }
             if rule.backends.is_empty() {
-                return Err(self.error(&at.key("backends"), format!("rule `{}` has no backends", rule.name)));
+                return Err(self.error(
+                    &at.key("backends"),
+                    format!("rule `{}` has no backends", rule.name),
+                ));
             }
             let mut backends = Vec::new();
             for (j, b) in rule.backends.iter().enumerate() {
@@ -878,11 +1000,22 @@ impl Planner<'_> {
                         Some(k) => format!("did you mean `{k}`?"),
                         None => format!("the enabled spokes are: {}", names.join(", ")),
                     };
-                    return Err(self.error(&bat.key("spoke"), format!("rule `{}` sends traffic to `{}`, which is not an enabled spoke", rule.name, b.spoke)).hint(hint));
+                    return Err(self
+                        .error(
+                            &bat.key("spoke"),
+                            format!(
+                                "rule `{}` sends traffic to `{}`, which is not an enabled spoke",
+                                rule.name, b.spoke
+                            ),
+                        )
+                        .hint(hint));
                 };
                 let weight = b.weight.unwrap_or(1);
                 if !(0..=MAX_WEIGHT).contains(&weight) {
-                    return Err(self.error(&bat.key("weight"), format!("weight must be an integer from 0 to {MAX_WEIGHT}, found {weight}")));
+                    return Err(self.error(
+                        &bat.key("weight"),
+                        format!("weight must be an integer from 0 to {MAX_WEIGHT}, found {weight}"),
+                    ));
                 }
                 let traffic = match b.traffic {
                     Traffic::Front => "front",
@@ -891,7 +1024,12 @@ impl Planner<'_> {
                 backends.push(backend(spoke, traffic, weight));
             }
             if backends.iter().all(|b| b.weight == 0) {
-                return Err(self.error(&at.key("backends"), format!("every backend of rule `{}` weighs 0", rule.name)).hint("give one a weight above 0"));
+                return Err(self
+                    .error(
+                        &at.key("backends"),
+                        format!("every backend of rule `{}` weighs 0", rule.name),
+                    )
+                    .hint("give one a weight above 0"));
             }
             out.push(RulePlan {
                 name: rule.name.clone(),
@@ -904,7 +1042,7 @@ impl Planner<'_> {
     }
 
     /// ServiceEntry, Gateway, DestinationRule and VirtualService per egress host.
-    fn egress_objects(&self, plan: &mut HubPlan, meta: &dyn Fn(&str, u8, &[(&str, &str)]) -> Meta) -> Result<()> {
+    fn egress_objects(&self, plan: &mut HubPlan, meta: &MetaFn) -> Result<()> {
         let v = self.v;
         let egress = &v.egress;
         if egress.hosts.is_empty() {
@@ -915,10 +1053,14 @@ impl Planner<'_> {
         if egress.gateway.install {
             if plan.injected_gateways.iter().any(|g| g.meta.name == *gw) {
                 return Err(self
-                    .error(&path("egress.gateway.name"), format!("the egress gateway `{gw}` has the ingress gateway's name"))
+                    .error(
+                        &path("egress.gateway.name"),
+                        format!("the egress gateway `{gw}` has the ingress gateway's name"),
+                    )
                     .hint("give the egress gateway its own name"));
             }
-            plan.injected_gateways.push(self.injected_gateway(meta(gw, 1, &[])));
+            plan.injected_gateways
+                .push(self.injected_gateway(meta(gw, 1, &[])));
         }
         let ns = &v.namespace;
         for (i, entry) in egress.hosts.iter().enumerate() {
@@ -930,7 +1072,12 @@ impl Planner<'_> {
             self.check_host(&at, &host)?;
             let port = match u16::try_from(port) {
                 Ok(p) if p > 0 => p,
-                _ => return Err(self.error(&at.key("port"), format!("port must be from 1 to 65535, found {port}"))),
+                _ => {
+                    return Err(self.error(
+                        &at.key("port"),
+                        format!("port must be from 1 to 65535, found {port}"),
+                    ))
+                }
             };
             if plan.egress.iter().any(|e| e.host == host) {
                 return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
@@ -957,7 +1104,10 @@ impl Planner<'_> {
         match u16::try_from(port) {
             Ok(p) if p > 0 => Ok(p),
             _ => Err(self
-                .error(&path(at), format!("`{at}` must be a port from 1 to 65535, found {port}"))
+                .error(
+                    &path(at),
+                    format!("`{at}` must be a port from 1 to 65535, found {port}"),
+                )
                 .hint("see values/values.yaml for the default")),
         }
     }
@@ -1016,11 +1166,20 @@ impl Planner<'_> {
         }
         let mut out: Vec<ResolvedApp> = Vec::new();
         for source in sources {
-            let name_key = if source.prefix.is_empty() { "app.name".to_string() } else { source.prefix.clone() };
+            let name_key = if source.prefix.is_empty() {
+                "app.name".to_string()
+            } else {
+                source.prefix.clone()
+            };
             if out.iter().any(|a| a.plan.name == source.name) {
                 return Err(self
-                    .error(&path(&name_key), format!("two applications are called `{}`", source.name))
-                    .hint("`app.name` and the keys of `apps` name applications; make them unique"));
+                    .error(
+                        &path(&name_key),
+                        format!("two applications are called `{}`", source.name),
+                    )
+                    .hint(
+                        "`app.name` and the keys of `apps` name applications; make them unique",
+                    ));
             }
             let app = self.app(source, domain, &name_key)?;
             out.push(app);
@@ -1035,13 +1194,21 @@ impl Planner<'_> {
             return Ok(global.clone());
         };
         let mut merged = serde_yaml::to_value(global).expect("plain data");
-        crate::values::merge::merge_into(&mut merged, serde_yaml::to_value(patch).expect("plain data"));
+        crate::values::merge::merge_into(
+            &mut merged,
+            serde_yaml::to_value(patch).expect("plain data"),
+        );
         serde_yaml::from_value(merged).map_err(|e| {
             self.error(&path(&format!("apps.{name}.circuitBreaking")), format!("`apps.{name}.circuitBreaking` does not merge over `gateway.circuitBreaking`: {e}"))
         })
     }
 
-    fn app<'s>(&self, source: AppSource<'s>, domain: &str, name_key: &str) -> Result<ResolvedApp<'s>> {
+    fn app<'s>(
+        &self,
+        source: AppSource<'s>,
+        domain: &str,
+        name_key: &str,
+    ) -> Result<ResolvedApp<'s>> {
         let v = self.v;
         let name = source.name.clone();
         if let Some(p) = dns::dns1035_label_problem(&name) {
@@ -1049,11 +1216,22 @@ impl Planner<'_> {
                 .error(&path(name_key), format!("the application name `{name}` is not valid: {p}"))
                 .hint("application names begin Service names: lowercase letters, digits and `-`, starting with a letter"));
         }
-        let host = if source.host.is_empty() { format!("{name}.{domain}") } else { source.host.to_string() };
+        let host = if source.host.is_empty() {
+            format!("{name}.{domain}")
+        } else {
+            source.host.to_string()
+        };
         self.check_host(&path(&source.key("app.host")), &host)?;
-        let route_namespace = if source.route_namespace.is_empty() { v.namespace.clone() } else { source.route_namespace.to_string() };
+        let route_namespace = if source.route_namespace.is_empty() {
+            v.namespace.clone()
+        } else {
+            source.route_namespace.to_string()
+        };
         if let Some(p) = dns::label_problem(&route_namespace) {
-            return Err(self.error(&path(&source.key("app.routeNamespace")), format!("route namespace `{route_namespace}` is not valid: {p}")));
+            return Err(self.error(
+                &path(&source.key("app.routeNamespace")),
+                format!("route namespace `{route_namespace}` is not valid: {p}"),
+            ));
         }
 
         let mut spokes = Vec::new();
@@ -1068,7 +1246,11 @@ impl Planner<'_> {
             let mut spoke_host = String::new();
             if enabled {
                 self.check_host(&at.key("domain"), &cluster.domain)?;
-                spoke_host = if cluster.host.is_empty() { format!("{name}.{}", cluster.domain) } else { cluster.host.clone() };
+                spoke_host = if cluster.host.is_empty() {
+                    format!("{name}.{}", cluster.domain)
+                } else {
+                    cluster.host.clone()
+                };
                 self.check_host(&at.key("host"), &spoke_host)?;
             }
             spokes.push(SpokePlan {
@@ -1085,27 +1267,49 @@ impl Planner<'_> {
                 .hint(format!("give at least one spoke its apps domain, for example `--set {key}.east.domain=apps.east.example.com`")));
         }
         if enabled > MAX_SPOKES {
-            let extra = spokes.iter().filter(|s| s.enabled).nth(MAX_SPOKES).expect("counted");
+            let extra = spokes
+                .iter()
+                .filter(|s| s.enabled)
+                .nth(MAX_SPOKES)
+                .expect("counted");
             return Err(self
                 .error(&path(&source.key("clusters")).key(extra.name.clone()), format!("{enabled} spokes are enabled; at most {MAX_SPOKES} are allowed"))
                 .hint("Gateway API allows at most 16 backendRefs per rule: turn a spoke off with an empty domain"));
         }
         let plan = AppPlan {
-            api_weights_explicit: spokes.iter().any(|s| s.enabled && source.api_weights.contains_key(&s.name)),
+            api_weights_explicit: spokes
+                .iter()
+                .any(|s| s.enabled && source.api_weights.contains_key(&s.name)),
             name,
             host,
             spokes,
             circuit_breaking: source.circuit_breaking.enabled,
             values_prefix: source.prefix.clone(),
         };
-        Ok(ResolvedApp { plan, source, route_namespace })
+        Ok(ResolvedApp {
+            plan,
+            source,
+            route_namespace,
+        })
     }
 
     /// Catch-all and `/api` weights, one per enabled spoke, in spoke order.
     fn weights(&self, source: &AppSource, enabled: &[&SpokePlan]) -> Result<(Vec<i64>, Vec<i64>)> {
         let equal = (100 / enabled.len()) as i64;
-        let front = self.rule_weights(source, &source.key("gateway.weights"), source.weights, enabled, |_| equal)?;
-        let api = self.rule_weights(source, &source.key("gateway.apiWeights"), source.api_weights, enabled, |i| if i == 0 { 100 } else { 0 })?;
+        let front = self.rule_weights(
+            source,
+            &source.key("gateway.weights"),
+            source.weights,
+            enabled,
+            |_| equal,
+        )?;
+        let api = self.rule_weights(
+            source,
+            &source.key("gateway.apiWeights"),
+            source.api_weights,
+            enabled,
+            |i| if i == 0 { 100 } else { 0 },
+        )?;
         Ok((front, api))
     }
 
@@ -1126,11 +1330,22 @@ impl Planner<'_> {
                     Some(k) => format!("did you mean `{k}`?"),
                     None => format!("the spokes are: {}", known.join(", ")),
                 };
-                return Err(self.error(&at, format!("`{at}` names a spoke that is not in `{}`", source.key("clusters"))).hint(hint));
+                return Err(self
+                    .error(
+                        &at,
+                        format!(
+                            "`{at}` names a spoke that is not in `{}`",
+                            source.key("clusters")
+                        ),
+                    )
+                    .hint(hint));
             }
             if !(0..=MAX_WEIGHT).contains(&weight) {
                 return Err(self
-                    .error(&at, format!("`{at}` must be an integer from 0 to {MAX_WEIGHT}, found {weight}"))
+                    .error(
+                        &at,
+                        format!("`{at}` must be an integer from 0 to {MAX_WEIGHT}, found {weight}"),
+                    )
                     .hint("weights are relative shares; Gateway API allows 0 to 1000000"));
             }
         }

@@ -12,18 +12,51 @@ use crate::plan::HubPlan;
 
 /// The shipped templates, in render order.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("00-namespace.yaml", include_str!("../templates/00-namespace.yaml")),
+    (
+        "00-namespace.yaml",
+        include_str!("../templates/00-namespace.yaml"),
+    ),
     ("05-rbac.yaml", include_str!("../templates/05-rbac.yaml")),
-    ("10-gateways.yaml", include_str!("../templates/10-gateways.yaml")),
-    ("15-injected-gateways.yaml", include_str!("../templates/15-injected-gateways.yaml")),
-    ("20-services.yaml", include_str!("../templates/20-services.yaml")),
-    ("30-serviceentries.yaml", include_str!("../templates/30-serviceentries.yaml")),
-    ("40-httproutes.yaml", include_str!("../templates/40-httproutes.yaml")),
-    ("45-istio-routing.yaml", include_str!("../templates/45-istio-routing.yaml")),
-    ("50-destinationrules.yaml", include_str!("../templates/50-destinationrules.yaml")),
-    ("60-routes.yaml", include_str!("../templates/60-routes.yaml")),
-    ("70-egress.yaml", include_str!("../templates/70-egress.yaml")),
-    ("80-podmonitors.yaml", include_str!("../templates/80-podmonitors.yaml")),
+    (
+        "10-gateways.yaml",
+        include_str!("../templates/10-gateways.yaml"),
+    ),
+    (
+        "15-injected-gateways.yaml",
+        include_str!("../templates/15-injected-gateways.yaml"),
+    ),
+    (
+        "20-services.yaml",
+        include_str!("../templates/20-services.yaml"),
+    ),
+    (
+        "30-serviceentries.yaml",
+        include_str!("../templates/30-serviceentries.yaml"),
+    ),
+    (
+        "40-httproutes.yaml",
+        include_str!("../templates/40-httproutes.yaml"),
+    ),
+    (
+        "45-istio-routing.yaml",
+        include_str!("../templates/45-istio-routing.yaml"),
+    ),
+    (
+        "50-destinationrules.yaml",
+        include_str!("../templates/50-destinationrules.yaml"),
+    ),
+    (
+        "60-routes.yaml",
+        include_str!("../templates/60-routes.yaml"),
+    ),
+    (
+        "70-egress.yaml",
+        include_str!("../templates/70-egress.yaml"),
+    ),
+    (
+        "80-podmonitors.yaml",
+        include_str!("../templates/80-podmonitors.yaml"),
+    ),
 ];
 
 /// Where templates come from.

@@ -29,7 +29,7 @@ fn check_fixture(name: &str) -> Run {
 #[test]
 fn every_rule_has_a_fixture_that_trips_it_and_one_that_passes() {
     let ids = rule_ids();
-    assert_eq!(ids.len(), 14, "{ids:?}");
+    assert_eq!(ids.len(), 16, "{ids:?}");
     for id in ids {
         let (trip, pass) = if id == "HG012" {
             (
@@ -89,8 +89,8 @@ fn errors_exit_1_and_warnings_exit_0_unless_strict() {
 
 #[test]
 fn shipped_examples_lint_clean_with_strict() {
-    for name in ["east-west.yaml", "three-spokes.yaml", "chart-compat.yaml"] {
-        let r = hubgw_run(&["lint", "--strict", "-f", &example(name)]);
+    for name in all_examples() {
+        let r = hubgw_run(&["lint", "--strict", "-f", &example(&name)]);
         assert_eq!(r.code, 0, "{name}:\n{}{}", r.stdout, r.stderr);
         assert_eq!(r.stdout, "");
         assert!(r.stderr.ends_with("objects, 0 errors\n"), "{}", r.stderr);

@@ -11,22 +11,15 @@ fn render(args: &[&str]) -> String {
     r.stdout
 }
 
+/// Every shipped example, rendered, as a reviewed snapshot.
 #[test]
-fn east_west_example_snapshot() {
-    let out = render(&["-f", &example("east-west.yaml")]);
-    snapshot!("render-east-west", out);
-}
-
-#[test]
-fn three_spokes_example_snapshot() {
-    let out = render(&["-f", &example("three-spokes.yaml")]);
-    snapshot!("render-three-spokes", out);
-}
-
-#[test]
-fn chart_compat_example_snapshot() {
-    let out = render(&["-f", &example("chart-compat.yaml")]);
-    snapshot!("render-chart-compat", out);
+fn every_example_snapshot() {
+    let examples = all_examples();
+    assert!(examples.len() >= 10, "{examples:?}");
+    for name in examples {
+        let out = render(&["-f", &example(&name)]);
+        snapshot!(format!("render-{}", name.trim_end_matches(".yaml")), out);
+    }
 }
 
 #[test]

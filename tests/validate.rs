@@ -6,8 +6,8 @@ use common::*;
 
 #[test]
 fn every_rendered_example_validates_clean() {
-    for name in ["east-west.yaml", "three-spokes.yaml", "chart-compat.yaml"] {
-        let rendered = hubgw_run(&["render", "--no-validate", "-f", &example(name)]);
+    for name in all_examples() {
+        let rendered = hubgw_run(&["render", "--no-validate", "-f", &example(&name)]);
         assert_eq!(rendered.code, 0, "{}", rendered.stderr);
         let r = run(hubgw().args(["validate", "-"]).write_stdin(rendered.stdout));
         assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);

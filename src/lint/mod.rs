@@ -157,6 +157,22 @@ pub const RULES: &[Rule] = &[
         explanation: "Two objects with the same kind, namespace and name in one stream overwrite each other on apply: only the last one survives, silently.",
         check: rules::duplicate_objects,
     },
+    Rule {
+        id: "HG015",
+        severity: Severity::Error,
+        summary: "a backendRef to another namespace without a ReferenceGrant there",
+        help: "add a ReferenceGrant in the Service's namespace from HTTPRoutes of the route's namespace to Services",
+        explanation: "Gateway API lets a route reach a Service in another namespace only when that namespace agrees, with a ReferenceGrant from HTTPRoute in the route's namespace to Service. Without it the backendRef does not resolve (ResolvedRefs: RefNotPermitted) and its share of traffic gets 500. hubgw adds the grant when an application's HTTPRoute lives in its own routeNamespace.",
+        check: rules::reference_grant_for_cross_namespace,
+    },
+    Rule {
+        id: "HG016",
+        severity: Severity::Error,
+        summary: "TLS at the Route and at the gateway disagree",
+        help: "with gateway.tls on, set route.tls.termination to passthrough or reencrypt; with it off, edge",
+        explanation: "The hub Route and the gateway must agree on who speaks TLS on the hop between them. An edge Route sends plain HTTP, which an HTTPS listener refuses; a passthrough or reencrypt Route sends TLS, which an HTTP listener cannot read. Either way every request fails.",
+        check: rules::gateway_tls_agrees,
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
@@ -200,7 +216,10 @@ pub fn lint(manifests: &[Manifest], values: Option<&ValuesContext>) -> Vec<Diagn
     for rule in RULES {
         for f in (rule.check)(&ctx) {
             let values_location = match (values, &f.values_key) {
-                (Some(v), Some(key)) => v.loaded.origins.locate(&KeyPath::parse(key)),
+                (Some(v), Some(key)) => v
+                    .loaded
+                    .origins
+                    .locate(&KeyPath::parse(&app_key(v, f.object, key))),
                 _ => None,
             };
             out.push(Diagnostic {
@@ -215,4 +234,30 @@ pub fn lint(manifests: &[Manifest], values: Option<&ValuesContext>) -> Vec<Diagn
         }
     }
     out
+}
+
+/// The values key of a finding on an application's object: `gateway.weights`
+/// of an `apps.shop` object is `apps.shop.weights`, when that app set it.
+fn app_key(values: &ValuesContext, object: &Manifest, key: &str) -> String {
+    let app_name = object.object["metadata"]["labels"]["app.kubernetes.io/name"].as_str();
+    let Some(app) = values
+        .plan
+        .apps
+        .iter()
+        .find(|a| Some(a.name.as_str()) == app_name)
+    else {
+        return key.to_string();
+    };
+    let scoped = app.values_key(key);
+    if scoped != key
+        && values
+            .loaded
+            .origins
+            .locate(&KeyPath::parse(&scoped))
+            .is_some()
+    {
+        scoped
+    } else {
+        key.to_string()
+    }
 }

@@ -173,7 +173,8 @@ fn listener_refusal(
                     let matches = selector.as_object().is_some_and(|sel| sel.iter().all(|(k, v)| labels.get(k) == Some(v)));
                     (!matches).then(|| format!("listener `{lname}` allows namespaces labelled {selector}, and namespace `{route_ns}` is not"))
                 }
-                None => Some(format!("listener `{lname}` selects namespaces by label, and namespace `{route_ns}` is not in the stream to check")),
+                // Its labels live outside the stream: nothing to check here.
+                None => None,
             }
         }
         other => Some(format!("listener `{lname}` has allowedRoutes.namespaces.from `{other}`")),
@@ -422,7 +423,54 @@ pub fn all_zero_weights<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             }
         }
     }
+    for vs in virtual_services(ctx) {
+        for (path, route) in vs_routes(vs) {
+            let Some(destinations) = route["route"].as_array() else {
+                continue;
+            };
+            // A lone destination takes everything whatever its weight.
+            if destinations.len() > 1
+                && destinations
+                    .iter()
+                    .all(|d| d["weight"].as_i64().unwrap_or(0) == 0)
+            {
+                out.push(finding(
+                    vs,
+                    format!("{path}.route"),
+                    "every destination of this route weighs 0: it answers 500 to every request",
+                ));
+            }
+        }
+    }
     out
+}
+
+fn virtual_services<'a>(ctx: &LintContext<'a>) -> impl Iterator<Item = &'a Manifest> + 'a {
+    ctx.index.of("networking.istio.io", "VirtualService")
+}
+
+/// The `http` routes of a VirtualService, with their paths.
+fn vs_routes(vs: &Manifest) -> impl Iterator<Item = (String, &serde_json::Value)> {
+    vs.object["spec"]["http"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, r)| (format!("spec.http[{i}]"), r))
+}
+
+/// The Service a VirtualService destination host names, if in the stream.
+fn destination_service<'a>(
+    ctx: &LintContext<'a>,
+    vs: &Manifest,
+    host: &str,
+) -> Option<&'a Manifest> {
+    let host = host.strip_suffix(".svc.cluster.local").unwrap_or(host);
+    let (name, namespace) = match host.split_once('.') {
+        Some((name, ns)) => (name, ns.strip_suffix(".svc").unwrap_or(ns)),
+        None => (host, vs.namespace()),
+    };
+    ctx.index.find("", "Service", namespace, name)
 }
 
 /// HG010: a backendRef to an ExternalName Service without a Host rewrite.
@@ -444,6 +492,28 @@ pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             }
         }
     }
+    for vs in virtual_services(ctx) {
+        for (path, route) in vs_routes(vs) {
+            let route_sets = route["headers"]["request"]["set"]
+                .as_object()
+                .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
+            for (j, d) in route["route"].as_array().into_iter().flatten().enumerate() {
+                let host = d["destination"]["host"].as_str().unwrap_or("");
+                let Some(svc) = destination_service(ctx, vs, host) else {
+                    continue;
+                };
+                if svc.object["spec"]["type"] != "ExternalName" {
+                    continue;
+                }
+                let sets = d["headers"]["request"]["set"]
+                    .as_object()
+                    .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
+                if !sets && !route_sets {
+                    out.push(finding(vs, format!("{path}.route[{j}]"), format!("destination `{host}` is an ExternalName Service, and the Host header is not set; the spoke router routes by Host")));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -461,6 +531,14 @@ pub fn waypoint_enforces_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<Fin
             continue;
         };
         let labels = &ns.object["metadata"]["labels"];
+        let has_waypoint = ctx.index.gateways().any(|g| {
+            g.namespace() == ns_name && g.object["spec"]["gatewayClassName"] == "istio-waypoint"
+        });
+        // Without a waypoint or the ambient label, the DestinationRules are
+        // applied by a client proxy (an injected gateway): not this rule's case.
+        if !has_waypoint && labels["istio.io/dataplane-mode"] != "ambient" {
+            continue;
+        }
         if labels["istio.io/dataplane-mode"] != "ambient" {
             out.push(finding(ns, "metadata.labels", format!("namespace `{ns_name}` holds DestinationRules for a waypoint but lacks the label istio.io/dataplane-mode: ambient")));
         }
@@ -574,6 +652,100 @@ pub fn duplicate_objects<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             ));
         } else {
             seen.insert(key, m);
+        }
+    }
+    out
+}
+
+/// HG015: a backendRef to another namespace needs a ReferenceGrant there.
+pub fn reference_grant_for_cross_namespace<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        for b in backend_refs(route) {
+            let target_ns = b.namespace(route);
+            if !b.is_service() || target_ns == route.namespace() {
+                continue;
+            }
+            let granted = ctx
+                .index
+                .of("gateway.networking.k8s.io", "ReferenceGrant")
+                .any(|g| {
+                    let spec = &g.object["spec"];
+                    g.namespace() == target_ns
+                        && spec["from"].as_array().into_iter().flatten().any(|f| {
+                            f["group"] == "gateway.networking.k8s.io"
+                                && f["kind"] == "HTTPRoute"
+                                && f["namespace"] == route.namespace()
+                        })
+                        && spec["to"].as_array().into_iter().flatten().any(|t| {
+                            t["group"].as_str().unwrap_or("").is_empty()
+                                && t["kind"] == "Service"
+                                && t["name"].as_str().is_none_or(|n| n == b.name())
+                        })
+                });
+            if !granted {
+                out.push(finding(route, b.path.clone(), format!("backendRef `{}` is in namespace `{target_ns}`, which grants no HTTPRoute from `{}` access to its Services", b.name(), route.namespace())));
+            }
+        }
+    }
+    out
+}
+
+/// HG016: TLS at the gateway and at the hub Route agree: an HTTPS listener
+/// behind a passthrough or reencrypt Route, an HTTP one behind edge.
+pub fn gateway_tls_agrees<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.of("route.openshift.io", "Route") {
+        let service = route.object["spec"]["to"]["name"].as_str().unwrap_or("");
+        let target = &route.object["spec"]["port"]["targetPort"];
+        let termination = route.object["spec"]["tls"]["termination"]
+            .as_str()
+            .unwrap_or("");
+        // The protocol the gateway speaks on the Route's target port.
+        let mut protocol = None;
+        for g in ctx.index.gateways() {
+            let class = g.object["spec"]["gatewayClassName"].as_str().unwrap_or("");
+            if format!("{}-{class}", g.name()) != service || g.namespace() != route.namespace() {
+                continue;
+            }
+            for l in g.object["spec"]["listeners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if &l["port"] == target || l["name"] == *target {
+                    protocol = l["protocol"].as_str();
+                }
+            }
+        }
+        for g in ctx.index.of("networking.istio.io", "Gateway") {
+            if g.object["spec"]["selector"]["istio"] != service
+                || g.namespace() != route.namespace()
+            {
+                continue;
+            }
+            // The injected gateway's Service maps http2 to 80 and https to 443.
+            let port = match target.as_str() {
+                Some("http2") => Some(80),
+                Some("https") => Some(443),
+                _ => target.as_i64(),
+            };
+            for server in g.object["spec"]["servers"].as_array().into_iter().flatten() {
+                if server["port"]["number"].as_i64() == port {
+                    protocol = server["port"]["protocol"].as_str();
+                }
+            }
+        }
+        let problem = match (protocol, termination) {
+            (Some("HTTPS"), "edge") => Some("the Route terminates TLS at the edge and sends plain HTTP to the gateway's HTTPS listener; use passthrough or reencrypt"),
+            (Some("HTTP"), "passthrough") => Some("the Route passes TLS through to the gateway's plain HTTP listener; use edge, or point it at the HTTPS listener"),
+            (Some("HTTP"), "reencrypt") => Some("the Route re-encrypts towards the gateway's plain HTTP listener; use edge, or point it at the HTTPS listener"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            let mut f = finding(route, "spec.tls.termination", problem);
+            f.values_key = Some("route.tls.termination".into());
+            out.push(f);
         }
     }
     out

@@ -11,6 +11,7 @@ use crate::manifest::generated::{
     istio_destinationrule::DestinationRule, istio_gateway::Gateway as IstioGateway,
     istio_serviceentry::ServiceEntry, istio_virtualservice::VirtualService, openshift_route::Route,
 };
+use crate::manifest::podmonitor::PodMonitor;
 use gateway_api::apis::standard::{
     gatewayclasses::GatewayClass, gateways::Gateway, httproutes::HttpRoute,
     referencegrants::ReferenceGrant,
@@ -101,6 +102,11 @@ const KINDS: &[(&str, &str, Check)] = &[
         roundtrip::<VirtualService>,
     ),
     ("route.openshift.io/v1", "Route", roundtrip::<Route>),
+    (
+        "monitoring.coreos.com/v1",
+        "PodMonitor",
+        roundtrip::<PodMonitor>,
+    ),
 ];
 
 /// The typed check for a kind, or None if hubgw does not know it.

@@ -15,6 +15,17 @@ pub fn example(name: &str) -> String {
         .into_owned()
 }
 
+/// File names of every shipped example, sorted.
+pub fn all_examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo("values/examples"))
+        .expect("values/examples")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// The binary, run from the repository root with no colour and no stdin.
 pub fn hubgw() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("hubgw"));
@@ -93,6 +104,7 @@ impl Drop for TempFile {
     }
 }
 
+#[allow(unused_macros)]
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {
         insta::with_settings!({
@@ -104,4 +116,5 @@ macro_rules! snapshot {
         })
     };
 }
+#[allow(unused_imports)]
 pub(crate) use snapshot;
