@@ -3,11 +3,12 @@
 //! The pipeline, one module per stage:
 //! values (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> output (apply
-//! order, YAML stream). `main.rs` only parses arguments and maps errors to
-//! exit codes.
+//! order, YAML stream). `graph` reads that stream back as a picture of the
+//! traffic. `main.rs` only parses arguments and maps errors to exit codes.
 
 pub mod dns;
 pub mod error;
+pub mod graph;
 pub mod manifest;
 pub mod output;
 pub mod plan;
@@ -32,9 +33,18 @@ pub fn render_manifests(
 ) -> Result<Vec<manifest::Manifest>> {
     let loaded = values::load(&req.values, stdin)?;
     let plan = plan::build(&loaded)?;
-    let templates = render::load_templates(&req.templates)?;
+    manifests_for_plan(&plan, &req.templates)
+}
+
+/// The objects a plan renders to, in apply order. `graph` calls this too, so
+/// its picture is drawn from the very objects `render` prints.
+pub fn manifests_for_plan(
+    plan: &plan::HubPlan,
+    templates: &render::TemplateSource,
+) -> Result<Vec<manifest::Manifest>> {
+    let templates = render::load_templates(templates)?;
     let mut manifests = Vec::new();
-    for rendered in render::render(&plan, &templates)? {
+    for rendered in render::render(plan, &templates)? {
         manifests.extend(manifest::parse_stream(&rendered.template, &rendered.text)?);
     }
     output::sort_for_apply(&mut manifests);
