@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use hubgw::graph::{Format, GraphRequest};
 use hubgw::render::TemplateSource;
 use hubgw::values::ValuesInput;
 use hubgw::{Error, RenderRequest};
@@ -30,6 +31,18 @@ enum Command {
         hubgw render -f values.yaml --set gateway.weights.east=80 --set gateway.weights.west=20\n  \
         cat values.yaml | hubgw render -f - -n my-hub")]
     Render(RenderArgs),
+    /// Draw where the traffic goes (Mermaid or Graphviz DOT), or how a change moves it.
+    #[command(
+        after_help = "Inputs are values files or manifest streams (YAML whose documents have\n\
+        apiVersion and kind). With none, the -f/--set values are drawn; with OLD and\n\
+        NEW, the change from OLD to NEW. -f/--set apply under each values input.\n\n\
+        Examples:\n  \
+        hubgw graph -f values/examples/east-west.yaml            # Mermaid, for a PR\n  \
+        hubgw graph -f values.yaml --format dot | dot -Tsvg > hub.svg\n  \
+        hubgw graph old-values.yaml new-values.yaml              # what a change moves\n  \
+        hubgw render -f values.yaml | hubgw graph -"
+    )]
+    Graph(GraphArgs),
 }
 
 /// Helm-style values flags, shared by every command that renders.
@@ -69,10 +82,31 @@ struct RenderArgs {
     templates: Option<String>,
 }
 
+#[derive(Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    values: ValuesArgs,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = FormatArg::Mermaid)]
+    format: FormatArg,
+    /// A values file or manifest stream to draw; two (OLD NEW) draw the change.
+    #[arg(value_name = "INPUT", num_args = 0..=2)]
+    inputs: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// A Mermaid flowchart: paste it into a ```mermaid block on GitHub.
+    Mermaid,
+    /// Graphviz DOT: pipe it to `dot -Tsvg`.
+    Dot,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Render(args) => render(args),
+        Command::Graph(args) => graph(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,6 +127,19 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
     };
     let stream = hubgw::render_stream(&req, &mut std::io::stdin().lock())?;
     write_stdout(&stream)
+}
+
+fn graph(args: &GraphArgs) -> Result<(), Error> {
+    let req = GraphRequest {
+        values: args.values.input(),
+        inputs: args.inputs.clone(),
+        format: match args.format {
+            FormatArg::Mermaid => Format::Mermaid,
+            FormatArg::Dot => Format::Dot,
+        },
+    };
+    let text = hubgw::graph::graph(&req, &mut std::io::stdin().lock())?;
+    write_stdout(&text)
 }
 
 /// Writes all output at once; a closed pipe (`| head`) is not an error.
