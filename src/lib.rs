@@ -4,8 +4,9 @@
 //! values (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> validate
 //! (typed round-trip, CRD schemas, core rules) -> lint (cross-object rules)
-//! -> output (apply order, YAML/JSON, files). `main.rs` only parses arguments
-//! and maps errors to exit codes.
+//! -> output (apply order, YAML/JSON, files). `graph` reads the same objects
+//! back as a picture of the traffic. `main.rs` only parses arguments and maps
+//! errors to exit codes.
 
 pub mod argocd;
 pub mod crd_schema;
@@ -13,6 +14,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod dns;
 pub mod error;
+pub mod graph;
 pub mod lint;
 pub mod manifest;
 pub mod output;
@@ -101,13 +103,23 @@ fn render_unchecked(
 ) -> Result<(values::LoadedValues, plan::HubPlan, Vec<manifest::Manifest>)> {
     let loaded = values::load_sources(files, &req.values)?;
     let plan = plan::build(&loaded)?;
-    let templates = render::load_templates(&req.templates)?;
+    let manifests = manifests_for_plan(&plan, &req.templates)?;
+    Ok((loaded, plan, manifests))
+}
+
+/// The objects a plan renders to, in apply order, unchecked. `graph` calls
+/// this too, so its picture is drawn from the very objects `render` prints.
+pub fn manifests_for_plan(
+    plan: &plan::HubPlan,
+    templates: &render::TemplateSource,
+) -> Result<Vec<manifest::Manifest>> {
+    let templates = render::load_templates(templates)?;
     let mut manifests = Vec::new();
-    for rendered in render::render(&plan, &templates)? {
+    for rendered in render::render(plan, &templates)? {
         manifests.extend(manifest::parse_stream(&rendered.template, &rendered.text)?);
     }
     output::sort_for_apply(&mut manifests);
-    Ok((loaded, plan, manifests))
+    Ok(manifests)
 }
 
 /// `hubgw lint`: renders without stopping at problems and returns the

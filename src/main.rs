@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use hubgw::diagnostic::{report, summarize, Diagnostic, ReportFormat, Severity};
+use hubgw::graph::GraphRequest;
 use hubgw::output::{Format, OutputOptions};
 use hubgw::render::TemplateSource;
 use hubgw::validate::ValidateOptions;
@@ -55,6 +56,18 @@ enum Command {
         hubgw lint --explain HG005"
     )]
     Lint(LintArgs),
+    /// Draw where the traffic goes (Mermaid or Graphviz DOT), or how a change moves it.
+    #[command(
+        after_help = "Inputs are values files or manifest streams (YAML whose documents have\n\
+        apiVersion and kind). With none, the -f/--set values are drawn; with OLD and\n\
+        NEW, the change from OLD to NEW. -f/--set apply under each values input.\n\n\
+        Examples:\n  \
+        hubgw graph -f values/examples/east-west.yaml            # Mermaid, for a PR\n  \
+        hubgw graph -f values.yaml --format dot | dot -Tsvg > hub.svg\n  \
+        hubgw graph old-values.yaml new-values.yaml              # what a change moves\n  \
+        hubgw render -f values.yaml | hubgw graph -"
+    )]
+    Graph(GraphArgs),
     /// Print the effective values (defaults, files and flags merged) as YAML.
     #[command(after_help = "Examples:\n  \
         hubgw values -f values.yaml -f prod.yaml\n  \
@@ -194,6 +207,26 @@ impl From<DiagnosticsFormat> for ReportFormat {
 }
 
 #[derive(Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    values: ValuesArgs,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = FormatArg::Mermaid)]
+    format: FormatArg,
+    /// A values file or manifest stream to draw; two (OLD NEW) draw the change.
+    #[arg(value_name = "INPUT", num_args = 0..=2)]
+    inputs: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// A Mermaid flowchart: paste it into a ```mermaid block on GitHub.
+    Mermaid,
+    /// Graphviz DOT: pipe it to `dot -Tsvg`.
+    Dot,
+}
+
+#[derive(Args)]
 struct ValidateArgs {
     /// Manifest files; `-` (or none) reads standard input.
     #[arg(value_name = "FILE")]
@@ -281,6 +314,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => return finish(validate(args)),
         Command::Lint(args) => return finish(lint(args)),
         Command::Render(args) => render(args),
+        Command::Graph(args) => graph(args),
         Command::Values(args) => values(args),
         Command::Schema => write_stdout(&hubgw::schema::json_schema()),
         Command::Init(args) => match &args.output {
@@ -332,6 +366,19 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
             color_on(&std::io::stderr())
         )
     );
+    write_stdout(&text)
+}
+
+fn graph(args: &GraphArgs) -> Result<(), Error> {
+    let req = GraphRequest {
+        values: args.values.input(),
+        inputs: args.inputs.clone(),
+        format: match args.format {
+            FormatArg::Mermaid => hubgw::graph::Format::Mermaid,
+            FormatArg::Dot => hubgw::graph::Format::Dot,
+        },
+    };
+    let text = hubgw::graph::graph(&req, &mut std::io::stdin().lock())?;
     write_stdout(&text)
 }
 
