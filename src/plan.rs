@@ -1716,3 +1716,29 @@ mod tests {
         assert_eq!(weights(&p, 1), vec![6; 16]);
     }
 }
+
+#[cfg(test)]
+mod percent_tests {
+    use super::percentages;
+
+    #[test]
+    fn percentages_add_up_to_100() {
+        assert_eq!(percentages(&[1, 1, 1]), [34, 33, 33]);
+        assert_eq!(percentages(&[50, 50]), [50, 50]);
+        assert_eq!(percentages(&[100, 0]), [100, 0]);
+        assert_eq!(percentages(&[2, 1]), [67, 33]);
+        assert_eq!(percentages(&[1_000_000, 1]), [100, 0]);
+        assert_eq!(percentages(&[0, 0]), [0, 0]);
+        for weights in [
+            vec![3, 3, 3, 3, 3, 3, 3],
+            vec![7, 1, 1],
+            vec![999_999, 1, 1],
+        ] {
+            assert_eq!(
+                percentages(&weights).iter().sum::<i64>(),
+                100,
+                "{weights:?}"
+            );
+        }
+    }
+}
