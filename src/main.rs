@@ -155,6 +155,17 @@ struct ValuesArgs {
 }
 
 impl ValuesArgs {
+    /// A render of these values with `templates` (`--templates DIR`).
+    fn request(&self, templates: &Option<String>, skip_validation: bool) -> RenderRequest {
+        RenderRequest {
+            values: self.input(),
+            templates: templates
+                .clone()
+                .map_or(TemplateSource::Embedded, TemplateSource::Dir),
+            skip_validation,
+        }
+    }
+
     fn input(&self) -> ValuesInput {
         ValuesInput {
             files: self.files.clone(),
@@ -340,14 +351,7 @@ fn main() -> ExitCode {
 }
 
 fn render(args: &RenderArgs) -> Result<(), Error> {
-    let req = RenderRequest {
-        values: args.values.input(),
-        templates: args
-            .templates
-            .clone()
-            .map_or(TemplateSource::Embedded, TemplateSource::Dir),
-        skip_validation: args.no_validate,
-    };
+    let req = args.values.request(&args.templates, args.no_validate);
     let opts = OutputOptions {
         format: match args.output {
             OutputFormat::Yaml => Format::Yaml,
@@ -486,14 +490,8 @@ fn lint(args: &LintArgs) -> Result<bool, Error> {
         write_stdout(&hubgw::lint::explain(rule))?;
         return Ok(true);
     }
-    let req = RenderRequest {
-        values: args.values.input(),
-        templates: args
-            .templates
-            .clone()
-            .map_or(TemplateSource::Embedded, TemplateSource::Dir),
-        skip_validation: true,
-    };
+    // Lint reports every problem instead of stopping at the first error.
+    let req = args.values.request(&args.templates, true);
     let (objects, mut diagnostics) = hubgw::lint_render(&req, &mut std::io::stdin().lock())?;
     let clean = settle(&mut diagnostics, args.strict);
     write_stdout(&report(

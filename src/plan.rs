@@ -1372,33 +1372,14 @@ impl Planner<'_> {
 
     fn check_label_pair(&self, base: &str, key: &str, value: &str) -> Result<()> {
         let at = path(base).key(key.to_string());
-        let (prefix, name) = match key.rsplit_once('/') {
-            Some((p, n)) => (Some(p), n),
-            None => (None, key),
-        };
-        let name_ok = !name.is_empty()
-            && name.len() <= 63
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-        let prefix_ok = prefix.is_none_or(|p| dns::subdomain_problem(p).is_none());
-        if !name_ok || !prefix_ok {
+        if let Some(p) = dns::qualified_name_problem(key) {
             return Err(self
-                .error(&at, format!("`{key}` is not a valid label key"))
+                .error(&at, format!("`{key}` is not a valid label key: {p}"))
                 .hint("a label key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`"));
         }
-        let value_ok = value.len() <= 63
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            && (value.is_empty()
-                || (value.starts_with(|c: char| c.is_ascii_alphanumeric())
-                    && value.ends_with(|c: char| c.is_ascii_alphanumeric())));
-        if !value_ok {
+        if let Some(p) = dns::label_value_problem(value) {
             return Err(self
-                .error(&at, format!("the value of label `{key}` ({value:?}) is not a valid label value"))
+                .error(&at, format!("the value of label `{key}` ({value:?}) is not valid: {p}"))
                 .hint("a label value is at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit"));
         }
         Ok(())

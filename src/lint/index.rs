@@ -65,15 +65,20 @@ impl<'a> StreamIndex<'a> {
         })
     }
 
-    /// The Service a DestinationRule's host names (FQDN, `svc.ns` or short).
-    pub fn destination_rule_service(&self, dr: &Manifest) -> Option<&'a Manifest> {
-        let host = dr.object["spec"]["host"].as_str()?;
+    /// The Service an Istio host names (FQDN, `svc.ns` or a short name in
+    /// `namespace`), if it is in the stream.
+    pub fn service_for_host(&self, host: &str, namespace: &str) -> Option<&'a Manifest> {
         let host = host.strip_suffix(".svc.cluster.local").unwrap_or(host);
         let (name, namespace) = match host.split_once('.') {
             Some((name, ns)) => (name, ns.strip_suffix(".svc").unwrap_or(ns)),
-            None => (host, dr.namespace()),
+            None => (host, namespace),
         };
         self.find("", "Service", namespace, name)
+    }
+
+    /// The Service a DestinationRule's host names.
+    pub fn destination_rule_service(&self, dr: &Manifest) -> Option<&'a Manifest> {
+        self.service_for_host(dr.object["spec"]["host"].as_str()?, dr.namespace())
     }
 
     /// The DestinationRules whose host resolves to `service`.

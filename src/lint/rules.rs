@@ -459,20 +459,6 @@ fn vs_routes(vs: &Manifest) -> impl Iterator<Item = (String, &serde_json::Value)
         .map(|(i, r)| (format!("spec.http[{i}]"), r))
 }
 
-/// The Service a VirtualService destination host names, if in the stream.
-fn destination_service<'a>(
-    ctx: &LintContext<'a>,
-    vs: &Manifest,
-    host: &str,
-) -> Option<&'a Manifest> {
-    let host = host.strip_suffix(".svc.cluster.local").unwrap_or(host);
-    let (name, namespace) = match host.split_once('.') {
-        Some((name, ns)) => (name, ns.strip_suffix(".svc").unwrap_or(ns)),
-        None => (host, vs.namespace()),
-    };
-    ctx.index.find("", "Service", namespace, name)
-}
-
 /// HG010: a backendRef to an ExternalName Service without a Host rewrite.
 pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
@@ -499,7 +485,7 @@ pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
             for (j, d) in route["route"].as_array().into_iter().flatten().enumerate() {
                 let host = d["destination"]["host"].as_str().unwrap_or("");
-                let Some(svc) = destination_service(ctx, vs, host) else {
+                let Some(svc) = ctx.index.service_for_host(host, vs.namespace()) else {
                     continue;
                 };
                 if svc.object["spec"]["type"] != "ExternalName" {

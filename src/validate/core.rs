@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::dns;
+use crate::dns::{self, label_value_problem, qualified_name_problem};
 use crate::manifest::Manifest;
 
 type Found = Vec<(String, String)>;
@@ -91,50 +91,6 @@ fn metadata(m: &Manifest, out: &mut Found) {
             }
         }
     }
-}
-
-/// Label and annotation keys: an optional DNS subdomain prefix and `/`, then
-/// a name of at most 63 alphanumerics, `-`, `_` or `.`.
-pub fn qualified_name_problem(key: &str) -> Option<String> {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    if let Some(p) = prefix {
-        if let Some(problem) = dns::subdomain_problem(p) {
-            return Some(format!("prefix part {problem}"));
-        }
-    }
-    if name.is_empty() || name.len() > 63 {
-        return Some("name part must be 1 to 63 characters".into());
-    }
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    let ok_ends = name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !ok_chars || !ok_ends {
-        return Some("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character".into());
-    }
-    None
-}
-
-pub fn label_value_problem(value: &str) -> Option<String> {
-    if value.is_empty() {
-        return None;
-    }
-    if value.len() > 63 {
-        return Some("must be no more than 63 characters".into());
-    }
-    let ok_chars = value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    let ok_ends = value.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && value.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !ok_chars || !ok_ends {
-        return Some("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character".into());
-    }
-    None
 }
 
 fn port_problem(value: &Value) -> Option<String> {
