@@ -56,14 +56,23 @@ impl SchemaReport {
 impl CrdSchema {
     /// Validates a whole manifest (`apiVersion`, `kind`, `metadata`, `spec`, `status`).
     pub fn validate(&self, object: &Value) -> SchemaReport {
-        let mut object = object.clone();
-        prepare(&mut object, &self.root, true);
+        let object = self.defaulted(object);
         let mut walker = Walker {
             report: SchemaReport::default(),
             junctor: false,
         };
         walker.node(&self.root, &object, "", true);
         walker.report
+    }
+}
+
+impl CrdSchema {
+    /// The object as the API server stores it: nulls of non-nullable fields
+    /// dropped and the schema's defaults applied.
+    pub fn defaulted(&self, object: &Value) -> Value {
+        let mut object = object.clone();
+        prepare(&mut object, &self.root, true);
+        object
     }
 }
 

@@ -109,7 +109,8 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
     };
 
     let mut found: Vec<(String, String)> = Vec::new();
-    if let Some(schema) = CrdRegistry::embedded().schema_for(api_version, kind) {
+    let schema = CrdRegistry::embedded().schema_for(api_version, kind);
+    if let Some(schema) = schema {
         let schema_report = schema.validate(&m.object);
         report.cel.evaluated += schema_report.cel_evaluated;
         report.cel.transition_rules_skipped += schema_report.transition_rules_skipped;
@@ -123,7 +124,10 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
                 .map(|f| (f.path, f.message)),
         );
     }
-    for p in typed_check(&m.object) {
+    // The typed structs know no CRD defaults (a Route's `to.kind`), so they
+    // read the object as the API server would store it.
+    let stored = schema.map(|s| s.defaulted(&m.object));
+    for p in typed_check(stored.as_ref().unwrap_or(&m.object)) {
         // The schema's wording is the API server's: keep it when both see a problem.
         let already = found
             .iter()
