@@ -357,6 +357,14 @@ impl AppSource<'_> {
     }
 }
 
+/// What every application's Route needs to know about the gateway.
+struct GatewayFacts {
+    listener_port: u16,
+    tls_port: u16,
+    /// The gateway's Service, which the hub Routes point at.
+    service: String,
+}
+
 /// An application, resolved: its plan and what building its objects needs.
 struct ResolvedApp<'a> {
     plan: AppPlan,
@@ -568,16 +576,13 @@ impl Planner<'_> {
             });
         }
 
+        let facts = GatewayFacts {
+            listener_port,
+            tls_port,
+            service: gateway_service.clone(),
+        };
         for app in &apps {
-            self.app_objects(
-                app,
-                &mut plan,
-                &meta,
-                &meta_in,
-                tls_port,
-                listener_port,
-                &gateway_service,
-            )?;
+            self.app_objects(app, &mut plan, &meta, &meta_in, &facts)?;
         }
         self.egress_objects(&mut plan, &meta)?;
         if !plan.injected_gateways.is_empty() {
@@ -709,16 +714,13 @@ impl Planner<'_> {
 
     /// Services, ServiceEntries, DestinationRules, routes and the hub Route
     /// of one application.
-    #[allow(clippy::too_many_arguments)]
     fn app_objects(
         &self,
         app: &ResolvedApp,
         plan: &mut HubPlan,
         meta: &MetaFn,
         meta_in: &MetaInFn,
-        tls_port: u16,
-        listener_port: u16,
-        gateway_service: &str,
+        gateway: &GatewayFacts,
     ) -> Result<()> {
         let v = self.v;
         let ns = &v.namespace;
@@ -879,13 +881,13 @@ impl Planner<'_> {
             let target_port = match (istio_api, tls_on) {
                 (true, false) => json!("http2"),
                 (true, true) => json!("https"),
-                (false, false) => json!(listener_port),
-                (false, true) => json!(tls_port),
+                (false, false) => json!(gateway.listener_port),
+                (false, true) => json!(gateway.tls_port),
             };
             plan.routes.push(RoutePlan {
                 meta: meta(&route_name, 4, &[app_label]),
                 host: app.plan.host.clone(),
-                service_name: gateway_service.to_string(),
+                service_name: gateway.service.clone(),
                 target_port,
                 termination: v.route.tls.termination,
                 insecure_edge_termination_policy: v.route.tls.insecure_edge_termination_policy,

@@ -162,6 +162,12 @@ fn render_refuses_an_object_the_schema_rejects() {
 #[test]
 fn crd_defaults_apply_before_the_typed_check() {
     // The Route CRD defaults spec.to.kind; the typed struct requires it.
-    let r = hubgw_run(&["validate", "tests/fixtures/valid/route-relying-on-defaults.yaml"]);
-    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", "1 object, 0 errors\n"));
+    let r = hubgw_run(&[
+        "validate",
+        "tests/fixtures/valid/route-relying-on-defaults.yaml",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "", "1 object, 0 errors\n")
+    );
 }
