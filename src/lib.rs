@@ -16,6 +16,7 @@ pub mod error;
 pub mod lint;
 pub mod manifest;
 pub mod output;
+pub mod par;
 pub mod plan;
 pub mod render;
 pub mod schema;
@@ -102,9 +103,11 @@ fn render_unchecked(
     let loaded = values::load_sources(files, &req.values)?;
     let plan = plan::build(&loaded)?;
     let templates = render::load_templates(&req.templates)?;
+    let rendered = render::render(&plan, &templates)?;
+    let parsed = par::map(&rendered, |r| manifest::parse_stream(&r.template, &r.text));
     let mut manifests = Vec::new();
-    for rendered in render::render(&plan, &templates)? {
-        manifests.extend(manifest::parse_stream(&rendered.template, &rendered.text)?);
+    for objects in parsed {
+        manifests.extend(objects?);
     }
     output::sort_for_apply(&mut manifests);
     Ok((loaded, plan, manifests))
