@@ -20,6 +20,7 @@
 //! `cargo build --release && HUBGW_BIN=target/release/hubgw cargo test --test bad_input`
 //! (bench/compare.sh does).
 
+#[allow(unused_macros, unused_imports)] // only `repo` is needed here
 mod common;
 
 use std::ffi::OsString;
@@ -95,6 +96,7 @@ fn max_wall() -> Duration {
 }
 
 /// Runs the binary, `stdin` from a file, and reaps it with `wait4` for its rusage.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, not Child::wait
 fn measure(args: &[OsString], stdin: Option<&Path>) -> Outcome {
     let input = match stdin {
         Some(file) => Stdio::from(std::fs::File::open(file).unwrap()),
