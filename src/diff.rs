@@ -174,8 +174,10 @@ pub fn report(old: &[Manifest], new: &[Manifest]) -> String {
 
 /// Reads one side: a manifest stream as it is, a values file rendered.
 pub fn load_side(path: &str, stdin: &mut dyn Read) -> Result<Vec<Manifest>> {
-    let files = crate::values::read_files(&[path.to_string()], stdin)?;
+    let files =
+        crate::values::read_inputs(&[path.to_string()], stdin, crate::values::MAX_STREAM_BYTES)?;
     let source = &files[0];
+    crate::values::depth::check(&source.name, &source.text)?;
     if let Some(objects) = as_manifests(source)? {
         return check_unique(path, objects);
     }

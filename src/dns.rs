@@ -77,6 +77,9 @@ fn char_problem(s: &str, dots: bool) -> Option<String> {
             c if c.is_whitespace() => "a space".to_string(),
             c if c.is_ascii_uppercase() => format!("the uppercase letter `{c}` (use lowercase)"),
             c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+            c if crate::error::is_unsafe(c) => {
+                format!("the invisible character U+{:04X}", c as u32)
+            }
             c => format!("`{c}`"),
         };
         return Some(format!("it contains {what} at position {}", i + 1));

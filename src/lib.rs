@@ -18,6 +18,7 @@ pub mod graph;
 pub mod lint;
 pub mod manifest;
 pub mod output;
+pub mod par;
 pub mod plan;
 pub mod render;
 pub mod schema;
@@ -114,9 +115,11 @@ pub fn manifests_for_plan(
     templates: &render::TemplateSource,
 ) -> Result<Vec<manifest::Manifest>> {
     let templates = render::load_templates(templates)?;
+    let rendered = render::render(plan, &templates)?;
+    let parsed = par::map(&rendered, |r| manifest::parse_stream(&r.template, &r.text));
     let mut manifests = Vec::new();
-    for rendered in render::render(plan, &templates)? {
-        manifests.extend(manifest::parse_stream(&rendered.template, &rendered.text)?);
+    for objects in parsed {
+        manifests.extend(objects?);
     }
     output::sort_for_apply(&mut manifests);
     Ok(manifests)
@@ -161,7 +164,8 @@ pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manife
         paths.to_vec()
     };
     let mut manifests = Vec::new();
-    for source in values::read_files(&paths, stdin)? {
+    for source in values::read_inputs(&paths, stdin, values::MAX_STREAM_BYTES)? {
+        values::depth::check(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
     }
     Ok(manifests)

@@ -46,12 +46,14 @@ pub fn sort_for_apply(manifests: &mut [Manifest]) {
 
 /// The objects as a YAML stream, each document opening with `---`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
+    let texts = crate::par::map(manifests, |m| {
+        serde_yaml::to_string(&m.object)
+            .map_err(|e| Error::input(format!("cannot write {} as YAML: {e}", m.display_name())))
+    });
     let mut out = String::new();
-    for m in manifests {
-        let text = serde_yaml::to_string(&m.object)
-            .map_err(|e| Error::input(format!("cannot write {} as YAML: {e}", m.display_name())))?;
+    for text in texts {
         out.push_str("---\n");
-        out.push_str(&text);
+        out.push_str(&text?);
     }
     Ok(out)
 }

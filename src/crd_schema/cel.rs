@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cel::objects::{Key, Map};
-use cel::{Context, Env, Program, Value as CelValue};
+use cel::parser::Expression;
+use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
 
 use super::node::Node;
@@ -25,7 +26,10 @@ pub(super) enum Outcome {
 }
 
 enum Compiled {
-    Ok { program: Program, transition: bool },
+    Ok {
+        program: Expression,
+        transition: bool,
+    },
     Err(String),
 }
 
@@ -50,14 +54,22 @@ fn runtime() -> &'static Runtime {
 
 fn compiled(rule: &str) -> Arc<Compiled> {
     let rt = runtime();
-    let mut cache = rt.programs.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = cache.get(rule) {
-        return Arc::clone(c);
+    let cached = |rule: &str| {
+        let cache = rt.programs.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(rule).map(Arc::clone)
+    };
+    if let Some(c) = cached(rule) {
+        return c;
     }
-    let c = Arc::new(match rt.env.compile(rule) {
+    // Compiling is parsing (the cel crate does no type checking), so the fast
+    // parser's AST is the program; the Env's parser has the last word when
+    // the fast one refuses a rule.
+    let parsed = fast_parser()
+        .parse(rule)
+        .or_else(|_| rt.env.compile(rule).map(|p| p.expression().clone()));
+    let c = Arc::new(match parsed {
         Ok(program) => {
-            let refs = program.references();
-            let transition = refs.has_variable("oldSelf");
+            let transition = program.references().has_variable("oldSelf");
             Compiled::Ok {
                 program,
                 transition,
@@ -65,16 +77,53 @@ fn compiled(rule: &str) -> Arc<Compiled> {
         }
         Err(e) => Compiled::Err(format!("compile error: {}", first_line(&e.to_string()))),
     });
-    cache.insert(rule.to_owned(), Arc::clone(&c));
-    c
+    // Compiled without the lock, so validation threads compile side by side;
+    // if two compiled the same rule, the first stored wins.
+    let mut cache = rt.programs.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(cache.entry(rule.to_owned()).or_insert(c))
+}
+
+/// The standard-macro Pratt parser of the `cel` crate, set up as the
+/// runtime's `Env` parses (optional syntax on, identifier escapes off).
+fn fast_parser() -> cel::parser::PrattParser {
+    cel::parser::PrattParser::new().enable_optional_syntax(true)
 }
 
 fn first_line(s: &str) -> &str {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
 }
 
+/// `self` for the rules of one schema node: converted to CEL once, on first
+/// use, and shared by every rule of the node (a node of an HTTPRoute has up
+/// to a dozen rules, and the conversion copies the whole subtree).
+pub(super) struct Scope<'a> {
+    value: &'a Value,
+    node: &'a Node,
+    context: Option<Context<'static, 'static>>,
+}
+
+impl<'a> Scope<'a> {
+    pub(super) fn new(value: &'a Value, node: &'a Node) -> Self {
+        Scope {
+            value,
+            node,
+            context: None,
+        }
+    }
+
+    fn context(&mut self) -> &Context<'static, 'static> {
+        let (value, node) = (self.value, self.node);
+        self.context.get_or_insert_with(|| {
+            let mut ctx = Context::with_env(Arc::clone(&runtime().env));
+            ctx.add_variable_from_value("self", to_cel(value, Some(node)));
+            ctx
+        })
+    }
+}
+
 /// Evaluates `rule` (with optional `message` / `messageExpression`) with `self` bound to
 /// `value`, whose schema is `node`.
+#[cfg(test)]
 pub(super) fn evaluate(
     rule: &str,
     message: Option<&str>,
@@ -82,6 +131,23 @@ pub(super) fn evaluate(
     optional_old_self: bool,
     value: &Value,
     node: &Node,
+) -> Outcome {
+    evaluate_in(
+        &mut Scope::new(value, node),
+        rule,
+        message,
+        message_expression,
+        optional_old_self,
+    )
+}
+
+/// [`evaluate`] with `self` from `scope`.
+pub(super) fn evaluate_in(
+    scope: &mut Scope<'_>,
+    rule: &str,
+    message: Option<&str>,
+    message_expression: Option<&str>,
+    optional_old_self: bool,
 ) -> Outcome {
     let rule_program = compiled(rule);
     let program = match &*rule_program {
@@ -98,14 +164,13 @@ pub(super) fn evaluate(
         } => return Outcome::Transition,
         Compiled::Ok { program, .. } => program,
     };
-    let mut ctx = Context::with_env(Arc::clone(&runtime().env));
-    ctx.add_variable_from_value("self", to_cel(value, Some(node)));
-    match program.execute(&ctx) {
+    let ctx = scope.context();
+    match CelValue::resolve(program, ctx) {
         Ok(CelValue::Bool(true)) => Outcome::Passed,
         Ok(CelValue::Bool(false)) => {
             let msg = message_expression
                 .and_then(|expr| match &*compiled(expr) {
-                    Compiled::Ok { program, .. } => match program.execute(&ctx) {
+                    Compiled::Ok { program, .. } => match CelValue::resolve(program, ctx) {
                         Ok(CelValue::String(s)) if !s.trim().is_empty() => Some(s.to_string()),
                         _ => None,
                     },
@@ -331,6 +396,25 @@ mod evaluate_tests {
         }
         rules.sort();
         rules.dedup();
+        // The fast parser and the Env's (ANTLR) parser agree on every rule.
+        let env = &super::runtime().env;
+        let differ: Vec<&String> = rules
+            .iter()
+            .filter(|r| {
+                let antlr = env.parser().parse(r).map(|e| format!("{e:?}"));
+                let pratt = super::fast_parser().parse(r).map(|e| format!("{e:?}"));
+                match (antlr, pratt) {
+                    (Ok(a), Ok(p)) => a != p,
+                    (a, p) => a.is_ok() != p.is_ok(),
+                }
+            })
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{} of {}: {differ:#?}",
+            differ.len(),
+            rules.len()
+        );
         let failed: Vec<String> = rules
             .iter()
             .filter_map(|r| match &*super::compiled(r) {

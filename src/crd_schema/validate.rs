@@ -490,14 +490,14 @@ impl Walker {
     }
 
     fn cel_rules(&mut self, node: &Node, value: &Value, path: &str) {
+        let mut scope = cel::Scope::new(value, node);
         for rule in &node.validations {
-            match cel::evaluate(
+            match cel::evaluate_in(
+                &mut scope,
                 &rule.rule,
                 rule.message.as_deref(),
                 rule.message_expression.as_deref(),
                 rule.optional_old_self,
-                value,
-                node,
             ) {
                 Outcome::Passed => self.report.cel_evaluated += 1,
                 Outcome::Failed(message) => {

@@ -21,27 +21,34 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    fn field<'a>(&'a self, pointer: &str) -> &'a str {
-        self.object
-            .pointer(pointer)
-            .and_then(Value::as_str)
-            .unwrap_or("")
+    /// A string field by path. Plain `get`s, not `Value::pointer`: lint asks
+    /// for identities millions of times on large renders, and a pointer
+    /// allocates per segment.
+    fn field<'a>(&'a self, path: &[&str]) -> &'a str {
+        let mut v = &self.object;
+        for key in path {
+            match v.get(key) {
+                Some(next) => v = next,
+                None => return "",
+            }
+        }
+        v.as_str().unwrap_or("")
     }
 
     pub fn api_version(&self) -> &str {
-        self.field("/apiVersion")
+        self.field(&["apiVersion"])
     }
 
     pub fn kind(&self) -> &str {
-        self.field("/kind")
+        self.field(&["kind"])
     }
 
     pub fn name(&self) -> &str {
-        self.field("/metadata/name")
+        self.field(&["metadata", "name"])
     }
 
     pub fn namespace(&self) -> &str {
-        self.field("/metadata/namespace")
+        self.field(&["metadata", "namespace"])
     }
 
     /// The API group (`""` for core).

@@ -70,8 +70,17 @@ pub fn validate(manifests: &[Manifest], options: ValidateOptions) -> ValidationR
         objects: manifests.len(),
         ..Default::default()
     };
-    for m in manifests {
-        validate_one(m, options, &mut report);
+    let each = crate::par::map(manifests, |m| {
+        let mut one = ValidationReport::default();
+        validate_one(m, options, &mut one);
+        one
+    });
+    for one in each {
+        report.diagnostics.extend(one.diagnostics);
+        report.skipped.extend(one.skipped);
+        report.cel.evaluated += one.cel.evaluated;
+        report.cel.transition_rules_skipped += one.cel.transition_rules_skipped;
+        report.cel.unevaluated.extend(one.cel.unevaluated);
     }
     report
 }

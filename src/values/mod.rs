@@ -3,6 +3,7 @@
 //! result into typed [`Values`]. Remembers which source set each key
 //! ([`Origins`]) so that every later error can point into the right file.
 
+pub mod depth;
 pub mod locate;
 pub mod merge;
 pub mod model;
@@ -117,8 +118,26 @@ pub fn load(input: &ValuesInput, stdin: &mut dyn Read) -> Result<LoadedValues> {
     load_sources(&files, input)
 }
 
+/// Largest values file hubgw reads (each `-f` on its own). Values are
+/// settings, not data: the chart's file is 3 KB and 500 applications of 4
+/// spokes take about 150 KB. Parsing costs up to about 250 bytes of memory
+/// per byte of YAML (a flow list of one-letter items), so this keeps any file
+/// within 1 s and 100 MB before it is rejected or rendered.
+pub const MAX_VALUES_BYTES: u64 = 256 << 10;
+/// Largest manifest stream `hubgw validate` and `hubgw diff` read.
+pub const MAX_STREAM_BYTES: u64 = 256 << 20;
+
 /// Reads values files; `-` reads `stdin`, at most once.
 pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSource>> {
+    read_inputs(files, stdin, MAX_VALUES_BYTES)
+}
+
+/// Reads files (`-` is `stdin`, at most once) of at most `max_bytes` each.
+pub fn read_inputs(
+    files: &[String],
+    stdin: &mut dyn Read,
+    max_bytes: u64,
+) -> Result<Vec<ValuesSource>> {
     let mut out = Vec::new();
     let mut stdin_used = false;
     for file in files {
@@ -129,10 +148,16 @@ pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSo
                 ));
             }
             stdin_used = true;
-            let mut text = String::new();
-            stdin.read_to_string(&mut text).map_err(|e| {
-                Error::input(format!("cannot read standard input: {e}"))
+            let bytes = read_limited(stdin, max_bytes, "standard input").map_err(|e| {
+                Error::input(format!("cannot read standard input: {}", io_reason(&e)))
                     .hint("input must be UTF-8 YAML text")
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::input(format!(
+                    "cannot read standard input: it is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ))
+                .hint("input must be UTF-8 YAML text")
             })?;
             out.push(ValuesSource {
                 name: "<stdin>".into(),
@@ -141,14 +166,46 @@ pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSo
         } else {
             out.push(ValuesSource {
                 name: file.clone(),
-                text: read_text_file(file)?,
+                text: read_text_file(file, max_bytes)?,
             });
         }
     }
     Ok(out)
 }
 
-fn read_text_file(file: &str) -> Result<String> {
+/// Reads at most `max` bytes; more is an `InvalidData` error that says so.
+fn read_limited(reader: &mut dyn Read, max: u64, what: &str) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(what, None, max));
+    }
+    Ok(bytes)
+}
+
+fn too_large(what: &str, size: Option<u64>, max: u64) -> std::io::Error {
+    let size = match size {
+        Some(n) => human_size(n),
+        None => format!("more than {}", human_size(max)),
+    };
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "{what} is too large ({size}; the limit is {})",
+            human_size(max)
+        ),
+    )
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{} KiB", bytes.div_ceil(1 << 10))
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+    }
+}
+
+fn read_text_file(file: &str, max_bytes: u64) -> Result<String> {
     let path = std::path::Path::new(file);
     if path.is_dir() {
         return Err(Error::input(format!(
@@ -156,12 +213,25 @@ fn read_text_file(file: &str) -> Result<String> {
         ))
         .hint("pass a YAML file with -f, for example -f values/examples/east-west.yaml"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let read = || -> std::io::Result<Vec<u8>> {
+        let mut f = std::fs::File::open(path)?;
+        // A regular file says its size up front; a pipe (`-f <(...)`) is read
+        // up to the limit.
+        let size = f.metadata()?.len();
+        if size > max_bytes {
+            return Err(too_large("it", Some(size), max_bytes));
+        }
+        read_limited(&mut f, max_bytes, "it")
+    };
+    let bytes = read().map_err(|e| {
         let hint = match e.kind() {
             std::io::ErrorKind::NotFound => {
                 "check the path; it is relative to the current directory"
             }
             std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+            std::io::ErrorKind::InvalidData => {
+                "values files hold settings, not data: is this the right file? A really large one can be split into several -f files"
+            }
             _ => "pass a readable YAML file with -f",
         };
         Error::input(format!(
@@ -251,6 +321,7 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
 
 /// Parses one values document; an empty one is an empty map.
 fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
+    depth::check(source, text)?;
     let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(source, text, &e))?;
     match value {
         Value::Null => Ok(Value::Mapping(Default::default())),
