@@ -5,8 +5,6 @@
 //!
 //! Inputs: the east-west example, 16 spokes (Gateway API's per-rule maximum)
 //! and `apps.<name>` with 10, 100 and 500 applications of 4 spokes each.
-//! Until `apps` is accepted by the values, those cases print a loud SKIPPED
-//! line instead of measuring.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -73,13 +71,7 @@ fn benches(c: &mut Criterion) {
     for (name, text) in &inputs {
         let objects = match render(text) {
             Ok(stream) => stream.matches("\n---\n").count() + 1,
-            Err(e) => {
-                eprintln!(
-                    "\n*** SKIPPED render/{name}: hubgw rejects these values (is `apps.<name>` merged yet?)\n*** {}\n",
-                    e.to_string().lines().next().unwrap_or_default()
-                );
-                continue;
-            }
+            Err(e) => panic!("benchmark input {name} does not render:\n{e}"),
         };
         group.throughput(Throughput::Elements(objects as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), text, |b, text| {

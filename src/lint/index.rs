@@ -82,7 +82,7 @@ impl<'a> StreamIndex<'a> {
     }
 
     pub fn namespace(&self, name: &str) -> Option<&'a Manifest> {
-        self.of("", "Namespace").find(|n| n.name() == name)
+        self.find("", "Namespace", "", name)
     }
 
     pub fn find(

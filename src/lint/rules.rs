@@ -183,24 +183,30 @@ fn listener_refusal(
 
 /// HG003: every ExternalName host has a ServiceEntry with port 80 HTTP.
 pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    // Hosts declared with port 80 HTTP, collected once: a render of many
+    // applications has thousands of Services and ServiceEntries.
+    let covered: std::collections::HashSet<&str> = ctx
+        .index
+        .service_entries()
+        .filter(|se| {
+            se.object["spec"]["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["number"] == 80 && p["protocol"] == "HTTP")
+        })
+        .flat_map(|se| {
+            se.object["spec"]["hosts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|h| h.as_str())
+        })
+        .collect();
     let mut out = Vec::new();
     for svc in ctx.index.external_name_services() {
         let host = svc.object["spec"]["externalName"].as_str().unwrap_or("");
-        let covered = ctx.index.service_entries().any(|se| {
-            let spec = &se.object["spec"];
-            let has_host = spec["hosts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|h| h == host);
-            let has_port = spec["ports"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|p| p["number"] == 80 && p["protocol"] == "HTTP");
-            has_host && has_port
-        });
-        if !covered {
+        if !covered.contains(host) {
             out.push(finding(
                 svc,
                 "spec.externalName",
@@ -681,6 +687,8 @@ pub fn reference_grant_for_cross_namespace<'a>(ctx: &LintContext<'a>) -> Vec<Fin
 /// behind a passthrough or reencrypt Route, an HTTP one behind edge.
 pub fn gateway_tls_agrees<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
+    let gateways: Vec<&Manifest> = ctx.index.gateways().collect();
+    let istio_gateways: Vec<&Manifest> = ctx.index.of("networking.istio.io", "Gateway").collect();
     for route in ctx.index.of("route.openshift.io", "Route") {
         let service = route.object["spec"]["to"]["name"].as_str().unwrap_or("");
         let target = &route.object["spec"]["port"]["targetPort"];
@@ -689,7 +697,7 @@ pub fn gateway_tls_agrees<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             .unwrap_or("");
         // The protocol the gateway speaks on the Route's target port.
         let mut protocol = None;
-        for g in ctx.index.gateways() {
+        for g in &gateways {
             let class = g.object["spec"]["gatewayClassName"].as_str().unwrap_or("");
             if format!("{}-{class}", g.name()) != service || g.namespace() != route.namespace() {
                 continue;
@@ -704,7 +712,7 @@ pub fn gateway_tls_agrees<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 }
             }
         }
-        for g in ctx.index.of("networking.istio.io", "Gateway") {
+        for g in &istio_gateways {
             if g.object["spec"]["selector"]["istio"] != service
                 || g.namespace() != route.namespace()
             {
