@@ -49,13 +49,15 @@ cases=(
 )
 
 declare -A median
+failed=0
 printf '\n%s on %s (%s cores), %s runs each\n\n' "$($HUBGW --version)" "$(uname -m)" "$(nproc)" "$runs"
 printf '| input | objects | median ms | peak MB | target |\n|---|---:|---:|---:|---|\n'
 for case in "${cases[@]}"; do
   IFS='|' read -r name cmd target_ms target_mb <<<"$case"
   # shellcheck disable=SC2086
   if ! out=$($cmd 2>"$work/err"); then
-    printf '| %s | - | - | - | SKIPPED: %s |\n' "$name" "$(head -1 "$work/err")"
+    printf '| %s | - | - | - | FAILED: %s |\n' "$name" "$(head -1 "$work/err")"
+    failed=1
     continue
   fi
   objects=$(grep -c '^kind:' <<<"$out" || true)
@@ -82,3 +84,5 @@ if [[ -n ${CORPUS:-} ]]; then
   echo
   HUBGW_BIN=$HUBGW cargo test --quiet --test bad_input -- --nocapture 2>&1 | grep -E 'cases;|floor|test result'
 fi
+
+exit "$failed"
