@@ -155,14 +155,7 @@ impl AppPlan {
     /// The values key of this app for a top-level key such as
     /// `gateway.weights`, `clusters.east.host` or `app.host`.
     pub fn values_key(&self, top_level: &str) -> String {
-        if self.values_prefix.is_empty() {
-            return top_level.to_string();
-        }
-        let rest = top_level
-            .strip_prefix("gateway.")
-            .or_else(|| top_level.strip_prefix("app."))
-            .unwrap_or(top_level);
-        format!("{}.{rest}", self.values_prefix)
+        scoped_key(&self.values_prefix, top_level)
     }
 }
 
@@ -346,14 +339,7 @@ struct AppSource<'a> {
 impl AppSource<'_> {
     /// The values key for a top-level key of the single-app form.
     fn key(&self, top_level: &str) -> String {
-        if self.prefix.is_empty() {
-            return top_level.to_string();
-        }
-        let rest = top_level
-            .strip_prefix("gateway.")
-            .or_else(|| top_level.strip_prefix("app."))
-            .unwrap_or(top_level);
-        format!("{}.{rest}", self.prefix)
+        scoped_key(&self.prefix, top_level)
     }
 }
 
@@ -1535,6 +1521,20 @@ impl Planner<'_> {
     }
 }
 
+/// A single-app key (`gateway.weights`, `app.host`, `clusters.east`) as an
+/// `apps.<name>` entry spells it (`apps.shop.weights`); unchanged for the
+/// top-level app (`prefix` empty).
+fn scoped_key(prefix: &str, top_level: &str) -> String {
+    if prefix.is_empty() {
+        return top_level.to_string();
+    }
+    let rest = top_level
+        .strip_prefix("gateway.")
+        .or_else(|| top_level.strip_prefix("app."))
+        .unwrap_or(top_level);
+    format!("{prefix}.{rest}")
+}
+
 /// `istio: <name>`: the pod label gateway injection and Istio Gateways select.
 fn istio_selector(name: &str) -> IndexMap<String, String> {
     IndexMap::from([("istio".to_string(), name.to_string())])
@@ -1702,7 +1702,21 @@ mod tests {
 
 #[cfg(test)]
 mod percent_tests {
-    use super::percentages;
+    use super::{percentages, scoped_key};
+
+    #[test]
+    fn app_keys_are_scoped_to_their_entry() {
+        assert_eq!(scoped_key("", "gateway.weights"), "gateway.weights");
+        assert_eq!(
+            scoped_key("apps.shop", "gateway.weights"),
+            "apps.shop.weights"
+        );
+        assert_eq!(scoped_key("apps.shop", "app.host"), "apps.shop.host");
+        assert_eq!(
+            scoped_key("apps.shop", "clusters.east"),
+            "apps.shop.clusters.east"
+        );
+    }
 
     #[test]
     fn percentages_add_up_to_100() {
