@@ -39,6 +39,31 @@ fn three_spokes_snapshots() {
 }
 
 #[test]
+fn istio_api_snapshots() {
+    // Istio API mode: an Istio Gateway and a VirtualService, circuit
+    // breaking applied by the gateway's own proxy.
+    let values = example("istio-api.yaml");
+    let mermaid = graph(&["-f", &values]);
+    assert!(
+        mermaid.contains("VirtualService industrial-edge"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("enforced by the gateway's proxy"),
+        "{mermaid}"
+    );
+    assert!(
+        !mermaid.contains("Service hub-gateway<br/>"),
+        "the gateway's own Service is not on the path"
+    );
+    snapshot!("graph-istio-api-mermaid", mermaid);
+    snapshot!(
+        "graph-istio-api-dot",
+        graph(&["-f", &values, "--format", "dot"])
+    );
+}
+
+#[test]
 fn chart_compat_snapshots() {
     let values = example("chart-compat.yaml");
     snapshot!("graph-chart-compat-mermaid", graph(&["-f", &values]));

@@ -191,6 +191,7 @@ mod tests {
             .collect();
         picture::of(&Traffic {
             http_routes: vec![HttpRoute {
+                kind: "HTTPRoute".into(),
                 name: "r".into(),
                 hostnames: vec![],
                 parents: vec![],

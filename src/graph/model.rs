@@ -13,6 +13,9 @@ use crate::plan::HubPlan;
 /// Everything the picture shows, in the order the objects came.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Traffic {
+    /// The ingress gateway is an injected Envoy (Istio API mode), which
+    /// applies DestinationRules itself: no waypoint needed.
+    pub gateway_applies_policies: bool,
     pub entries: Vec<Entry>,
     pub gateways: Vec<Gateway>,
     pub http_routes: Vec<HttpRoute>,
@@ -44,6 +47,8 @@ pub struct Gateway {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRoute {
+    /// `HTTPRoute` or `VirtualService`.
+    pub kind: String,
     pub name: String,
     pub hostnames: Vec<String>,
     /// Gateways it attaches to (parentRefs of kind Gateway).
@@ -205,6 +210,41 @@ impl Traffic {
             });
         }
 
+        // Istio API mode: an Istio Gateway selects the gateway pods by label;
+        // it is the ingress when a hub Route targets those pods' Service
+        // (egress Gateways are not on the path).
+        let route_targets: Vec<&str> = manifests
+            .iter()
+            .filter(|m| is(m, "route.openshift.io", "Route"))
+            .filter_map(|m| str_at(&m.object, "/spec/to/name"))
+            .collect();
+        let istio_gateways: Vec<&Manifest> = manifests
+            .iter()
+            .filter(|m| is(m, "networking.istio.io", "Gateway"))
+            .filter(|g| {
+                str_at(&g.object, "/spec/selector/istio")
+                    .is_some_and(|s| route_targets.contains(&s))
+            })
+            .collect();
+        t.gateway_applies_policies = !istio_gateways.is_empty();
+        for gw in &istio_gateways {
+            let selector = str_at(&gw.object, "/spec/selector/istio").unwrap_or("?");
+            let listeners = list_at(&gw.object, "/spec/servers")
+                .iter()
+                .map(|server| {
+                    let name = str_at(server, "/port/name").unwrap_or("?");
+                    let port = scalar(server.pointer("/port/number")).unwrap_or_else(|| "?".into());
+                    let protocol = str_at(server, "/port/protocol").unwrap_or("?");
+                    format!("{name} :{port} {protocol}")
+                })
+                .collect();
+            t.gateways.push(Gateway {
+                name: gw.name().to_string(),
+                class: format!("Istio, pods istio={selector}"),
+                listeners,
+            });
+        }
+
         for m in manifests
             .iter()
             .filter(|m| is(m, "route.openshift.io", "Route"))
@@ -216,6 +256,11 @@ impl Traffic {
                 .find(|g| {
                     let class = str_at(&g.object, "/spec/gatewayClassName").unwrap_or("");
                     format!("{}-{class}", g.name()) == target
+                })
+                .or_else(|| {
+                    istio_gateways.iter().find(|g| {
+                        str_at(&g.object, "/spec/selector/istio") == Some(target.as_str())
+                    })
                 })
                 .map(|g| g.name().to_string());
             let tls = str_at(o, "/spec/tls/termination").map(|term| {
@@ -239,6 +284,18 @@ impl Traffic {
         {
             t.http_routes.push(http_route(m));
         }
+        // Ingress VirtualServices; those bound to `mesh` carry egress traffic.
+        for m in manifests
+            .iter()
+            .filter(|m| is(m, "networking.istio.io", "VirtualService"))
+            .filter(|m| {
+                !list_at(&m.object, "/spec/gateways")
+                    .iter()
+                    .any(|g| g == "mesh")
+            })
+        {
+            t.http_routes.push(virtual_service(m));
+        }
 
         let namespaces: Vec<&Manifest> = manifests
             .iter()
@@ -249,7 +306,24 @@ impl Traffic {
             .filter(|m| is(m, "networking.istio.io", "DestinationRule"))
             .collect();
         let mut spoke_names: Vec<(String, String)> = Vec::new();
-        for m in manifests.iter().filter(|m| is(m, "", "Service")) {
+        // Services on the path: those routes send to, and ExternalNames to
+        // spokes. A gateway's own Service (ingress or egress) is not.
+        let backends: Vec<&str> = t
+            .http_routes
+            .iter()
+            .flat_map(|r| &r.rules)
+            .flat_map(|r| &r.backends)
+            .map(|b| b.service.as_str())
+            .collect();
+        let on_path: Vec<&Manifest> = manifests
+            .iter()
+            .filter(|m| is(m, "", "Service"))
+            .filter(|m| !route_targets.contains(&m.name()))
+            .filter(|m| {
+                str_at(&m.object, "/spec/externalName").is_some() || backends.contains(&m.name())
+            })
+            .collect();
+        for m in on_path {
             let o = &m.object;
             let ns = m.namespace();
             let external_name = str_at(o, "/spec/externalName").map(str::to_string);
@@ -459,10 +533,107 @@ fn http_route(m: &Manifest) -> HttpRoute {
         })
         .collect();
     HttpRoute {
+        kind: "HTTPRoute".into(),
         name: m.name().to_string(),
         hostnames,
         parents,
         rules,
+    }
+}
+
+/// A VirtualService read as a route: its `http` entries are the rules, its
+/// destinations the backends (a lone destination takes everything).
+fn virtual_service(m: &Manifest) -> HttpRoute {
+    let o = &m.object;
+    let strings = |pointer: &str| -> Vec<String> {
+        list_at(o, pointer)
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    };
+    let parents = strings("/spec/gateways")
+        .into_iter()
+        .map(|g| g.rsplit('/').next().unwrap_or("").to_string())
+        .collect();
+    let rules = list_at(o, "/spec/http")
+        .iter()
+        .enumerate()
+        .map(|(i, http)| {
+            let name = str_at(http, "/name")
+                .map_or_else(|| format!("rule {}", i + 1), |n| format!("rule {n}"));
+            let mut matches: Vec<String> = list_at(http, "/match")
+                .iter()
+                .map(describe_istio_match)
+                .collect();
+            if matches.is_empty() {
+                matches.push("any request".into());
+            }
+            let route_host = str_at(http, "/headers/request/set/Host").map(str::to_string);
+            let destinations = list_at(http, "/route");
+            let weight = |d: &Value| match d.get("weight").and_then(Value::as_i64) {
+                Some(w) => w.max(0),
+                None if destinations.len() == 1 => 100,
+                None => 0,
+            };
+            let total: i64 = destinations.iter().map(weight).sum();
+            let backends = destinations
+                .iter()
+                .map(|d| {
+                    let host = str_at(d, "/destination/host").unwrap_or("?");
+                    // `svc.ns.svc.cluster.local` names the Service `svc`.
+                    let service = match host.strip_suffix(".svc.cluster.local") {
+                        Some(local) => local.split('.').next().unwrap_or(local).to_string(),
+                        None => host.to_string(),
+                    };
+                    Backend {
+                        service,
+                        weight: weight(d),
+                        share: Share::of(weight(d), total),
+                        host_header: str_at(d, "/headers/request/set/Host")
+                            .map(str::to_string)
+                            .or_else(|| route_host.clone()),
+                    }
+                })
+                .collect();
+            Rule {
+                name,
+                matches,
+                backends,
+            }
+        })
+        .collect();
+    HttpRoute {
+        kind: "VirtualService".into(),
+        name: m.name().to_string(),
+        hostnames: strings("/spec/hosts"),
+        parents,
+        rules,
+    }
+}
+
+/// One Istio `match` in words: `prefix /api, header x-version=v2`.
+fn describe_istio_match(m: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(uri) = m.get("uri").and_then(Value::as_object) {
+        for (how, value) in uri {
+            parts.push(format!("{how} {}", value.as_str().unwrap_or("?")));
+        }
+    }
+    if let Some(headers) = m.get("headers").and_then(Value::as_object) {
+        for (name, how) in headers {
+            let value = how
+                .as_object()
+                .and_then(|h| h.values().next())
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            parts.push(format!("header {name}={value}"));
+        }
+    }
+    if parts.is_empty() {
+        "any request".into()
+    } else {
+        parts.join(", ")
     }
 }
 
@@ -785,5 +956,32 @@ spec: {host: stray.example.com, to: {kind: Service, name: elsewhere}}
         assert_eq!(t.entries[0].tls.as_deref(), Some("edge, http Redirect"));
         assert_eq!(t.entries[1].gateway, None);
         assert_eq!(t.entries[1].tls, None);
+    }
+
+    #[test]
+    fn a_virtual_service_reads_as_a_route() {
+        let t = traffic(
+            "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: shop}\nspec:\n  hosts: [shop.example.com]\n  gateways: [hub/hub-gateway]\n  http:\n  - name: canary\n    match: [{headers: {x-version: {exact: v2}}}]\n    route:\n    - destination: {host: shop-west-front.hub.svc.cluster.local}\n      headers: {request: {set: {Host: shop.west.example.com}}}\n  - route:\n    - {destination: {host: shop-east-front.hub.svc.cluster.local}, weight: 75}\n    - {destination: {host: shop-west-front.hub.svc.cluster.local}, weight: 25}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: egress}\nspec:\n  hosts: [docs.example.com]\n  gateways: [mesh, hub/egress]\n",
+        );
+        assert_eq!(
+            t.http_routes.len(),
+            1,
+            "egress VirtualServices (bound to mesh) are left out"
+        );
+        let vs = &t.http_routes[0];
+        assert_eq!(
+            (vs.kind.as_str(), vs.parents.as_slice()),
+            ("VirtualService", &["hub-gateway".to_string()][..])
+        );
+        assert_eq!(vs.rules[0].matches, ["header x-version=v2"]);
+        let canary = &vs.rules[0].backends[0];
+        assert_eq!(
+            (canary.service.as_str(), canary.weight),
+            ("shop-west-front", 100),
+            "a lone destination takes it all"
+        );
+        assert_eq!(canary.host_header.as_deref(), Some("shop.west.example.com"));
+        assert_eq!(vs.rules[1].matches, ["any request"]);
+        assert_eq!(shares(&vs.rules[1]), ["75%", "25%"]);
     }
 }

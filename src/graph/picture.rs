@@ -228,7 +228,7 @@ fn build(t: &Traffic) -> Picture {
     }
     for r in &t.http_routes {
         let key = format!("httproute:{}", r.name);
-        let mut lines = vec![format!("HTTPRoute {}", r.name)];
+        let mut lines = vec![format!("{} {}", r.kind, r.name)];
         lines.extend(r.hostnames.iter().map(|h| format!("host {h}")));
         p.node(key.clone(), lines);
         for parent in &r.parents {
@@ -305,7 +305,11 @@ fn build(t: &Traffic) -> Picture {
                 None => "no circuit breaking".into(),
             });
             if s.waypoint.is_none() && s.circuit_breaking.is_some() {
-                lines.push("not enforced: no waypoint".into());
+                lines.push(if t.gateway_applies_policies {
+                    "enforced by the gateway's proxy".into()
+                } else {
+                    "not enforced: no waypoint".into()
+                });
             }
         }
         let node = p.node(format!("service:{}", s.name), lines);
@@ -557,6 +561,7 @@ mod tests {
             .collect();
         Traffic {
             http_routes: vec![HttpRoute {
+                kind: "HTTPRoute".into(),
                 name: "app".into(),
                 hostnames: vec!["app.hub".into()],
                 parents: vec![],
