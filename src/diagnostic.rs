@@ -93,6 +93,16 @@ impl Diagnostic {
     }
 }
 
+/// `--strict`: warnings become errors. Says whether the run is clean.
+pub fn apply_strict(diagnostics: &mut [Diagnostic], strict: bool) -> bool {
+    if strict {
+        for d in diagnostics.iter_mut() {
+            d.severity = Severity::Error;
+        }
+    }
+    !diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
 /// How `lint` and `validate` print diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use hubgw::diagnostic::{report, summarize, Diagnostic, ReportFormat, Severity};
+use hubgw::diagnostic::{report, summarize, ReportFormat};
 use hubgw::graph::GraphRequest;
 use hubgw::output::{Format, OutputOptions};
 use hubgw::render::TemplateSource;
@@ -403,77 +403,23 @@ fn color_on(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Applies --strict and says whether the diagnostics leave the run clean.
-fn settle(diagnostics: &mut [Diagnostic], strict: bool) -> bool {
-    if strict {
-        for d in diagnostics.iter_mut() {
-            d.severity = Severity::Error;
-        }
-    }
-    !diagnostics.iter().any(|d| d.severity == Severity::Error)
-}
-
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     let manifests = hubgw::read_streams(&args.files, &mut std::io::stdin().lock())?;
-    let options = ValidateOptions {
-        allow_unknown_kinds: args.allow_unknown_kinds,
-    };
-    let validation = hubgw::validate::validate(&manifests, options);
-    let mut diagnostics = validation.diagnostics.clone();
-    diagnostics.extend(hubgw::lint::lint(&manifests, None));
-    let clean = settle(&mut diagnostics, args.strict);
-    let text = match args.format {
-        None => diagnostics
-            .iter()
-            .map(|d| format!("{}\n", d.one_line()))
-            .collect(),
-        Some(f) => report(
-            &diagnostics,
-            manifests.len(),
-            f.into(),
-            color_on(&std::io::stdout()),
-        ),
-    };
-    write_stdout(&text)?;
-    let mut summary = summarize(manifests.len(), &diagnostics).line();
-    if !validation.skipped.is_empty() {
-        summary.push_str(&format!(
-            ", {} of unknown kinds skipped",
-            validation.skipped.len()
-        ));
-    }
-    let unevaluated = validation.cel.unevaluated.len();
-    if unevaluated > 0 {
-        summary.push_str(&format!(
-            ", {unevaluated} CEL rule{} not evaluated{}",
-            if unevaluated == 1 { "" } else { "s" },
-            if args.verbose {
-                ""
-            } else {
-                " (--verbose lists them)"
-            }
-        ));
-    }
-    if args.verbose {
-        for o in &validation.skipped {
-            eprintln!(
-                "skipped {}:{} {}/{}: unknown kind",
-                o.source, o.index, o.kind, o.name
-            );
-        }
-        for (o, rule) in &validation.cel.unevaluated {
-            eprintln!(
-                "not evaluated {}:{} {}/{}: {}: {} ({})",
-                o.source, o.index, o.kind, o.name, rule.path, rule.rule, rule.reason
-            );
-        }
-        eprintln!(
-            "CEL rules: {} evaluated, {unevaluated} not evaluated, {} transition rules skipped (they compare with a previous version of the object)",
-            validation.cel.evaluated, validation.cel.transition_rules_skipped
-        );
-    }
-    eprintln!("{summary}");
-    Ok(clean)
+    let outcome = hubgw::validate::check_stream(
+        &manifests,
+        &hubgw::validate::StreamCheckOptions {
+            validate: ValidateOptions {
+                allow_unknown_kinds: args.allow_unknown_kinds,
+            },
+            format: args.format.map(Into::into),
+            strict: args.strict,
+            verbose: args.verbose,
+            color: color_on(&std::io::stdout()),
+        },
+    );
+    write_stdout(&outcome.report)?;
+    eprint!("{}", outcome.notes);
+    Ok(outcome.clean)
 }
 
 fn lint(args: &LintArgs) -> Result<bool, Error> {
@@ -493,7 +439,7 @@ fn lint(args: &LintArgs) -> Result<bool, Error> {
     // Lint reports every problem instead of stopping at the first error.
     let req = args.values.request(&args.templates, true);
     let (objects, mut diagnostics) = hubgw::lint_render(&req, &mut std::io::stdin().lock())?;
-    let clean = settle(&mut diagnostics, args.strict);
+    let clean = hubgw::diagnostic::apply_strict(&mut diagnostics, args.strict);
     write_stdout(&report(
         &diagnostics,
         objects,

@@ -9,12 +9,18 @@ fn every_rendered_example_validates_clean() {
     for name in all_examples() {
         let rendered = hubgw_run(&["render", "--no-validate", "-f", &example(&name)]);
         assert_eq!(rendered.code, 0, "{}", rendered.stderr);
-        let r = run(hubgw().args(["validate", "--verbose", "-"]).write_stdin(rendered.stdout));
+        let r = run(hubgw()
+            .args(["validate", "--verbose", "-"])
+            .write_stdin(rendered.stdout));
         assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
         assert_eq!(r.stdout, "");
         assert!(r.stderr.ends_with(" objects, 0 errors\n"), "{}", r.stderr);
         // No CEL rule of a shipped example goes unevaluated.
-        assert!(r.stderr.contains(" evaluated, 0 not evaluated,"), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(" evaluated, 0 not evaluated,"),
+            "{name}: {}",
+            r.stderr
+        );
     }
 }
 

@@ -10,7 +10,7 @@ pub mod strict;
 use serde::Serialize;
 
 use crate::crd_schema::{CrdRegistry, UnevaluatedRule};
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{self, Diagnostic, ObjectRef, ReportFormat, Severity};
 use crate::manifest::Manifest;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,23 +44,6 @@ impl ValidationReport {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()
-    }
-
-    /// `12 objects, 0 errors` (and skips, when there were any).
-    pub fn summary(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        let mut text = format!(
-            "{}, {}",
-            plural(self.objects, "object"),
-            plural(self.errors(), "error")
-        );
-        if !self.skipped.is_empty() {
-            text.push_str(&format!(
-                ", {} of unknown kinds skipped",
-                self.skipped.len()
-            ));
-        }
-        text
     }
 }
 
@@ -156,5 +139,84 @@ fn is_within(child: &str, parent: &str) -> bool {
     match child.strip_prefix(parent) {
         Some(rest) => parent.is_empty() || rest.is_empty() || rest.starts_with(['.', '[']),
         None => false,
+    }
+}
+
+/// What `hubgw validate` was asked for.
+pub struct StreamCheckOptions {
+    pub validate: ValidateOptions,
+    /// None: one line per problem.
+    pub format: Option<ReportFormat>,
+    pub strict: bool,
+    /// List skipped objects and unevaluated CEL rules.
+    pub verbose: bool,
+    pub color: bool,
+}
+
+/// `hubgw validate`'s result: the report for stdout, the summary (and the
+/// `--verbose` notes) for stderr, and whether the stream is clean.
+pub struct StreamCheck {
+    pub report: String,
+    pub notes: String,
+    pub clean: bool,
+}
+
+/// Schema validation and lint of any stream, as `hubgw validate` prints it.
+pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> StreamCheck {
+    let validation = validate(manifests, options.validate);
+    let mut diagnostics = validation.diagnostics.clone();
+    diagnostics.extend(crate::lint::lint(manifests, None));
+    let clean = diagnostic::apply_strict(&mut diagnostics, options.strict);
+    let report = match options.format {
+        None => diagnostics
+            .iter()
+            .map(|d| format!("{}\n", d.one_line()))
+            .collect(),
+        Some(f) => diagnostic::report(&diagnostics, manifests.len(), f, options.color),
+    };
+    let mut summary = diagnostic::summarize(manifests.len(), &diagnostics).line();
+    if !validation.skipped.is_empty() {
+        summary.push_str(&format!(
+            ", {} of unknown kinds skipped",
+            validation.skipped.len()
+        ));
+    }
+    let unevaluated = validation.cel.unevaluated.len();
+    if unevaluated > 0 {
+        summary.push_str(&format!(
+            ", {unevaluated} CEL rule{} not evaluated{}",
+            if unevaluated == 1 { "" } else { "s" },
+            if options.verbose {
+                ""
+            } else {
+                " (--verbose lists them)"
+            }
+        ));
+    }
+    let mut notes = String::new();
+    if options.verbose {
+        for o in &validation.skipped {
+            notes.push_str(&format!(
+                "skipped {}:{} {}/{}: unknown kind\n",
+                o.source, o.index, o.kind, o.name
+            ));
+        }
+        for (o, rule) in &validation.cel.unevaluated {
+            notes.push_str(&format!(
+                "not evaluated {}:{} {}/{}: {}: {} ({})\n",
+                o.source, o.index, o.kind, o.name, rule.path, rule.rule, rule.reason
+            ));
+        }
+        notes.push_str(&format!(
+            "CEL rules: {} evaluated, {unevaluated} not evaluated, {} transition rules skipped (they compare with a previous version of the object)\n",
+            validation.cel.evaluated, validation.cel.transition_rules_skipped
+        ));
+    }
+    notes.push_str(&summary);
+    notes.push('\n');
+    StreamCheck {
+        report,
+        notes,
+        clean,
     }
 }
