@@ -478,11 +478,7 @@ fn waypoint_of(svc: &Manifest, namespaces: &[&Manifest], waypoints: &[Waypoint])
 
 fn http_route(m: &Manifest) -> HttpRoute {
     let o = &m.object;
-    let hostnames = list_at(o, "/spec/hostnames")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect();
+    let hostnames = strings_at(o, "/spec/hostnames");
     let parents = list_at(o, "/spec/parentRefs")
         .iter()
         .filter(|p| str_at(p, "/kind").is_none_or(|k| k == "Gateway"))
@@ -493,8 +489,7 @@ fn http_route(m: &Manifest) -> HttpRoute {
         .iter()
         .enumerate()
         .map(|(i, rule)| {
-            let name = str_at(rule, "/name")
-                .map_or_else(|| format!("rule {}", i + 1), |n| format!("rule {n}"));
+            let name = rule_name(rule, i);
             let mut matches: Vec<String> = list_at(rule, "/matches")
                 .iter()
                 .map(describe_match)
@@ -504,27 +499,20 @@ fn http_route(m: &Manifest) -> HttpRoute {
                 matches.push("PathPrefix /".into());
             }
             let rule_host = host_header(list_at(rule, "/filters"));
-            let refs = list_at(rule, "/backendRefs");
             // Gateway API: a backendRef without a weight weighs 1.
-            let weight = |b: &Value| b.get("weight").and_then(Value::as_i64).unwrap_or(1).max(0);
-            let total: i64 = refs.iter().map(weight).sum();
-            let backends = refs
-                .iter()
-                .map(|b| {
+            let backends = weighted_backends(
+                list_at(rule, "/backendRefs"),
+                |b| b.get("weight").and_then(Value::as_i64).unwrap_or(1),
+                |b| {
                     let name = str_at(b, "/name").unwrap_or("?");
                     let service = match str_at(b, "/kind") {
                         Some(kind) if kind != "Service" => format!("{kind}/{name}"),
                         _ => name.to_string(),
                     };
-                    Backend {
-                        service,
-                        weight: weight(b),
-                        share: Share::of(weight(b), total),
-                        host_header: host_header(list_at(b, "/filters"))
-                            .or_else(|| rule_host.clone()),
-                    }
-                })
-                .collect();
+                    let host = host_header(list_at(b, "/filters")).or_else(|| rule_host.clone());
+                    (service, host)
+                },
+            );
             Rule {
                 name,
                 matches,
@@ -541,18 +529,48 @@ fn http_route(m: &Manifest) -> HttpRoute {
     }
 }
 
+/// The strings of the list at `pointer`.
+fn strings_at(v: &Value, pointer: &str) -> Vec<String> {
+    list_at(v, pointer)
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// `rule <name>`, or `rule <n>` for an unnamed rule.
+fn rule_name(rule: &Value, index: usize) -> String {
+    str_at(rule, "/name").map_or_else(|| format!("rule {}", index + 1), |n| format!("rule {n}"))
+}
+
+/// Backends with their share of the rule: `weight` reads an item's weight
+/// (negative counts as 0), `read` its Service and Host header.
+fn weighted_backends(
+    items: &[Value],
+    weight: impl Fn(&Value) -> i64,
+    read: impl Fn(&Value) -> (String, Option<String>),
+) -> Vec<Backend> {
+    let total: i64 = items.iter().map(|i| weight(i).max(0)).sum();
+    items
+        .iter()
+        .map(|item| {
+            let (service, host_header) = read(item);
+            let w = weight(item).max(0);
+            Backend {
+                service,
+                weight: w,
+                share: Share::of(w, total),
+                host_header,
+            }
+        })
+        .collect()
+}
+
 /// A VirtualService read as a route: its `http` entries are the rules, its
 /// destinations the backends (a lone destination takes everything).
 fn virtual_service(m: &Manifest) -> HttpRoute {
     let o = &m.object;
-    let strings = |pointer: &str| -> Vec<String> {
-        list_at(o, pointer)
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    };
-    let parents = strings("/spec/gateways")
+    let parents = strings_at(o, "/spec/gateways")
         .into_iter()
         .map(|g| g.rsplit('/').next().unwrap_or("").to_string())
         .collect();
@@ -560,8 +578,7 @@ fn virtual_service(m: &Manifest) -> HttpRoute {
         .iter()
         .enumerate()
         .map(|(i, http)| {
-            let name = str_at(http, "/name")
-                .map_or_else(|| format!("rule {}", i + 1), |n| format!("rule {n}"));
+            let name = rule_name(http, i);
             let mut matches: Vec<String> = list_at(http, "/match")
                 .iter()
                 .map(describe_istio_match)
@@ -571,31 +588,25 @@ fn virtual_service(m: &Manifest) -> HttpRoute {
             }
             let route_host = str_at(http, "/headers/request/set/Host").map(str::to_string);
             let destinations = list_at(http, "/route");
-            let weight = |d: &Value| match d.get("weight").and_then(Value::as_i64) {
-                Some(w) => w.max(0),
-                None if destinations.len() == 1 => 100,
-                None => 0,
-            };
-            let total: i64 = destinations.iter().map(weight).sum();
-            let backends = destinations
-                .iter()
-                .map(|d| {
+            let lone = destinations.len() == 1;
+            let backends = weighted_backends(
+                destinations,
+                |d| match d.get("weight").and_then(Value::as_i64) {
+                    Some(w) => w,
+                    None if lone => 100,
+                    None => 0,
+                },
+                |d| {
                     let host = str_at(d, "/destination/host").unwrap_or("?");
                     // `svc.ns.svc.cluster.local` names the Service `svc`.
                     let service = match host.strip_suffix(".svc.cluster.local") {
                         Some(local) => local.split('.').next().unwrap_or(local).to_string(),
                         None => host.to_string(),
                     };
-                    Backend {
-                        service,
-                        weight: weight(d),
-                        share: Share::of(weight(d), total),
-                        host_header: str_at(d, "/headers/request/set/Host")
-                            .map(str::to_string)
-                            .or_else(|| route_host.clone()),
-                    }
-                })
-                .collect();
+                    let header = str_at(d, "/headers/request/set/Host").map(str::to_string);
+                    (service, header.or_else(|| route_host.clone()))
+                },
+            );
             Rule {
                 name,
                 matches,
@@ -606,7 +617,7 @@ fn virtual_service(m: &Manifest) -> HttpRoute {
     HttpRoute {
         kind: "VirtualService".into(),
         name: m.name().to_string(),
-        hostnames: strings("/spec/hosts"),
+        hostnames: strings_at(o, "/spec/hosts"),
         parents,
         rules,
     }
