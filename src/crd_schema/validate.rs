@@ -56,12 +56,17 @@ impl SchemaReport {
 impl CrdSchema {
     /// Validates a whole manifest (`apiVersion`, `kind`, `metadata`, `spec`, `status`).
     pub fn validate(&self, object: &Value) -> SchemaReport {
-        let object = self.defaulted(object);
+        self.validate_stored(&self.defaulted(object))
+    }
+
+    /// [`CrdSchema::validate`] for an object already [`CrdSchema::defaulted`],
+    /// so a caller that needs the stored form too prepares it once.
+    pub fn validate_stored(&self, object: &Value) -> SchemaReport {
         let mut walker = Walker {
             report: SchemaReport::default(),
             junctor: false,
         };
-        walker.node(&self.root, &object, "", true);
+        walker.node(&self.root, object, "", true);
         walker.report
     }
 }

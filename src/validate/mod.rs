@@ -102,8 +102,12 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
 
     let mut found: Vec<(String, String)> = Vec::new();
     let schema = CrdRegistry::embedded().schema_for(api_version, kind);
-    if let Some(schema) = schema {
-        let schema_report = schema.validate(&m.object);
+    // The object as the API server would store it (CRD defaults applied):
+    // the schema checks it, and so do the typed structs, which know no CRD
+    // defaults (a Route's `to.kind`).
+    let stored = schema.map(|s| s.defaulted(&m.object));
+    if let (Some(schema), Some(stored)) = (schema, &stored) {
+        let schema_report = schema.validate_stored(stored);
         report.cel.evaluated += schema_report.cel_evaluated;
         report.cel.transition_rules_skipped += schema_report.transition_rules_skipped;
         for rule in schema_report.cel_unevaluated {
@@ -116,9 +120,6 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
                 .map(|f| (f.path, f.message)),
         );
     }
-    // The typed structs know no CRD defaults (a Route's `to.kind`), so they
-    // read the object as the API server would store it.
-    let stored = schema.map(|s| s.defaulted(&m.object));
     for p in typed_check(stored.as_ref().unwrap_or(&m.object)) {
         // The schema's wording is the API server's: keep it when both see a problem.
         let already = found

@@ -376,7 +376,7 @@ fn describe_value(value: &Value) -> String {
 
 /// The merged tree as [`Values`], with serde's errors made readable.
 fn typed(tree: &Value, origins: &Origins) -> Result<Values> {
-    let values: Values = serde_path_to_error::deserialize(tree.clone())
+    let values: Values = serde_path_to_error::deserialize(tree)
         .map_err(|e| type_error(e.path(), e.inner().to_string(), origins))?;
     for key in values.global.others.keys() {
         if let Some(known) = closest(key, model::Global::KNOWN) {
