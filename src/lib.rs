@@ -184,8 +184,9 @@ pub fn render_output(
     let selected = output::select(&all, &opts.show_only)?;
     let text = match &opts.output_dir {
         Some(dir) => output::write_dir(dir, &selected, all.len(), opts.format)?,
+        None if opts.show_only.is_empty() => output::to_text(&all, opts.format)?,
         None => {
-            let kept: Vec<_> = selected.into_iter().map(|(_, m)| m).collect();
+            let kept: Vec<_> = selected.into_iter().map(|(_, m)| m.clone()).collect();
             output::to_text(&kept, opts.format)?
         }
     };

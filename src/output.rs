@@ -81,9 +81,20 @@ pub struct OutputOptions {
 
 /// The objects as one JSON `List`, pretty-printed, ending in a newline.
 pub fn to_json_list(manifests: &[Manifest]) -> Result<String> {
-    let items: Vec<_> = manifests.iter().map(|m| m.object.clone()).collect();
-    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
-    Ok(to_json(&list) + "\n")
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct List<'a> {
+        api_version: &'static str,
+        kind: &'static str,
+        items: Vec<&'a serde_json::Value>,
+    }
+    let list = List {
+        api_version: "v1",
+        kind: "List",
+        items: manifests.iter().map(|m| &m.object).collect(),
+    };
+    let text = serde_json::to_string_pretty(&list).expect("a JSON value always serialises");
+    Ok(text + "\n")
 }
 
 fn to_json(value: &serde_json::Value) -> String {
@@ -101,8 +112,11 @@ pub fn to_text(manifests: &[Manifest], format: Format) -> Result<String> {
 /// Keeps the objects `wanted` names (`Kind/name`, kind in any case), in apply
 /// order. A name that matches nothing is an error listing what exists.
 /// Returns each kept object with its position in the full list.
-pub fn select(manifests: &[Manifest], wanted: &[String]) -> Result<Vec<(usize, Manifest)>> {
-    let all = manifests.iter().cloned().enumerate();
+pub fn select<'m>(
+    manifests: &'m [Manifest],
+    wanted: &[String],
+) -> Result<Vec<(usize, &'m Manifest)>> {
+    let all = manifests.iter().enumerate();
     if wanted.is_empty() {
         return Ok(all.collect());
     }
@@ -190,7 +204,7 @@ fn is_hubgw_file(name: &str) -> bool {
 /// not linger; anything else in `dir` makes it refuse, before writing.
 pub fn write_dir(
     dir: &str,
-    selected: &[(usize, Manifest)],
+    selected: &[(usize, &Manifest)],
     total: usize,
     format: Format,
 ) -> Result<String> {
@@ -198,7 +212,7 @@ pub fn write_dir(
     let mut files = Vec::new();
     for (index, m) in selected {
         let text = match format {
-            Format::Yaml => to_yaml_stream(std::slice::from_ref(m))?,
+            Format::Yaml => to_yaml_stream(std::slice::from_ref(*m))?,
             Format::Json => to_json(&m.object) + "\n",
         };
         files.push((file_name(m, *index, total, format), text));
