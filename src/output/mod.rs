@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+mod emit;
+
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 
@@ -47,7 +49,7 @@ pub fn sort_for_apply(manifests: &mut [Manifest]) {
 /// The objects as a YAML stream, each document opening with `---`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
     let texts = crate::par::map(manifests, |m| {
-        serde_yaml::to_string(&m.object)
+        emit::to_yaml(&m.object)
             .map_err(|e| Error::input(format!("cannot write {} as YAML: {e}", m.display_name())))
     });
     let mut out = String::new();
