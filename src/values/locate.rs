@@ -5,6 +5,7 @@
 //! second time with yaml-rust2's event parser, which reports a marker per node.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -12,30 +13,26 @@ use yaml_rust2::scanner::Marker;
 use super::path::KeyPath;
 use crate::error::Location;
 
+type Positions = HashMap<KeyPath, (usize, usize, usize)>;
+
 /// Key paths of one source and where each one is written.
 #[derive(Debug, Default, Clone)]
 pub struct KeyPositions {
     source: String,
     text: String,
-    positions: HashMap<KeyPath, (usize, usize, usize)>,
+    /// Filled on first use: a render that goes well never asks, and reading a
+    /// file a second time is a tenth of a small render.
+    positions: OnceLock<Positions>,
 }
 
 impl KeyPositions {
     /// Positions of every key and list item in a YAML document. A document the
     /// event parser cannot read yields no positions: serde_yaml reports it.
     pub fn of_yaml(source: &str, text: &str) -> Self {
-        let mut walker = Walker::default();
-        let mut parser = Parser::new_from_str(text);
-        let _ = parser.load(&mut walker, false);
-        let positions = walker
-            .found
-            .into_iter()
-            .map(|(path, marker, width)| (path, (marker.line(), marker.col() + 1, width)))
-            .collect();
         KeyPositions {
             source: source.to_string(),
             text: text.to_string(),
-            positions,
+            positions: OnceLock::new(),
         }
     }
 
@@ -45,8 +42,26 @@ impl KeyPositions {
         KeyPositions {
             source: source.to_string(),
             text: text.to_string(),
-            positions: paths.into_iter().map(|p| (p, (1, 1, width))).collect(),
+            positions: OnceLock::from(
+                paths
+                    .into_iter()
+                    .map(|p| (p, (1, 1, width)))
+                    .collect::<Positions>(),
+            ),
         }
+    }
+
+    fn positions(&self) -> &Positions {
+        self.positions.get_or_init(|| {
+            let mut walker = Walker::default();
+            let mut parser = Parser::new_from_str(&self.text);
+            let _ = parser.load(&mut walker, false);
+            walker
+                .found
+                .into_iter()
+                .map(|(path, marker, width)| (path, (marker.line(), marker.col() + 1, width)))
+                .collect()
+        })
     }
 
     pub fn source(&self) -> &str {
@@ -59,12 +74,12 @@ impl KeyPositions {
     }
 
     pub fn contains(&self, path: &KeyPath) -> bool {
-        self.positions.contains_key(path)
+        self.positions().contains_key(path)
     }
 
     /// Whether this source wrote `path` or any key below it.
     pub fn touches(&self, path: &KeyPath) -> bool {
-        self.positions.keys().any(|p| p.starts_with(path))
+        self.positions().keys().any(|p| p.starts_with(path))
     }
 
     /// Where `path` is written or, if only keys below it are, the first of them.
@@ -73,7 +88,7 @@ impl KeyPositions {
             return Some(loc);
         }
         let first = self
-            .positions
+            .positions()
             .iter()
             .filter(|(p, _)| p.starts_with(path))
             .min_by_key(|(p, pos)| (**pos, (*p).clone()))?;
@@ -81,7 +96,7 @@ impl KeyPositions {
     }
 
     pub fn location(&self, path: &KeyPath) -> Option<Location> {
-        let &(line, column, width) = self.positions.get(path)?;
+        let &(line, column, width) = self.positions().get(path)?;
         Some(Location::in_text(
             &self.source,
             &self.text,
