@@ -65,6 +65,8 @@ pub(super) struct Node {
         deserialize_with = "null_as_default"
     )]
     pub validations: Vec<ValidationRule>,
+    #[serde(skip)]
+    has_rules: OnceLock<bool>,
 }
 
 /// `additionalProperties`: a boolean or a schema for the map values.
@@ -135,5 +137,17 @@ impl Node {
             self.pattern_regex
                 .get_or_init(|| regex::Regex::new(pattern).map_err(|e| e.to_string())),
         )
+    }
+
+    /// Whether this node or one below it (through `properties`,
+    /// `additionalProperties` and `items`: CEL does not run inside junctors)
+    /// has CEL rules; cached in the node.
+    pub fn has_rules(&self) -> bool {
+        *self.has_rules.get_or_init(|| {
+            !self.validations.is_empty()
+                || self.properties.values().any(Node::has_rules)
+                || matches!(&self.additional_properties, Some(AdditionalProperties::Schema(s)) if s.has_rules())
+                || self.items.as_deref().is_some_and(Node::has_rules)
+        })
     }
 }

@@ -7,6 +7,7 @@
 //! of `metadata` beyond `name`/`generateName` presence (the API server validates metadata
 //! separately).
 
+use ::cel::common::value::{CowVal, Val};
 use serde_json::{Map, Value};
 
 use super::cel::{self, Outcome};
@@ -66,7 +67,7 @@ impl CrdSchema {
             report: SchemaReport::default(),
             junctor: false,
         };
-        walker.node(&self.root, object, "", true);
+        walker.node(&self.root, object, "", true, None);
         walker.report
     }
 }
@@ -187,8 +188,16 @@ impl Walker {
         });
     }
 
-    /// Validates `value` against `node`; `path` is the value's field path.
-    fn node(&mut self, node: &Node, value: &Value, path: &str, root: bool) {
+    /// Validates `value` against `node`; `path` is the value's field path, `cel`
+    /// the value in CEL when an ancestor with rules has converted it.
+    fn node<'a>(
+        &mut self,
+        node: &'a Node,
+        value: &'a Value,
+        path: &str,
+        root: bool,
+        cel: Option<&(dyn Val + 'a)>,
+    ) {
         if value.is_null() {
             if !node.nullable && !self.junctor && (node.ty.is_some() || node.int_or_string) {
                 let ty = node.ty.as_deref().unwrap_or("integer or string");
@@ -231,18 +240,24 @@ impl Walker {
             _ => {}
         }
         self.junctors(node, value, path);
-        if !self.junctor {
-            self.cel_rules(node, value, path);
-        }
+        let cel = if self.junctor {
+            None
+        } else {
+            self.cel_rules(node, value, path, cel)
+        };
+        // Children with rules below them take their CEL value out of this one.
+        let cel = cel.as_deref();
         match value {
             Value::Array(items) => {
                 if let Some(item) = node.items.as_deref() {
+                    let cel = cel.filter(|_| item.has_rules());
                     for (i, v) in items.iter().enumerate() {
-                        self.node(item, v, &format!("{path}[{i}]"), false);
+                        let item_cel = cel.and_then(|c| cel::item(c, i));
+                        self.node(item, v, &format!("{path}[{i}]"), false, item_cel);
                     }
                 }
             }
-            Value::Object(map) => self.object_fields(node, map, path, root),
+            Value::Object(map) => self.object_fields(node, map, path, root, cel),
             _ => {}
         }
     }
@@ -438,7 +453,7 @@ impl Walker {
     fn passes(&mut self, node: &Node, value: &Value, path: &str) -> bool {
         let saved_findings = std::mem::take(&mut self.report.findings);
         let saved_junctor = std::mem::replace(&mut self.junctor, true);
-        self.node(node, value, path, false);
+        self.node(node, value, path, false, None);
         let ok = self.report.findings.is_empty();
         self.report.findings = saved_findings;
         self.junctor = saved_junctor;
@@ -448,7 +463,7 @@ impl Walker {
     fn junctors(&mut self, node: &Node, value: &Value, path: &str) {
         for sub in &node.all_of {
             let saved = std::mem::replace(&mut self.junctor, true);
-            self.node(sub, value, path, false);
+            self.node(sub, value, path, false, None);
             self.junctor = saved;
         }
         if !node.any_of.is_empty() && !node.any_of.iter().any(|sub| self.passes(sub, value, path)) {
@@ -494,8 +509,19 @@ impl Walker {
         }
     }
 
-    fn cel_rules(&mut self, node: &Node, value: &Value, path: &str) {
-        let mut scope = cel::Scope::new(value, node);
+    /// Evaluates the node's rules; returns the value in CEL if it has been
+    /// converted (here or by an ancestor).
+    fn cel_rules<'s, 'a>(
+        &mut self,
+        node: &'a Node,
+        value: &'a Value,
+        path: &str,
+        cel: Option<&'s (dyn Val + 'a)>,
+    ) -> Option<CowVal<'s, 'a>> {
+        if node.validations.is_empty() {
+            return cel.map(CowVal::Borrowed);
+        }
+        let mut scope = cel::Scope::new(value, node, cel);
         for rule in &node.validations {
             match cel::evaluate_in(
                 &mut scope,
@@ -525,9 +551,17 @@ impl Walker {
                 }),
             }
         }
+        scope.into_converted()
     }
 
-    fn object_fields(&mut self, node: &Node, map: &Map<String, Value>, path: &str, root: bool) {
+    fn object_fields<'a>(
+        &mut self,
+        node: &'a Node,
+        map: &'a Map<String, Value>,
+        path: &str,
+        root: bool,
+        cel: Option<&(dyn Val + 'a)>,
+    ) {
         for name in &node.required {
             if !map.contains_key(name) {
                 self.push(&join(path, name), "Required value".into());
@@ -553,7 +587,12 @@ impl Walker {
                 continue;
             }
             match node.property(name) {
-                Some(prop) => self.node(prop, v, &child_path, false),
+                Some(prop) => {
+                    let prop_cel = cel
+                        .filter(|_| prop.has_rules())
+                        .and_then(|c| cel::property(c, node, name));
+                    self.node(prop, v, &child_path, false, prop_cel);
+                }
                 None => {
                     if !self.junctor && !node.allows_unknown_properties() {
                         self.push(&child_path, format!("unknown field \"{child_path}\""));
