@@ -3,10 +3,16 @@
 //! cache, and the Kubernetes conversion of JSON values to CEL values (property-name escaping,
 //! `number` as double).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use cel::objects::{Key, Map};
+use cel::common::traits::Indexer;
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+};
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
 use cel::parser::Expression;
 use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
@@ -95,29 +101,48 @@ fn first_line(s: &str) -> &str {
 
 /// `self` for the rules of one schema node: converted to CEL once, on first
 /// use, and shared by every rule of the node (a node of an HTTPRoute has up
-/// to a dozen rules, and the conversion copies the whole subtree).
-pub(super) struct Scope<'a> {
+/// to a dozen rules, and the conversion copies the whole subtree). Below a
+/// converted node, [`property`] and [`item`] hand out the parts of it, so an
+/// object is converted at most once however deep its rules are.
+pub(super) struct Scope<'s, 'a> {
     value: &'a Value,
     node: &'a Node,
-    context: Option<Context<'static, 'static>>,
+    this: Option<CowVal<'s, 'a>>,
 }
 
-impl<'a> Scope<'a> {
-    pub(super) fn new(value: &'a Value, node: &'a Node) -> Self {
+impl<'s, 'a> Scope<'s, 'a> {
+    /// `converted`: `value` in CEL, when an ancestor's conversion holds it.
+    pub(super) fn new(
+        value: &'a Value,
+        node: &'a Node,
+        converted: Option<&'s (dyn Val + 'a)>,
+    ) -> Self {
         Scope {
             value,
             node,
-            context: None,
+            this: converted.map(CowVal::Borrowed),
         }
     }
 
-    fn context(&mut self) -> &Context<'static, 'static> {
+    fn this(&mut self) -> &(dyn Val + 'a) {
         let (value, node) = (self.value, self.node);
-        self.context.get_or_insert_with(|| {
-            let mut ctx = Context::with_env(Arc::clone(&runtime().env));
-            ctx.add_variable_from_value("self", to_cel(value, Some(node)));
-            ctx
-        })
+        let this = (self.this).get_or_insert_with(|| CowVal::Owned(to_cel(value, Some(node))));
+        &**this
+    }
+
+    /// The value in CEL, if a rule needed it or it was handed in.
+    pub(super) fn into_converted(self) -> Option<CowVal<'s, 'a>> {
+        self.this
+    }
+}
+
+/// Binds `self` by reference: the `Context`'s own variables would take a
+/// deep copy of the value for every rule.
+struct SelfVariable<'r, 'a>(&'r (dyn Val + 'a));
+
+impl VariableResolver for SelfVariable<'_, '_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        (variable == "self").then_some(CowVal::Borrowed(self.0))
     }
 }
 
@@ -133,7 +158,7 @@ pub(super) fn evaluate(
     node: &Node,
 ) -> Outcome {
     evaluate_in(
-        &mut Scope::new(value, node),
+        &mut Scope::new(value, node, None),
         rule,
         message,
         message_expression,
@@ -143,7 +168,7 @@ pub(super) fn evaluate(
 
 /// [`evaluate`] with `self` from `scope`.
 pub(super) fn evaluate_in(
-    scope: &mut Scope<'_>,
+    scope: &mut Scope<'_, '_>,
     rule: &str,
     message: Option<&str>,
     message_expression: Option<&str>,
@@ -164,7 +189,10 @@ pub(super) fn evaluate_in(
         } => return Outcome::Transition,
         Compiled::Ok { program, .. } => program,
     };
-    let ctx = scope.context();
+    let this = SelfVariable(scope.this());
+    let mut ctx = Context::with_env(Arc::clone(&runtime().env));
+    ctx.set_variable_resolver(&this);
+    let ctx = &ctx;
     match CelValue::resolve(program, ctx) {
         Ok(CelValue::Bool(true)) => Outcome::Passed,
         Ok(CelValue::Bool(false)) => {
@@ -200,24 +228,27 @@ fn reason_of(e: &cel::ExecutionError) -> String {
 /// Converts a JSON value into the CEL value Kubernetes binds for a schema node: declared
 /// property names are escaped (`namespace` -> `__namespace__`, `-` -> `__dash__`, ...;
 /// names that cannot be escaped are not visible), map keys are kept as is, and `type: number`
-/// values are doubles.
-fn to_cel(value: &Value, node: Option<&Node>) -> CelValue {
+/// values are doubles. Strings borrow from `value`.
+fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
     match value {
-        Value::Null => CelValue::Null,
-        Value::Bool(b) => CelValue::Bool(*b),
+        Value::Null => Box::new(CelNull),
+        Value::Bool(b) => Box::new(CelBool::from(*b)),
         Value::Number(n) => {
             let is_number = node.is_some_and(|n| n.ty.as_deref() == Some("number"));
             match (n.as_i64(), n.as_u64(), is_number) {
-                (Some(i), _, false) => CelValue::Int(i),
-                (None, Some(u), false) => CelValue::UInt(u),
-                _ => CelValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+                (Some(i), _, false) => Box::new(CelInt::from(i)),
+                (None, Some(u), false) => Box::new(CelUInt::from(u)),
+                _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
             }
         }
-        Value::String(s) => CelValue::String(Arc::new(s.clone())),
+        Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
             let item_node = node.and_then(|n| n.items.as_deref());
-            CelValue::List(Arc::new(
-                items.iter().map(|v| to_cel(v, item_node)).collect(),
+            Box::new(CelList::from(
+                items
+                    .iter()
+                    .map(|v| to_cel(v, item_node))
+                    .collect::<Vec<_>>(),
             ))
         }
         Value::Object(map) => {
@@ -230,16 +261,42 @@ fn to_cel(value: &Value, node: Option<&Node>) -> CelValue {
                         None => continue,
                     }
                 } else {
-                    k.clone()
+                    Cow::Borrowed(k.as_str())
                 };
                 out.insert(
-                    Key::String(Arc::new(key)),
+                    CelMapKey::String(CelString::from(key)),
                     to_cel(v, node.and_then(|n| n.property(k))),
                 );
             }
-            CelValue::Map(Map { map: Arc::new(out) })
+            Box::new(CelMap::from(out))
         }
     }
+}
+
+/// Property `name` of `object` (schema `node`), out of `object`'s conversion:
+/// the same value [`to_cel`] gives for the property alone. `None` when the name is
+/// not visible in CEL.
+pub(super) fn property<'b, 'a>(
+    object: &'b (dyn Val + 'a),
+    node: &Node,
+    name: &str,
+) -> Option<&'b (dyn Val + 'a)> {
+    let map = object.downcast_ref::<CelMap>()?;
+    let key = if node.is_map() {
+        Cow::Borrowed(name)
+    } else {
+        escape_property_name(name)?
+    };
+    match map.get(&CelString::from(key)) {
+        Ok(CowVal::Borrowed(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// Item `index` of `list`, out of its conversion.
+pub(super) fn item<'b, 'a>(list: &'b (dyn Val + 'a), index: usize) -> Option<&'b (dyn Val + 'a)> {
+    let items = list.downcast_ref::<CelList>()?;
+    items.inner().get(index).map(|v| v.as_ref())
 }
 
 const CEL_RESERVED: &[&str] = &[
@@ -267,9 +324,9 @@ const CEL_RESERVED: &[&str] = &[
 ];
 
 /// Kubernetes' escaping of property names for CEL access; `None` if not accessible.
-fn escape_property_name(name: &str) -> Option<String> {
+fn escape_property_name(name: &str) -> Option<Cow<'_, str>> {
     if CEL_RESERVED.contains(&name) {
-        return Some(format!("__{name}__"));
+        return Some(Cow::Owned(format!("__{name}__")));
     }
     let mut chars = name.chars();
     let first_ok = chars
@@ -280,14 +337,14 @@ fn escape_property_name(name: &str) -> Option<String> {
         return None;
     }
     if !name.contains(['.', '-', '/']) && !name.contains("__") {
-        return Some(name.to_owned());
+        return Some(Cow::Borrowed(name));
     }
-    Some(
+    Some(Cow::Owned(
         name.replace("__", "__underscores__")
             .replace('.', "__dot__")
             .replace('-', "__dash__")
             .replace('/', "__slash__"),
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 //! of `metadata` beyond `name`/`generateName` presence (the API server validates metadata
 //! separately).
 
+use std::fmt;
+
+use ::cel::common::value::{CowVal, Val};
 use serde_json::{Map, Value};
 
 use super::cel::{self, Outcome};
@@ -66,7 +69,7 @@ impl CrdSchema {
             report: SchemaReport::default(),
             junctor: false,
         };
-        walker.node(&self.root, object, "", true);
+        walker.node(&self.root, object, &Path::Root, true, None);
         walker.report
     }
 }
@@ -133,6 +136,35 @@ fn join(path: &str, field: &str) -> String {
     }
 }
 
+/// A value's field path, e.g. `spec.rules[0].backendRefs[1].weight`, spelled
+/// out only when a finding prints it.
+enum Path<'p> {
+    Root,
+    Field(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl Path<'_> {
+    fn field<'p>(&'p self, name: &'p str) -> Path<'p> {
+        Path::Field(self, name)
+    }
+
+    fn index(&self, i: usize) -> Path<'_> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            // `join`: no dot after an empty parent (the root, or an empty key).
+            Path::Field(parent, name) => f.write_str(&join(&parent.to_string(), name)),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 /// How the API server prints a value in `Invalid value: ...`.
 fn show(value: &Value) -> String {
     match value {
@@ -180,15 +212,23 @@ fn type_matches(ty: &str, value: &Value) -> bool {
 }
 
 impl Walker {
-    fn push(&mut self, path: &str, message: String) {
+    fn push(&mut self, path: impl fmt::Display, message: String) {
         self.report.findings.push(Finding {
-            path: path.to_owned(),
+            path: path.to_string(),
             message,
         });
     }
 
-    /// Validates `value` against `node`; `path` is the value's field path.
-    fn node(&mut self, node: &Node, value: &Value, path: &str, root: bool) {
+    /// Validates `value` against `node`; `path` is the value's field path, `cel`
+    /// the value in CEL when an ancestor with rules has converted it.
+    fn node<'a>(
+        &mut self,
+        node: &'a Node,
+        value: &'a Value,
+        path: &Path,
+        root: bool,
+        cel: Option<&(dyn Val + 'a)>,
+    ) {
         if value.is_null() {
             if !node.nullable && !self.junctor && (node.ty.is_some() || node.int_or_string) {
                 let ty = node.ty.as_deref().unwrap_or("integer or string");
@@ -231,23 +271,29 @@ impl Walker {
             _ => {}
         }
         self.junctors(node, value, path);
-        if !self.junctor {
-            self.cel_rules(node, value, path);
-        }
+        let cel = if self.junctor {
+            None
+        } else {
+            self.cel_rules(node, value, path, cel)
+        };
+        // Children with rules below them take their CEL value out of this one.
+        let cel = cel.as_deref();
         match value {
             Value::Array(items) => {
                 if let Some(item) = node.items.as_deref() {
+                    let cel = cel.filter(|_| item.has_rules());
                     for (i, v) in items.iter().enumerate() {
-                        self.node(item, v, &format!("{path}[{i}]"), false);
+                        let item_cel = cel.and_then(|c| cel::item(c, i));
+                        self.node(item, v, &path.index(i), false, item_cel);
                     }
                 }
             }
-            Value::Object(map) => self.object_fields(node, map, path, root),
+            Value::Object(map) => self.object_fields(node, map, path, root, cel),
             _ => {}
         }
     }
 
-    fn enumeration(&mut self, node: &Node, value: &Value, path: &str) {
+    fn enumeration(&mut self, node: &Node, value: &Value, path: &Path) {
         let Some(values) = &node.enum_values else {
             return;
         };
@@ -268,7 +314,7 @@ impl Walker {
         }
     }
 
-    fn number(&mut self, node: &Node, value: &Value, path: &str) {
+    fn number(&mut self, node: &Node, value: &Value, path: &Path) {
         let Value::Number(n) = value else { return };
         let x = n.as_f64().unwrap_or(f64::NAN);
         if let Some(max) = &node.maximum {
@@ -319,7 +365,7 @@ impl Walker {
         }
     }
 
-    fn string(&mut self, node: &Node, s: &str, path: &str) {
+    fn string(&mut self, node: &Node, s: &str, path: &Path) {
         let len = s.chars().count() as u64;
         if let Some(max) = node.max_length {
             if len > max {
@@ -362,7 +408,7 @@ impl Walker {
         }
     }
 
-    fn array_bounds(&mut self, node: &Node, items: &[Value], path: &str) {
+    fn array_bounds(&mut self, node: &Node, items: &[Value], path: &Path) {
         let n = items.len() as u64;
         if let Some(max) = node.max_items {
             if n > max {
@@ -387,7 +433,7 @@ impl Walker {
             Some("set") => {
                 for (i, v) in items.iter().enumerate() {
                     if items[..i].contains(v) {
-                        self.push(&format!("{path}[{i}]"), format!("Duplicate value: {v}"));
+                        self.push(path.index(i), format!("Duplicate value: {v}"));
                     }
                 }
             }
@@ -402,7 +448,7 @@ impl Walker {
                 for (i, k) in keys.iter().enumerate() {
                     if keys[..i].contains(k) {
                         self.push(
-                            &format!("{path}[{i}]"),
+                            path.index(i),
                             format!("Duplicate value: {}", Value::Object(k.clone())),
                         );
                     }
@@ -412,7 +458,7 @@ impl Walker {
         }
     }
 
-    fn object_bounds(&mut self, node: &Node, map: &Map<String, Value>, path: &str) {
+    fn object_bounds(&mut self, node: &Node, map: &Map<String, Value>, path: &Path) {
         let n = map.len() as u64;
         if let Some(max) = node.max_properties {
             if n > max {
@@ -435,20 +481,20 @@ impl Walker {
     }
 
     /// Runs a sub-schema in junctor mode; true when it produced no findings.
-    fn passes(&mut self, node: &Node, value: &Value, path: &str) -> bool {
+    fn passes(&mut self, node: &Node, value: &Value, path: &Path) -> bool {
         let saved_findings = std::mem::take(&mut self.report.findings);
         let saved_junctor = std::mem::replace(&mut self.junctor, true);
-        self.node(node, value, path, false);
+        self.node(node, value, path, false, None);
         let ok = self.report.findings.is_empty();
         self.report.findings = saved_findings;
         self.junctor = saved_junctor;
         ok
     }
 
-    fn junctors(&mut self, node: &Node, value: &Value, path: &str) {
+    fn junctors(&mut self, node: &Node, value: &Value, path: &Path) {
         for sub in &node.all_of {
             let saved = std::mem::replace(&mut self.junctor, true);
-            self.node(sub, value, path, false);
+            self.node(sub, value, path, false, None);
             self.junctor = saved;
         }
         if !node.any_of.is_empty() && !node.any_of.iter().any(|sub| self.passes(sub, value, path)) {
@@ -494,8 +540,19 @@ impl Walker {
         }
     }
 
-    fn cel_rules(&mut self, node: &Node, value: &Value, path: &str) {
-        let mut scope = cel::Scope::new(value, node);
+    /// Evaluates the node's rules; returns the value in CEL if it has been
+    /// converted (here or by an ancestor).
+    fn cel_rules<'s, 'a>(
+        &mut self,
+        node: &'a Node,
+        value: &'a Value,
+        path: &Path,
+        cel: Option<&'s (dyn Val + 'a)>,
+    ) -> Option<CowVal<'s, 'a>> {
+        if node.validations.is_empty() {
+            return cel.map(CowVal::Borrowed);
+        }
+        let mut scope = cel::Scope::new(value, node, cel);
         for rule in &node.validations {
             match cel::evaluate_in(
                 &mut scope,
@@ -511,30 +568,38 @@ impl Walker {
                         Some(fp) if fp.starts_with('.') || fp.starts_with('[') => {
                             format!("{path}{fp}")
                         }
-                        Some(fp) if !fp.is_empty() => join(path, fp),
-                        _ => path.to_owned(),
+                        Some(fp) if !fp.is_empty() => join(&path.to_string(), fp),
+                        _ => path.to_string(),
                     };
                     let at = at.trim_start_matches('.').to_owned();
-                    self.push(&at, message);
+                    self.push(at, message);
                 }
                 Outcome::Transition => self.report.transition_rules_skipped += 1,
                 Outcome::Unevaluated(reason) => self.report.cel_unevaluated.push(UnevaluatedRule {
-                    path: path.to_owned(),
+                    path: path.to_string(),
                     rule: rule.rule.clone(),
                     reason,
                 }),
             }
         }
+        scope.into_converted()
     }
 
-    fn object_fields(&mut self, node: &Node, map: &Map<String, Value>, path: &str, root: bool) {
+    fn object_fields<'a>(
+        &mut self,
+        node: &'a Node,
+        map: &'a Map<String, Value>,
+        path: &Path,
+        root: bool,
+        cel: Option<&(dyn Val + 'a)>,
+    ) {
         for name in &node.required {
             if !map.contains_key(name) {
-                self.push(&join(path, name), "Required value".into());
+                self.push(path.field(name), "Required value".into());
             }
         }
         for (name, v) in map {
-            let child_path = join(path, name);
+            let child_path = path.field(name);
             if root && name == "metadata" {
                 self.metadata(v, &child_path);
                 continue;
@@ -553,7 +618,12 @@ impl Walker {
                 continue;
             }
             match node.property(name) {
-                Some(prop) => self.node(prop, v, &child_path, false),
+                Some(prop) => {
+                    let prop_cel = cel
+                        .filter(|_| prop.has_rules())
+                        .and_then(|c| cel::property(c, node, name));
+                    self.node(prop, v, &child_path, false, prop_cel);
+                }
                 None => {
                     if !self.junctor && !node.allows_unknown_properties() {
                         self.push(&child_path, format!("unknown field \"{child_path}\""));
@@ -569,7 +639,7 @@ impl Walker {
         }
     }
 
-    fn metadata(&mut self, metadata: &Value, path: &str) {
+    fn metadata(&mut self, metadata: &Value, path: &Path) {
         let named = |k: &str| {
             metadata
                 .get(k)
@@ -583,7 +653,7 @@ impl Walker {
             );
         } else if !named("name") && !named("generateName") {
             self.push(
-                &join(path, "name"),
+                path.field("name"),
                 "Required value: name or generateName is required".into(),
             );
         }
