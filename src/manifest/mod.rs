@@ -154,10 +154,12 @@ impl<'de> serde::de::Visitor<'de> for JsonTreeVisitor {
         self,
         mut seq: A,
     ) -> std::result::Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut items = Vec::new();
         while let Some(JsonTree(item)) = seq.next_element()? {
             items.push(item);
         }
+        // Exact sizes: a large render holds every object at once.
+        items.shrink_to_fit();
         Ok(Value::Array(items))
     }
 
@@ -165,9 +167,13 @@ impl<'de> serde::de::Visitor<'de> for JsonTreeVisitor {
         self,
         mut map: A,
     ) -> std::result::Result<Value, A::Error> {
-        let mut object = serde_json::Map::with_capacity(map.size_hint().unwrap_or(0));
+        let mut entries = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             let JsonTree(value) = map.next_value()?;
+            entries.push((key, value));
+        }
+        let mut object = serde_json::Map::with_capacity(entries.len());
+        for (key, value) in entries {
             if object.contains_key(&key) {
                 return Err(serde::de::Error::custom(format_args!(
                     "duplicate entry with key {key:?}"

@@ -52,10 +52,12 @@ pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
         emit::to_yaml(&m.object)
             .map_err(|e| Error::input(format!("cannot write {} as YAML: {e}", m.display_name())))
     });
-    let mut out = String::new();
+    let texts = texts.into_iter().collect::<Result<Vec<String>>>()?;
+    // Sized once: the stream of a large render is megabytes.
+    let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 4).sum());
     for text in texts {
         out.push_str("---\n");
-        out.push_str(&text?);
+        out.push_str(&text);
     }
     Ok(out)
 }
