@@ -4,7 +4,6 @@
 //! missing from the round-trip is one the struct does not know.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::manifest::generated::{
@@ -122,58 +121,70 @@ pub fn known_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
     KINDS.iter().map(|(v, k, _)| (*v, *k))
 }
 
-fn roundtrip<T: DeserializeOwned + Serialize>(object: &Value) -> Vec<FieldProblem> {
-    let typed: T = match serde_path_to_error::deserialize(object) {
-        Ok(t) => t,
-        Err(e) => {
-            return vec![FieldProblem {
-                path: e.path().to_string().trim_start_matches('.').to_string(),
-                message: plain_serde_message(&e.inner().to_string()),
-            }]
+fn roundtrip<T: DeserializeOwned>(object: &Value) -> Vec<FieldProblem> {
+    let mut ignored = Vec::new();
+    let read = serde_ignored::deserialize(object, |path| {
+        let mut spelled = String::new();
+        spell(&path, &mut spelled);
+        // The API server drops nulls before it stores an object; and some
+        // typed kinds leave `apiVersion`/`kind` at the top to their wrapper.
+        let null = value_at(object, &path).is_some_and(Value::is_null);
+        if !null && spelled != "apiVersion" && spelled != "kind" {
+            ignored.push(spelled);
         }
-    };
-    let back = match serde_json::to_value(&typed) {
-        Ok(v) => v,
-        Err(e) => {
-            return vec![FieldProblem {
-                path: String::new(),
-                message: format!("cannot be written back from its typed form: {e}"),
-            }]
-        }
-    };
-    let mut problems = Vec::new();
-    unknown_fields(object, &back, "", &mut problems);
-    problems
+    });
+    if read.map(|_: T| ()).is_err() {
+        // Read again only to name the place: tracking paths costs a fifth of
+        // the check, and a failure is rare.
+        let e = serde_path_to_error::deserialize::<_, T>(object)
+            .err()
+            .expect("the same read fails again");
+        return vec![FieldProblem {
+            path: e.path().to_string().trim_start_matches('.').to_string(),
+            message: plain_serde_message(&e.inner().to_string()),
+        }];
+    }
+    ignored
+        .into_iter()
+        .map(|path| FieldProblem {
+            message: format!("unknown field \"{path}\""),
+            path,
+        })
+        .collect()
 }
 
-/// Fields of `original` that `typed` lost: the struct does not know them.
-fn unknown_fields(original: &Value, typed: &Value, path: &str, out: &mut Vec<FieldProblem>) {
-    match (original, typed) {
-        (Value::Object(orig), Value::Object(back)) => {
-            for (key, value) in orig {
-                if value.is_null() || (path.is_empty() && (key == "apiVersion" || key == "kind")) {
-                    continue;
-                }
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                match back.get(key) {
-                    Some(b) => unknown_fields(value, b, &child, out),
-                    None => out.push(FieldProblem {
-                        message: format!("unknown field \"{child}\""),
-                        path: child,
-                    }),
-                }
-            }
+/// A field path as the API server spells it: `spec.ports[0].name`.
+fn spell(path: &serde_ignored::Path, out: &mut String) {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => {}
+        Path::Seq { parent, index } => {
+            spell(parent, out);
+            out.push_str(&format!("[{index}]"));
         }
-        (Value::Array(orig), Value::Array(back)) => {
-            for (i, (o, b)) in orig.iter().zip(back).enumerate() {
-                unknown_fields(o, b, &format!("{path}[{i}]"), out);
+        Path::Map { parent, key } => {
+            spell(parent, out);
+            if !out.is_empty() {
+                out.push('.');
             }
+            out.push_str(key);
         }
-        _ => {}
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => spell(parent, out),
+    }
+}
+
+/// The value of `object` at `path`.
+fn value_at<'a>(object: &'a Value, path: &serde_ignored::Path) -> Option<&'a Value> {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => Some(object),
+        Path::Seq { parent, index } => value_at(object, parent)?.get(index),
+        Path::Map { parent, key } => value_at(object, parent)?.get(key),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => value_at(object, parent),
     }
 }
 
@@ -217,6 +228,21 @@ mod tests {
                 path: "spec.trafficPolicy.connectionPool.tcp.maxConection".into(),
                 message: "unknown field \"spec.trafficPolicy.connectionPool.tcp.maxConection\""
                     .into()
+            }]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_in_lists_are_spelled_like_the_api_server_and_nulls_pass() {
+        let problems = check(json!({
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "color": null},
+            "spec": {"ports": [{"port": 80}, {"port": 81, "prot": "TCP"}]}
+        }));
+        assert_eq!(
+            problems,
+            [FieldProblem {
+                path: "spec.ports[1].prot".into(),
+                message: "unknown field \"spec.ports[1].prot\"".into()
             }]
         );
     }
