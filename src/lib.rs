@@ -116,7 +116,14 @@ pub fn manifests_for_plan(
 ) -> Result<Vec<manifest::Manifest>> {
     let templates = render::load_templates(templates)?;
     let rendered = render::render(plan, &templates)?;
-    let parsed = par::map(&rendered, |r| manifest::parse_stream(&r.template, &r.text));
+    // Weighed by size: one template may hold a third of a large render, and
+    // a thread pays off from about 32 KiB of YAML (1 ms of parsing).
+    let parsed = par::map_weighted(
+        &rendered,
+        |r| r.text.len(),
+        32 * 1024,
+        |r| manifest::parse_stream(&r.template, &r.text),
+    );
     let mut manifests = Vec::new();
     for objects in parsed {
         manifests.extend(objects?);

@@ -24,30 +24,65 @@ pub fn threads() -> usize {
     })
 }
 
-/// `items.iter().map(f).collect()`, on up to [`threads`] threads. Items are
-/// dealt round-robin, so each thread gets a share of every kind (apply order
-/// groups objects by kind, and kinds differ in cost).
+/// `items.iter().map(f).collect()`, on up to [`threads`] threads, for items
+/// of about equal cost. Items are dealt round-robin, so each thread gets a
+/// share of every kind (apply order groups objects by kind, and kinds differ
+/// in cost).
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let n = threads().min(items.len() / MIN_ITEMS_PER_THREAD).max(1);
+    map_weighted(items, |_| 1, MIN_ITEMS_PER_THREAD, f)
+}
+
+/// [`map`] for items of unequal cost: `weight` estimates each one's, a
+/// thread is started for every `min_weight` of the total, and the heaviest
+/// items are dealt first, each to the least loaded thread. Template outputs
+/// are such items: one template can hold a third of a large render.
+pub fn map_weighted<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_weight: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let weights: Vec<usize> = items.iter().map(weight).collect();
+    let total: usize = weights.iter().sum();
+    let n = threads()
+        .min(total / min_weight.max(1))
+        .min(items.len())
+        .max(1);
     if n == 1 {
         return items.iter().map(f).collect();
     }
-    let f = &f;
-    let mut parts: Vec<std::vec::IntoIter<R>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..n)
-            .map(|t| s.spawn(move || items.iter().skip(t).step_by(n).map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut parts = vec![items.iter().step_by(n).map(f).collect::<Vec<R>>()];
-        for h in handles {
-            parts.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        parts.into_iter().map(Vec::into_iter).collect()
-    });
-    let mut out = Vec::with_capacity(items.len());
-    for i in 0..items.len() {
-        out.extend(parts[i % n].next());
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
+    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut loads = vec![0usize; n];
+    for i in order {
+        let lightest = (0..n).min_by_key(|&t| loads[t]).unwrap_or(0);
+        loads[lightest] += weights[i];
+        shares[lightest].push(i);
     }
-    out
+    let f = &f;
+    let run = move |share: &[usize]| -> Vec<(usize, R)> {
+        share.iter().map(|&i| (i, f(&items[i]))).collect()
+    };
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = shares[1..]
+            .iter()
+            .map(|share| s.spawn(move || run(share)))
+            .collect();
+        let mut done = vec![run(&shares[0])];
+        for h in handles {
+            done.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        done
+    });
+    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, r) in done.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots
+        .into_iter()
+        .map(|r| r.expect("every item is dealt to one thread"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -63,5 +98,14 @@ mod tests {
                 items.iter().map(|x| x * 2).collect::<Vec<_>>()
             );
         }
+    }
+
+    #[test]
+    fn keeps_order_for_unequal_weights() {
+        let items: Vec<usize> = (0..25).map(|i| (i * 37) % 11).collect();
+        assert_eq!(
+            map_weighted(&items, |w| *w, 1, |x| x + 1),
+            items.iter().map(|x| x + 1).collect::<Vec<_>>()
+        );
     }
 }

@@ -212,9 +212,12 @@ pub fn lint(manifests: &[Manifest], values: Option<&ValuesContext>) -> Vec<Diagn
         index: StreamIndex::new(manifests),
         values,
     };
+    // Rules are independent; on a large stream each takes milliseconds.
+    let findings =
+        crate::par::map_weighted(RULES, |_| manifests.len(), 4096, |rule| (rule.check)(&ctx));
     let mut out = Vec::new();
-    for rule in RULES {
-        for f in (rule.check)(&ctx) {
+    for (rule, found) in RULES.iter().zip(findings) {
+        for f in found {
             let values_location = match (values, &f.values_key) {
                 (Some(v), Some(key)) => v
                     .loaded

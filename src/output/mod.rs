@@ -43,7 +43,8 @@ fn rank(m: &Manifest) -> usize {
 
 /// Sorts into apply order; objects of one kind keep the order they came in.
 pub fn sort_for_apply(manifests: &mut [Manifest]) {
-    manifests.sort_by_key(rank);
+    // Cached: a rank reads two fields, and a sort asks n log n times.
+    manifests.sort_by_cached_key(rank);
 }
 
 /// The objects as a YAML stream, each document opening with `---`.
