@@ -35,9 +35,10 @@ const APPLY_ORDER: &[(&str, &str)] = &[
 ];
 
 fn rank(m: &Manifest) -> usize {
+    let (group, kind) = (m.group(), m.kind());
     APPLY_ORDER
         .iter()
-        .position(|(g, k)| *g == m.group() && *k == m.kind())
+        .position(|(g, k)| *g == group && *k == kind)
         .unwrap_or(APPLY_ORDER.len())
 }
 
