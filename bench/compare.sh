@@ -70,7 +70,7 @@ for case in "${cases[@]}"; do
   verdict=-
   if [[ $target_ms != - ]]; then
     verdict=$(awk -v m="$ms" -v b="$mb" -v tm="$target_ms" -v tb="$target_mb" \
-      'BEGIN { printf "%s %s ms, %s MB", (m <= tm && b <= tb) ? "met:" : "MISSED:", tm, tb }')
+      'BEGIN { printf "%s ms %s, %s MB %s", tm, (m <= tm) ? "met" : "MISSED", tb, (b <= tb) ? "met" : "MISSED" }')
   fi
   printf '| %s | %s | %s | %s | %s |\n' "$name" "$objects" "$ms" "$mb" "$verdict"
 done

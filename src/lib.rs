@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage:
 //! values (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> validate
-//! (typed round-trip, CRD schemas, core rules) -> lint (cross-object rules)
+//! (typed structs, CRD schemas, core rules) -> lint (cross-object rules)
 //! -> output (apply order, YAML/JSON, files). `graph` reads the same objects
 //! back as a picture of the traffic. `main.rs` only parses arguments and maps
 //! errors to exit codes.

@@ -1,6 +1,6 @@
 //! Validate: proves each object well formed before anything is applied.
-//! Three checks per object: its typed struct reads it and writes it back
-//! whole (`strict`), the upstream CRD schema with its CEL rules accepts it
+//! Three checks per object: its typed struct reads it without skipping a
+//! field (`strict`), the upstream CRD schema with its CEL rules accepts it
 //! (`crate::crd_schema`), and the API server's own rules for core kinds
 //! hold (`core`).
 

@@ -1,7 +1,7 @@
 //! Typed strictness: each document is read into the typed struct of its kind
-//! (k8s-openapi, gateway-api, or our generated Istio/Route bindings) and
-//! written back. serde ignores unknown fields, so any field of the document
-//! missing from the round-trip is one the struct does not know.
+//! (k8s-openapi, gateway-api, or our generated Istio/Route bindings). serde
+//! skips unknown fields; `serde_ignored` tells which it skipped, and each is
+//! one the struct does not know.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -34,77 +34,77 @@ type Check = fn(&Value) -> Vec<FieldProblem>;
 
 /// The kinds hubgw knows: (apiVersion, kind, typed check).
 const KINDS: &[(&str, &str, Check)] = &[
-    ("v1", "Namespace", roundtrip::<Namespace>),
-    ("v1", "Service", roundtrip::<Service>),
-    ("v1", "ConfigMap", roundtrip::<ConfigMap>),
-    ("v1", "ServiceAccount", roundtrip::<ServiceAccount>),
-    ("apps/v1", "Deployment", roundtrip::<Deployment>),
-    ("rbac.authorization.k8s.io/v1", "Role", roundtrip::<Role>),
+    ("v1", "Namespace", typed_read::<Namespace>),
+    ("v1", "Service", typed_read::<Service>),
+    ("v1", "ConfigMap", typed_read::<ConfigMap>),
+    ("v1", "ServiceAccount", typed_read::<ServiceAccount>),
+    ("apps/v1", "Deployment", typed_read::<Deployment>),
+    ("rbac.authorization.k8s.io/v1", "Role", typed_read::<Role>),
     (
         "rbac.authorization.k8s.io/v1",
         "RoleBinding",
-        roundtrip::<RoleBinding>,
+        typed_read::<RoleBinding>,
     ),
     (
         "autoscaling/v2",
         "HorizontalPodAutoscaler",
-        roundtrip::<HorizontalPodAutoscaler>,
+        typed_read::<HorizontalPodAutoscaler>,
     ),
     (
         "policy/v1",
         "PodDisruptionBudget",
-        roundtrip::<PodDisruptionBudget>,
+        typed_read::<PodDisruptionBudget>,
     ),
     (
         "gateway.networking.k8s.io/v1",
         "Gateway",
-        roundtrip::<Gateway>,
+        typed_read::<Gateway>,
     ),
     (
         "gateway.networking.k8s.io/v1",
         "HTTPRoute",
-        roundtrip::<HttpRoute>,
+        typed_read::<HttpRoute>,
     ),
     (
         "gateway.networking.k8s.io/v1",
         "GatewayClass",
-        roundtrip::<GatewayClass>,
+        typed_read::<GatewayClass>,
     ),
     (
         "gateway.networking.k8s.io/v1beta1",
         "ReferenceGrant",
-        roundtrip::<ReferenceGrant>,
+        typed_read::<ReferenceGrant>,
     ),
     (
         "gateway.networking.k8s.io/v1",
         "ReferenceGrant",
-        roundtrip::<ReferenceGrant>,
+        typed_read::<ReferenceGrant>,
     ),
     (
         "networking.istio.io/v1",
         "DestinationRule",
-        roundtrip::<DestinationRule>,
+        typed_read::<DestinationRule>,
     ),
     (
         "networking.istio.io/v1",
         "ServiceEntry",
-        roundtrip::<ServiceEntry>,
+        typed_read::<ServiceEntry>,
     ),
     (
         "networking.istio.io/v1",
         "Gateway",
-        roundtrip::<IstioGateway>,
+        typed_read::<IstioGateway>,
     ),
     (
         "networking.istio.io/v1",
         "VirtualService",
-        roundtrip::<VirtualService>,
+        typed_read::<VirtualService>,
     ),
-    ("route.openshift.io/v1", "Route", roundtrip::<Route>),
+    ("route.openshift.io/v1", "Route", typed_read::<Route>),
     (
         "monitoring.coreos.com/v1",
         "PodMonitor",
-        roundtrip::<PodMonitor>,
+        typed_read::<PodMonitor>,
     ),
 ];
 
@@ -121,7 +121,7 @@ pub fn known_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
     KINDS.iter().map(|(v, k, _)| (*v, *k))
 }
 
-fn roundtrip<T: DeserializeOwned>(object: &Value) -> Vec<FieldProblem> {
+fn typed_read<T: DeserializeOwned>(object: &Value) -> Vec<FieldProblem> {
     let mut ignored = Vec::new();
     let read = serde_ignored::deserialize(object, |path| {
         let mut spelled = String::new();
