@@ -150,6 +150,17 @@ impl<'de> serde::de::Visitor<'de> for JsonTreeVisitor {
         JsonTree::deserialize(d).map(|t| t.0)
     }
 
+    /// serde_yaml hands a tagged value (`!custom x`) over as an enum.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let (tag, _) = data.variant::<String>()?;
+        Err(serde::de::Error::custom(format_args!(
+            "YAML tag `!{tag}` is not supported: an object holds only maps, lists and plain values"
+        )))
+    }
+
     fn visit_seq<A: serde::de::SeqAccess<'de>>(
         self,
         mut seq: A,
@@ -220,6 +231,64 @@ mod tests {
         assert_eq!(
             docs[0].object["n"],
             serde_json::json!([1, -2, 1.5, null, null])
+        );
+    }
+
+    /// The direct read gives the objects the old detour through
+    /// `serde_yaml::Value` gave, for YAML's less common forms too.
+    #[test]
+    fn reads_what_the_serde_yaml_value_detour_read() {
+        let text = [
+            "apiVersion: v1",
+            "kind: ConfigMap",
+            "metadata:",
+            "  name: odd",
+            "  labels: &l",
+            "    a: b",
+            "data:",
+            "  s: !!str 5",
+            "  n: 0x1F",
+            "  o: 0o17",
+            "  neg: -0x10",
+            "  f: .inf",
+            "  e: 1e3",
+            "  t: ~",
+            "  z: 007",
+            "  alias: *l",
+            "  merge:",
+            "    <<: *l",
+            "    c: d",
+            "  folded: >",
+            "    one",
+            "    two",
+            "  quoted: 'it''s'",
+            "  flow: {a: [1, 2.5, \"x\"], b: null}",
+        ]
+        .join("\n");
+        let text = text.as_str();
+        let old: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let old = serde_json::to_value(&old).unwrap();
+        let new = &parse_stream("odd.yaml", text).unwrap()[0].object;
+        assert_eq!(new, &old);
+    }
+
+    #[test]
+    fn tags_and_integers_beyond_64_bits_are_errors() {
+        let doc = |value: &str| {
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  x: {value}\n")
+        };
+        let err = parse_stream("s.yaml", &doc("!custom hello"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("YAML tag `!custom` is not supported"), "{err}");
+        assert!(err.contains("s.yaml:5:"), "{err}");
+        assert!(err.contains("remove the tag"), "{err}");
+        let err = parse_stream("s.yaml", &doc("123456789012345678901234567890"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("integer `123456789012345678901234567890`"),
+            "{err}"
         );
     }
 

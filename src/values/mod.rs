@@ -352,6 +352,10 @@ pub fn yaml_error(source: &str, text: &str, e: &serde_yaml::Error) -> Error {
         "YAML indentation must use spaces, not tabs"
     } else if message.contains("duplicate entry") {
         "each key may appear once in a map; remove one of them"
+    } else if message.contains("YAML tag") {
+        "remove the tag: write the value as a plain string, number, list or map"
+    } else if message.contains("as u128") || message.contains("as i128") {
+        "integers must fit in 64 bits; quote the number to keep it as a string"
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
         "the document nests or repeats too deeply to be a values file"
     } else {
