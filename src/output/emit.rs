@@ -3,12 +3,12 @@
 //!
 //! Why not only serde_yaml: it decides each string's quoting by running its
 //! YAML scalar resolver over the string and then drives libyaml's emitter
-//! event by event; on a 500-application render that was a sixth of all the
+//! event by event; on a 100-application render that was a sixth of all the
 //! work. Objects whose strings are all printable ASCII on one line (every
 //! object the shipped templates make) are written here; any other object is
 //! handed to serde_yaml whole, so literal blocks, escapes and non-ASCII text
-//! keep serde_yaml's exact form. `tests::same_bytes_as_serde_yaml` and the
-//! property test in `tests/properties.rs` hold the two to the same bytes.
+//! keep serde_yaml's exact form. The tests below, a property test over
+//! trees of tricky strings among them, hold the two to the same bytes.
 
 use serde_json::{Map, Number, Value};
 
