@@ -133,15 +133,16 @@ fn typed_read<T: DeserializeOwned>(object: &Value) -> Vec<FieldProblem> {
             ignored.push(spelled);
         }
     });
-    if read.map(|_: T| ()).is_err() {
+    if let Err(first) = read.map(|_: T| ()) {
         // Read again only to name the place: tracking paths costs a fifth of
         // the check, and a failure is rare.
-        let e = serde_path_to_error::deserialize::<_, T>(object)
-            .err()
-            .expect("the same read fails again");
+        let (path, message) = match serde_path_to_error::deserialize::<_, T>(object) {
+            Err(e) => (e.path().to_string(), e.inner().to_string()),
+            Ok(_) => (String::new(), first.to_string()),
+        };
         return vec![FieldProblem {
-            path: e.path().to_string().trim_start_matches('.').to_string(),
-            message: plain_serde_message(&e.inner().to_string()),
+            path: path.trim_start_matches('.').to_string(),
+            message: plain_serde_message(&message),
         }];
     }
     ignored
@@ -160,7 +161,9 @@ fn spell(path: &serde_ignored::Path, out: &mut String) {
         Path::Root => {}
         Path::Seq { parent, index } => {
             spell(parent, out);
-            out.push_str(&format!("[{index}]"));
+            out.push('[');
+            out.push_str(&index.to_string());
+            out.push(']');
         }
         Path::Map { parent, key } => {
             spell(parent, out);
