@@ -22,17 +22,8 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-spokes() { # n
-  printf 'clusterDomain: apps.hub.example.com\nclusters:\n  east: null\n  west: null\n'
-  for ((i = 0; i < $1; i++)); do printf '  s%d:\n    domain: apps.s%d.example.com\n' "$i" "$i"; done
-}
-apps() { # n applications of 4 spokes (SPEC section 2)
-  printf 'clusterDomain: apps.hub.example.com\napps:\n'
-  for ((a = 0; a < $1; a++)); do
-    printf '  app%d:\n    host: app%d.apps.hub.example.com\n    clusters:\n' "$a" "$a"
-    for s in 0 1 2 3; do printf '      s%d:\n        domain: apps.s%d.example.com\n' "$s" "$s"; done
-  done
-}
+# shellcheck source=bench/inputs.sh
+source bench/inputs.sh
 cp values/examples/east-west.yaml "$work/east-west.yaml"
 spokes 16 >"$work/16-spokes.yaml"
 for n in 10 100 500; do apps "$n" >"$work/apps-${n}x4.yaml"; done
@@ -47,6 +38,13 @@ cases=(
   "100 apps x 4 spokes|$HUBGW render -f $work/apps-100x4.yaml|-|-"
   "500 apps x 4 spokes|$HUBGW render -f $work/apps-500x4.yaml|400|128"
 )
+
+# The code layout of build.rs's order_hot_functions only helps if the names still match.
+if command -v nm >/dev/null; then
+  found=$(nm --defined-only "$HUBGW" 2>/dev/null | awk 'NR == FNR { hot[$1]; next } $3 in hot' bench/hot-symbols.txt - | wc -l)
+  printf 'code layout: %s of the %s functions in bench/hot-symbols.txt are in the binary' "$found" "$(wc -l <bench/hot-symbols.txt)"
+  printf ' (few: run bench/order-symbols.sh and rebuild)\n'
+fi
 
 declare -A median
 failed=0
