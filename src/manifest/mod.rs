@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+mod fast;
 pub mod generated;
 pub mod podmonitor;
 
@@ -67,26 +68,37 @@ impl Manifest {
 
 /// Splits a YAML stream into objects; empty documents are skipped.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Manifest>> {
+    if let Some(documents) = fast::read_stream(text) {
+        return documents
+            .into_iter()
+            .enumerate()
+            .filter(|(_, object)| !object.is_null())
+            .map(|(index, object)| manifest(source, text, index, object))
+            .collect();
+    }
     let mut out = Vec::new();
     for (index, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
         let JsonTree(object) =
             JsonTree::deserialize(doc).map_err(|e| crate::values::yaml_error(source, text, &e))?;
-        if object.is_null() {
-            continue;
+        if !object.is_null() {
+            out.push(manifest(source, text, index, object)?);
         }
-        if !object.is_object() {
-            return Err(Error::input(format!(
-                "document {index} of `{source}` is not an object (a map with apiVersion and kind)"
-            ))
-            .at(Some(Location::in_text(source, text, 1, 1, 1))));
-        }
-        out.push(Manifest {
-            source: source.to_string(),
-            index,
-            object,
-        });
     }
     Ok(out)
+}
+
+fn manifest(source: &str, text: &str, index: usize, object: Value) -> Result<Manifest> {
+    if !object.is_object() {
+        return Err(Error::input(format!(
+            "document {index} of `{source}` is not an object (a map with apiVersion and kind)"
+        ))
+        .at(Some(Location::in_text(source, text, 1, 1, 1))));
+    }
+    Ok(Manifest {
+        source: source.to_string(),
+        index,
+        object,
+    })
 }
 
 /// A YAML document read straight into a JSON tree. Going through
