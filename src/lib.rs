@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod dns;
 pub mod error;
+mod fastyaml;
 pub mod graph;
 pub mod lint;
 pub mod manifest;

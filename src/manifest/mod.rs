@@ -5,7 +5,6 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-mod fast;
 pub mod generated;
 pub mod podmonitor;
 
@@ -68,7 +67,7 @@ impl Manifest {
 
 /// Splits a YAML stream into objects; empty documents are skipped.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Manifest>> {
-    if let Some(documents) = fast::read_stream(text) {
+    if let Some(documents) = crate::fastyaml::read_stream(text) {
         return documents
             .into_iter()
             .enumerate()
@@ -106,7 +105,7 @@ fn manifest(source: &str, text: &str, index: usize, object: Value) -> Result<Man
 /// render's parse time); this keeps what that detour checked: a repeated key
 /// is an error, not a silent overwrite. Keys are read as strings, as
 /// `kubectl` does when it turns YAML into JSON.
-struct JsonTree(Value);
+pub(crate) struct JsonTree(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for JsonTree {
     fn deserialize<D: serde::Deserializer<'de>>(

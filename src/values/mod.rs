@@ -322,7 +322,12 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
 /// Parses one values document; an empty one is an empty map.
 fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
     depth::check(source, text)?;
-    let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(source, text, &e))?;
+    let value = match crate::fastyaml::read_stream(text).as_deref() {
+        Some([document]) => yaml_value(document),
+        // Several documents, or YAML beyond the fast reader: serde_yaml reads
+        // it or says what is wrong.
+        _ => serde_yaml::from_str(text).map_err(|e| yaml_error(source, text, &e))?,
+    };
     match value {
         Value::Null => Ok(Value::Mapping(Default::default())),
         Value::Mapping(_) => Ok(value),
@@ -332,6 +337,28 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
         ))
         .at(Some(Location::in_text(source, text, 1, 1, 1)))
         .hint("a values file looks like `gateway:\\n  weights:\\n    east: 80`")),
+    }
+}
+
+/// The serde_yaml value of what the fast reader read: its keys are strings and
+/// its numbers within 64 bits, so nothing is lost.
+fn yaml_value(value: &serde_json::Value) -> Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Number(match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.into(),
+            (None, Some(i)) => i.into(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into(),
+        }),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::Sequence(items.iter().map(yaml_value).collect()),
+        Json::Object(map) => Value::Mapping(
+            map.iter()
+                .map(|(k, v)| (Value::String(k.clone()), yaml_value(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -523,6 +550,43 @@ mod tests {
             ..Default::default()
         };
         load_sources(&files, &input)
+    }
+
+    /// Values files the fast reader takes read as serde_yaml reads them; the
+    /// shipped ones are all taken.
+    #[test]
+    fn fast_read_values_are_serde_yaml_values() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![
+            root.join("values/values.yaml"),
+            root.join("values/starter.yaml"),
+        ];
+        for dir in ["values/examples", "tests/fixtures/values"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut taken = 0;
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            let Some(documents) = crate::fastyaml::read_stream(&text) else {
+                continue;
+            };
+            let [document] = documents.as_slice() else {
+                continue;
+            };
+            let expected: Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!(yaml_value(document), expected, "{}", path.display());
+            taken += 1;
+        }
+        assert!(taken >= 12, "{taken} of {} files taken", files.len());
+        for shipped in ["values/values.yaml", "values/examples/east-west.yaml"] {
+            let text = std::fs::read_to_string(root.join(shipped)).unwrap();
+            assert!(crate::fastyaml::read_stream(&text).is_some(), "{shipped}");
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! A fast reader for the YAML that templates print: block maps and lists, one
-//! entry per line, whose values are plain words, numbers or one-line JSON (the
-//! render formatter prints every value as JSON). libyaml spent 40% of a large
-//! render reading exactly this.
+//! A fast reader for the YAML that templates print and values files mostly
+//! are: block maps and lists, one entry per line, whose values are plain
+//! words, numbers or one-line JSON (the render formatter prints every value
+//! as JSON), with comments. libyaml spent 40% of a large render reading
+//! exactly this.
 //!
 //! It only ever answers "these are the documents" or "not mine": at anything
-//! else (anchors, tags, comments after values, block or multi-line scalars,
+//! else (anchors, tags, quoted keys, block or multi-line scalars,
 //! tabs, text beyond printable ASCII, a repeated key, a misplaced indent) it
 //! gives up and the caller reads the text with serde_yaml, which also words
 //! every error. So a stream never means something different here: the tests
@@ -26,7 +27,7 @@ struct Line<'a> {
 
 /// The documents of `text`, a `null` for each empty one, as serde_yaml's
 /// document iterator yields them; `None` when `text` is not in the subset.
-pub(super) fn read_stream(text: &str) -> Option<Vec<Value>> {
+pub(crate) fn read_stream(text: &str) -> Option<Vec<Value>> {
     if !text
         .bytes()
         .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
@@ -144,7 +145,7 @@ impl<'a> Reader<'_, 'a> {
             }
             let (key, rest) = split_key(line.text)?;
             self.pos += 1;
-            let value = if rest.is_empty() {
+            let value = if rest.is_empty() || rest.starts_with('#') {
                 self.nested(indent, depth, true)?
             } else {
                 let value = inline_value(rest)?;
@@ -179,7 +180,7 @@ impl<'a> Reader<'_, 'a> {
                 return None;
             }
             let rest = line.text[1..].trim_start_matches(' ');
-            if rest.is_empty() {
+            if rest.is_empty() || rest.starts_with('#') {
                 self.pos += 1;
                 items.push(self.nested(indent, depth, false)?);
             } else if is_sequence_entry(rest) || split_key(rest).is_some() {
@@ -230,24 +231,31 @@ fn is_plain_word(s: &str) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
 }
 
-/// A value written after `key: ` or `- ` on the same line: JSON, or a plain scalar.
+/// A value written after `key: ` or `- ` on the same line: JSON, or a plain
+/// scalar; either may be followed by a comment.
 fn inline_value(text: &str) -> Option<Value> {
-    match text.as_bytes()[0] {
+    let (value, rest) = match text.as_bytes()[0] {
         b'{' | b'[' | b'"' => {
             let mut flow = Flow {
                 text: text.as_bytes(),
                 pos: 0,
             };
             let value = flow.value(0)?;
-            (flow.pos == text.len()).then_some(value)
+            (value, &text[flow.pos..])
         }
-        _ => plain_scalar(text),
-    }
+        _ => {
+            let end = text.find(' ').unwrap_or(text.len());
+            (plain_scalar(&text[..end])?, &text[end..])
+        }
+    };
+    let comment = rest.trim_start_matches(' ');
+    (comment.is_empty() || (comment.len() < rest.len() && comment.starts_with('#')))
+        .then_some(value)
 }
 
 /// What serde_yaml makes of a plain scalar, for the forms read here: null and
-/// bool words, decimal numbers without leading zeros or exponent, and plain
-/// words. `None` for every other form.
+/// bool words, JSON numbers, and words of letters, digits and `._/-`. `None`
+/// for every other form.
 fn plain_scalar(s: &str) -> Option<Value> {
     match s {
         "null" | "Null" | "NULL" => return Some(Value::Null),
@@ -258,7 +266,17 @@ fn plain_scalar(s: &str) -> Option<Value> {
     if is_plain_word(s) {
         return Some(Value::String(s.to_owned()));
     }
-    number(s)
+    if let Some(number) = number(s) {
+        return Some(number);
+    }
+    // A word that starts with a digit (`10s`, `2000m`, `1.2.3`) is a string
+    // unless some base or float syntax reads it as a number; those are left
+    // to serde_yaml.
+    let word = s.as_bytes()[0].is_ascii_digit() && is_plain_word(&format!("x{s}"));
+    let numeric = ["0x", "0o", "0b"].iter().any(|p| s.starts_with(p))
+        || s.bytes().all(|b| b.is_ascii_digit())
+        || s.parse::<f64>().is_ok();
+    (word && !numeric).then(|| Value::String(s.to_owned()))
 }
 
 /// A JSON number, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read

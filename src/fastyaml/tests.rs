@@ -58,6 +58,7 @@ fn reads_the_forms_templates_print() {
         "s: \"quote \\\" backslash \\\\ nl \\n tab \\t cr \\r \\b \\f \\u0001 \\u00e9 \\u2028\"\n",
         "s: [\"a:b\",\"# not a comment\",\"- x\",\"{y}\"]\n",
         "k: null\nt: True\nf: FALSE\nw: yes\nv: v1.2-x_y/z\n",
+        "cpu: 2000m\nmemory: 1024Mi\ninterval: 10s\nversion: 1.2.3\nx: 1_000\ny: 1e5x\n",
         "a:\nb:\n  c:\n",
         "a: 18446744073709551615\nb: -9223372036854775808\n",
         "e: [1e3,1E-7,-2.5e+300,0e0]\nf: 1e3\n",
@@ -65,6 +66,7 @@ fn reads_the_forms_templates_print() {
         "  indented: root\n  second: 2\n",
         "a: 1   \nb:   2\n",
         "- a\n- b: 1\n  c: 2\n",
+        "a: 1 # comment\nb: # comment\nc: [1] # c\nd: \"x # y\" #c\ne: # c\n  f: 1 # c\n  # c\ng:\n- # c\n  h: 1\n",
     ] {
         assert!(agrees(text), "not taken:\n{text}");
     }
@@ -76,10 +78,12 @@ fn leaves_everything_else_to_serde_yaml() {
     for text in [
         "a: 1\na: 2\n",
         "m: {\"a\":1,\"a\":2}\n",
-        "a: 1 # comment\n",
-        "a: # comment\n",
+        "a: 1#c\n",
+        "a: \"x\"#c\n",
         "a: 0123\n",
         "a: 0x1F\n",
+        "a: 0xZZ\n",
+        "a: 1.\n",
         "a: +1\n",
         "a: .5\n",
         "a: .inf\n",
@@ -285,6 +289,7 @@ proptest! {
             "[-+]?[0-9]{1,4}(\\.[0-9]{0,2})?([eE][-+]?[0-9]{0,2})?",
             "[-+]?0[0-9xob.][0-9a-f]{0,3}",
             "[-+.0-9eExob]{1,6}",
+            "[0-9][0-9a-zA-Z._/-]{0,5}",
             "[-+.~a-zA-Z0-9_:#/ ]{1,8}",
             "(null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|no|on|off|y|n|inf|nan|\\.inf|-\\.inf|\\.nan)",
         ],
