@@ -1,5 +1,5 @@
 //! A CRD `openAPIV3Schema` node as static data: the Kubernetes structural-schema subset,
-//! written as Rust by `build.rs` (from the reading in [`super::model`]) so that nothing is
+//! written as Rust by `build.rs` (from the reading in `model.rs`) so that nothing is
 //! parsed at run time and the schemas cost no heap; plus the compiled `pattern` regexes,
 //! cached beside the data.
 
