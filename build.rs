@@ -1,20 +1,27 @@
 //! Build script: extracts the OpenAPI v3 schemas of the CRDs hubgw validates against.
 //!
 //! Reads every `crds/*.yaml` (multi-document CustomResourceDefinition files, kept unchanged
-//! from upstream), and for each *served* version of the kinds listed in [`NEEDED`] writes the
-//! `openAPIV3Schema` with all `description` fields stripped as compact JSON to
-//! `$OUT_DIR/crd_schemas/<group>_<version>_<kind>.json`. It also writes
-//! `$OUT_DIR/crd_schemas/index.rs`, a Rust array expression of `EmbeddedCrd { .. }` literals
-//! (one per group/version/kind) that `src/crd_schema/registry.rs` `include!`s; the schema
-//! JSON itself is embedded with `include_str!` and only parsed on first use.
+//! from upstream), and for each *served* version of the kinds listed in [`NEEDED`] reads the
+//! `openAPIV3Schema` (all `description` fields stripped) with `src/crd_schema/model.rs`.
+//! Writes them all to `$OUT_DIR/crd_schemas.rs` as static Rust data: one `static` per
+//! distinct schema tree and per distinct `pattern`, and `EMBEDDED`, the array of
+//! `EmbeddedCrd { .. }` (one per group/version/kind) that `src/crd_schema/registry.rs`
+//! `include!`s. Nothing is left to parse at run time.
 //!
-//! If the main project already has a build script, call [`generate_crd_schemas`] from it.
+//! Also sets link arguments for the `hubgw` binary (see [`link_position_dependent`] and
+//! [`order_hot_functions`]).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Number, Value};
+
+#[path = "src/crd_schema/model.rs"]
+mod model;
+
+use model::{Additional, Rule, Schema};
 
 /// (API group, kind) pairs whose schemas are embedded. Every served version is taken.
 const NEEDED: &[(&str, &str)] = &[
@@ -66,16 +73,16 @@ fn order_hot_functions() {
     }
 }
 
-/// Writes the schema files and the index into `$OUT_DIR/crd_schemas/`.
+/// Writes `$OUT_DIR/crd_schemas.rs`.
 fn generate_crd_schemas() -> Result<(), String> {
     let manifest_dir =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     let crd_dir = manifest_dir.join("crds");
-    let out_dir =
-        PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("crd_schemas");
-    fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let out_file =
+        PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("crd_schemas.rs");
     println!("cargo:rerun-if-changed={}", crd_dir.display());
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/crd_schema/model.rs");
 
     let mut files: Vec<PathBuf> = fs::read_dir(&crd_dir)
         .map_err(|e| format!("{}: {e}", crd_dir.display()))?
@@ -90,7 +97,7 @@ fn generate_crd_schemas() -> Result<(), String> {
     let mut entries = Vec::new();
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        collect_file(file, &out_dir, &mut entries)?;
+        collect_file(file, &mut entries)?;
     }
     entries.sort_by(|a, b| (&a.group, &a.kind, &a.version).cmp(&(&b.group, &b.kind, &b.version)));
     for (group, kind) in NEEDED {
@@ -101,18 +108,7 @@ fn generate_crd_schemas() -> Result<(), String> {
             ));
         }
     }
-
-    let mut index = String::from("&[\n");
-    for e in &entries {
-        writeln!(
-            index,
-            "    EmbeddedCrd {{ group: {:?}, version: {:?}, kind: {:?}, source_file: {:?}, upstream_version: {:?}, schema_json: include_str!(concat!(env!(\"OUT_DIR\"), \"/crd_schemas/{}\")) }},",
-            e.group, e.version, e.kind, e.source_file, e.upstream_version, e.json_file
-        )
-        .expect("write to String");
-    }
-    index.push(']');
-    write_if_changed(&out_dir.join("index.rs"), index.as_bytes())
+    write_if_changed(&out_file, generate_rust(&entries).as_bytes())
 }
 
 struct Entry {
@@ -121,10 +117,10 @@ struct Entry {
     kind: String,
     source_file: String,
     upstream_version: String,
-    json_file: String,
+    schema: Schema,
 }
 
-fn collect_file(file: &Path, out_dir: &Path, entries: &mut Vec<Entry>) -> Result<(), String> {
+fn collect_file(file: &Path, entries: &mut Vec<Entry>) -> Result<(), String> {
     let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let source_file = file
         .file_name()
@@ -175,17 +171,20 @@ fn collect_file(file: &Path, out_dir: &Path, entries: &mut Vec<Entry>) -> Result
                 .ok_or_else(|| {
                     format!("{source_file}: {group} {kind} {name} has no openAPIV3Schema")
                 })?;
-            let schema = strip_descriptions(schema);
-            let json_file = format!("{group}_{name}_{}.json", kind.to_ascii_lowercase());
-            let json = serde_json::to_vec(&schema).map_err(|e| e.to_string())?;
-            write_if_changed(&out_dir.join(&json_file), &json)?;
+            // Through JSON text and back, as the schemas were once embedded and read at run
+            // time: serde_json's float parsing may differ from YAML's in the last bit.
+            let json =
+                serde_json::to_vec(&strip_descriptions(schema)).map_err(|e| e.to_string())?;
+            let schema: Value = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+            let schema = Schema::from_json(&schema)
+                .map_err(|e| format!("{source_file}: {group} {kind} {name}: {e}"))?;
             entries.push(Entry {
                 group: group.to_owned(),
                 version: name,
                 kind: kind.to_owned(),
                 source_file: source_file.clone(),
                 upstream_version: upstream_version.clone(),
-                json_file,
+                schema,
             });
         }
     }
@@ -240,6 +239,197 @@ fn strip_descriptions(schema: Value) -> Value {
         }
     }
     Value::Object(map)
+}
+
+/// The Rust source of `$OUT_DIR/crd_schemas.rs` (see the module doc). Identical schema
+/// trees (a kind's versions often are) share one `static`.
+fn generate_rust(entries: &[Entry]) -> String {
+    let mut out = String::from("// Generated by build.rs from crds/*.yaml.\n\n");
+    let mut writer = Writer::default();
+    let mut schemas: HashMap<String, usize> = HashMap::new();
+    let mut index = String::from("pub(super) static EMBEDDED: &[EmbeddedCrd] = &[\n");
+    let mut statics = String::new();
+    for e in entries {
+        let tree = writer.node(&e.schema);
+        let next = schemas.len();
+        let n = *schemas.entry(tree).or_insert_with_key(|tree| {
+            writeln!(statics, "static SCHEMA_{next}: Node = {tree};").expect("write to String");
+            next
+        });
+        writeln!(
+            index,
+            "    EmbeddedCrd {{ source_file: {:?}, upstream_version: {:?}, schema: CrdSchema {{ group: {:?}, version: {:?}, kind: {:?}, root: &SCHEMA_{n} }} }},",
+            e.source_file, e.upstream_version, e.group, e.version, e.kind
+        )
+        .expect("write to String");
+    }
+    index.push_str("];\n");
+    for (i, p) in writer.patterns.iter().enumerate() {
+        writeln!(out, "static PATTERN_{i}: Pattern = Pattern::new({p:?});")
+            .expect("write to String");
+    }
+    out.push('\n');
+    out.push_str(&statics);
+    out.push('\n');
+    out.push_str(&index);
+    out
+}
+
+/// Writes schema trees as Rust expressions of `src/crd_schema/node.rs` types, naming each
+/// distinct `pattern` once.
+#[derive(Default)]
+struct Writer {
+    patterns: Vec<String>,
+}
+
+impl Writer {
+    /// `Node { .. }`, with the keywords present and `..Node::EMPTY`.
+    fn node(&mut self, s: &Schema) -> String {
+        let mut f = Vec::new();
+        let mut field = |name: &str, value: String| f.push(format!("{name}: {value}"));
+        if let Some(ty) = &s.ty {
+            field("ty", format!("Some({ty:?})"));
+        }
+        if s.nullable {
+            field("nullable", "true".into());
+        }
+        if !s.properties.is_empty() {
+            let props: Vec<String> = s
+                .properties
+                .iter()
+                .map(|(name, p)| format!("({name:?}, {})", self.node(p)))
+                .collect();
+            field("properties", format!("&[{}]", props.join(", ")));
+        }
+        match &s.additional_properties {
+            None => {}
+            Some(Additional::Allowed(b)) => field(
+                "additional_properties",
+                format!("Some(AdditionalProperties::Allowed({b}))"),
+            ),
+            Some(Additional::Schema(a)) => field(
+                "additional_properties",
+                format!("Some(AdditionalProperties::Schema(&{}))", self.node(a)),
+            ),
+        }
+        if let Some(items) = &s.items {
+            field("items", format!("Some(&{})", self.node(items)));
+        }
+        if !s.required.is_empty() {
+            field("required", format!("&{:?}", s.required));
+        }
+        if let Some(values) = &s.enum_values {
+            let values: Vec<String> = values.iter().map(json).collect();
+            field("enum_values", format!("Some(&[{}])", values.join(", ")));
+        }
+        for (name, n) in [("minimum", &s.minimum), ("maximum", &s.maximum)] {
+            if let Some(n) = n {
+                field(name, format!("Some({})", num(n)));
+            }
+        }
+        for (name, b) in [
+            ("exclusive_minimum", s.exclusive_minimum),
+            ("exclusive_maximum", s.exclusive_maximum),
+            ("int_or_string", s.int_or_string),
+            ("preserve_unknown_fields", s.preserve_unknown_fields),
+            ("has_rules", s.has_rules),
+        ] {
+            if b {
+                field(name, "true".into());
+            }
+        }
+        for (name, n) in [
+            ("min_length", s.min_length),
+            ("max_length", s.max_length),
+            ("min_items", s.min_items),
+            ("max_items", s.max_items),
+            ("min_properties", s.min_properties),
+            ("max_properties", s.max_properties),
+        ] {
+            if let Some(n) = n {
+                field(name, format!("Some({n})"));
+            }
+        }
+        if let Some(p) = &s.pattern {
+            let i = match self.patterns.iter().position(|q| q == p) {
+                Some(i) => i,
+                None => {
+                    self.patterns.push(p.clone());
+                    self.patterns.len() - 1
+                }
+            };
+            field("pattern", format!("Some(&PATTERN_{i})"));
+        }
+        for (name, text) in [("format", &s.format), ("list_type", &s.list_type)] {
+            if let Some(text) = text {
+                field(name, format!("Some({text:?})"));
+            }
+        }
+        if let Some(d) = &s.default {
+            field("default", format!("Some(&{})", json(d)));
+        }
+        for (name, subs) in [
+            ("one_of", &s.one_of),
+            ("any_of", &s.any_of),
+            ("all_of", &s.all_of),
+        ] {
+            if !subs.is_empty() {
+                let subs: Vec<String> = subs.iter().map(|n| self.node(n)).collect();
+                field(name, format!("&[{}]", subs.join(", ")));
+            }
+        }
+        if let Some(not) = &s.not {
+            field("not", format!("Some(&{})", self.node(not)));
+        }
+        if !s.list_map_keys.is_empty() {
+            field("list_map_keys", format!("&{:?}", s.list_map_keys));
+        }
+        if !s.validations.is_empty() {
+            let rules: Vec<String> = s.validations.iter().map(rule).collect();
+            field("validations", format!("&[{}]", rules.join(", ")));
+        }
+        f.push("..Node::EMPTY".into());
+        format!("Node {{ {} }}", f.join(", "))
+    }
+}
+
+fn rule(r: &Rule) -> String {
+    format!(
+        "ValidationRule {{ rule: {:?}, message: {:?}, message_expression: {:?}, field_path: {:?}, optional_old_self: {} }}",
+        r.rule, r.message, r.message_expression, r.field_path, r.optional_old_self
+    )
+}
+
+/// `Num::..`: the variant `serde_json` holds the number in.
+fn num(n: &Number) -> String {
+    match (n.as_u64(), n.as_i64(), n.as_f64()) {
+        (Some(u), _, _) => format!("Num::PosInt({u})"),
+        (None, Some(i), _) => format!("Num::NegInt({i})"),
+        // `{:?}` is the shortest text that reads back as the same f64.
+        (None, None, Some(f)) => format!("Num::Float({f:?})"),
+        (None, None, None) => unreachable!("a JSON number is an integer or a float"),
+    }
+}
+
+/// `Json::..`; object entries keep the order of the JSON.
+fn json(v: &Value) -> String {
+    match v {
+        Value::Null => "Json::Null".into(),
+        Value::Bool(b) => format!("Json::Bool({b})"),
+        Value::Number(n) => format!("Json::Number({})", num(n)),
+        Value::String(s) => format!("Json::String({s:?})"),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(json).collect();
+            format!("Json::Array(&[{}])", items.join(", "))
+        }
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("({k:?}, {})", json(v)))
+                .collect();
+            format!("Json::Object(&[{}])", entries.join(", "))
+        }
+    }
 }
 
 fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), String> {

@@ -234,7 +234,7 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         Value::Null => Box::new(CelNull),
         Value::Bool(b) => Box::new(CelBool::from(*b)),
         Value::Number(n) => {
-            let is_number = node.is_some_and(|n| n.ty.as_deref() == Some("number"));
+            let is_number = node.is_some_and(|n| n.ty == Some("number"));
             match (n.as_i64(), n.as_u64(), is_number) {
                 (Some(i), _, false) => Box::new(CelInt::from(i)),
                 (None, Some(u), false) => Box::new(CelUInt::from(u)),
@@ -243,7 +243,7 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         }
         Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
-            let item_node = node.and_then(|n| n.items.as_deref());
+            let item_node = node.and_then(|n| n.items);
             Box::new(CelList::from(
                 items
                     .iter()
@@ -376,8 +376,8 @@ mod evaluate_tests {
     use super::{evaluate, Outcome};
     use serde_json::json;
 
-    fn node(schema: serde_json::Value) -> Node {
-        serde_json::from_value(schema).unwrap()
+    fn node(schema: serde_json::Value) -> &'static Node {
+        super::super::node::from_json(&schema)
     }
 
     #[test]
@@ -385,10 +385,10 @@ mod evaluate_tests {
         let n = node(json!({"type": "object", "properties": {"a": {"type": "integer"}}}));
         let v = json!({"a": 3});
         assert!(matches!(
-            evaluate("self.a == 3", None, None, false, &v, &n),
+            evaluate("self.a == 3", None, None, false, &v, n),
             Outcome::Passed
         ));
-        match evaluate("self.a == 4", Some("a must be 4"), None, false, &v, &n) {
+        match evaluate("self.a == 4", Some("a must be 4"), None, false, &v, n) {
             Outcome::Failed(m) => assert_eq!(m, "a must be 4"),
             _ => panic!("expected failure"),
         }
@@ -398,17 +398,17 @@ mod evaluate_tests {
             Some("'a is ' + string(self.a)"),
             false,
             &v,
-            &n,
+            n,
         ) {
             Outcome::Failed(m) => assert_eq!(m, "a is 3"),
             _ => panic!("expected failure"),
         }
-        match evaluate("self.a == 4", None, None, false, &v, &n) {
+        match evaluate("self.a == 4", None, None, false, &v, n) {
             Outcome::Failed(m) => assert_eq!(m, "failed rule: self.a == 4"),
             _ => panic!("expected failure"),
         }
         assert!(matches!(
-            evaluate("self.a == oldSelf.a", None, None, false, &v, &n),
+            evaluate("self.a == oldSelf.a", None, None, false, &v, n),
             Outcome::Transition
         ));
         for (rule, expected) in [
@@ -417,7 +417,7 @@ mod evaluate_tests {
             ("self.b == 1", "no such key: b"),
             ("self.a", "rule returned int, not a bool"),
         ] {
-            match evaluate(rule, None, None, false, &v, &n) {
+            match evaluate(rule, None, None, false, &v, n) {
                 Outcome::Unevaluated(reason) => {
                     assert!(reason.contains(expected), "{rule}: {reason}")
                 }
@@ -432,12 +432,12 @@ mod evaluate_tests {
         use super::super::registry::CrdRegistry;
 
         fn walk(n: &Node, rules: &mut Vec<String>) {
-            rules.extend(n.validations.iter().map(|v| v.rule.clone()));
-            n.properties.values().for_each(|p| walk(p, rules));
-            if let Some(AdditionalProperties::Schema(s)) = &n.additional_properties {
+            rules.extend(n.validations.iter().map(|v| v.rule.to_owned()));
+            n.properties.iter().for_each(|(_, p)| walk(p, rules));
+            if let Some(AdditionalProperties::Schema(s)) = n.additional_properties {
                 walk(s, rules);
             }
-            if let Some(i) = &n.items {
+            if let Some(i) = n.items {
                 walk(i, rules);
             }
         }
@@ -448,7 +448,7 @@ mod evaluate_tests {
                 let schema = registry
                     .schema_for(&format!("{}/{v}", s.group), &s.kind)
                     .unwrap();
-                walk(&schema.root, &mut rules);
+                walk(schema.root, &mut rules);
             }
         }
         rules.sort();

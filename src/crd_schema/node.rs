@@ -1,33 +1,26 @@
-//! Typed form of a (description-stripped) CRD `openAPIV3Schema` node: the Kubernetes
-//! structural-schema subset, deserialized with serde, plus lazily compiled regex patterns.
+//! A CRD `openAPIV3Schema` node as static data: the Kubernetes structural-schema subset,
+//! written as Rust by `build.rs` (from the reading in `model.rs`) so that nothing is
+//! parsed at run time and the schemas cost no heap; plus the compiled `pattern` regexes,
+//! cached beside the data.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
 use serde_json::{Number, Value};
 
-/// One schema node. Unknown keywords are ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One schema node. Every field is plain data, so the generated schemas are `static`s.
+#[derive(Debug)]
 pub(super) struct Node {
-    #[serde(rename = "type")]
-    pub ty: Option<String>,
-    #[serde(default)]
+    pub ty: Option<&'static str>,
     pub nullable: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub properties: BTreeMap<String, Node>,
+    /// Sorted by name (byte order), for [`Node::declared`]'s binary search.
+    pub properties: &'static [(&'static str, Node)],
     pub additional_properties: Option<AdditionalProperties>,
-    pub items: Option<Box<Node>>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub required: Vec<String>,
-    #[serde(rename = "enum")]
-    pub enum_values: Option<Vec<Value>>,
-    pub minimum: Option<Number>,
-    pub maximum: Option<Number>,
-    #[serde(default)]
+    pub items: Option<&'static Node>,
+    pub required: &'static [&'static str],
+    pub enum_values: Option<&'static [Json]>,
+    pub minimum: Option<Num>,
+    pub maximum: Option<Num>,
     pub exclusive_minimum: bool,
-    #[serde(default)]
     pub exclusive_maximum: bool,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
@@ -35,81 +28,123 @@ pub(super) struct Node {
     pub max_items: Option<u64>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
-    pub pattern: Option<String>,
-    #[serde(skip)]
-    pub pattern_regex: OnceLock<Result<regex_lite::Regex, String>>,
-    pub format: Option<String>,
-    pub default: Option<Value>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub one_of: Vec<Node>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub any_of: Vec<Node>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub all_of: Vec<Node>,
-    pub not: Option<Box<Node>>,
-    #[serde(default, rename = "x-kubernetes-int-or-string")]
+    pub pattern: Option<&'static Pattern>,
+    pub format: Option<&'static str>,
+    pub default: Option<&'static Json>,
+    pub one_of: &'static [Node],
+    pub any_of: &'static [Node],
+    pub all_of: &'static [Node],
+    pub not: Option<&'static Node>,
     pub int_or_string: bool,
-    #[serde(default, rename = "x-kubernetes-preserve-unknown-fields")]
     pub preserve_unknown_fields: bool,
-    #[serde(rename = "x-kubernetes-list-type")]
-    pub list_type: Option<String>,
-    #[serde(
-        default,
-        rename = "x-kubernetes-list-map-keys",
-        deserialize_with = "null_as_default"
-    )]
-    pub list_map_keys: Vec<String>,
-    #[serde(
-        default,
-        rename = "x-kubernetes-validations",
-        deserialize_with = "null_as_default"
-    )]
-    pub validations: Vec<ValidationRule>,
-    #[serde(skip)]
-    has_rules: OnceLock<bool>,
+    pub list_type: Option<&'static str>,
+    pub list_map_keys: &'static [&'static str],
+    pub validations: &'static [ValidationRule],
+    /// Whether this node or one below it (through `properties`,
+    /// `additionalProperties` and `items`: CEL does not run inside junctors)
+    /// has CEL rules; worked out by the reading.
+    pub has_rules: bool,
 }
 
 /// `additionalProperties`: a boolean or a schema for the map values.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
+#[allow(dead_code)] // the embedded data need not use every variant
 pub(super) enum AdditionalProperties {
     Allowed(bool),
-    Schema(Box<Node>),
+    Schema(&'static Node),
 }
 
 /// One `x-kubernetes-validations` entry.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub(super) struct ValidationRule {
-    pub rule: String,
-    pub message: Option<String>,
-    pub message_expression: Option<String>,
-    pub field_path: Option<String>,
-    #[allow(dead_code)] // kept for completeness: the API server uses it to pick the error type
-    pub reason: Option<String>,
-    #[serde(default)]
+    pub rule: &'static str,
+    pub message: Option<&'static str>,
+    pub message_expression: Option<&'static str>,
+    pub field_path: Option<&'static str>,
     pub optional_old_self: bool,
 }
 
-/// Upstream CRDs sometimes spell an empty list as `null` (e.g. OpenShift's `anyOf: null`).
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+/// A JSON number, as `serde_json` holds one (so comparisons and printing stay its own).
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // the embedded data need not use every variant
+pub(super) enum Num {
+    PosInt(u64),
+    NegInt(i64),
+    Float(f64),
+}
+
+/// A JSON literal (`enum` values, `default`).
+#[derive(Debug)]
+#[allow(dead_code)] // the embedded data need not use every variant
+pub(super) enum Json {
+    Null,
+    Bool(bool),
+    Number(Num),
+    String(&'static str),
+    Array(&'static [Json]),
+    /// In the order of the schema's JSON.
+    Object(&'static [(&'static str, Json)]),
+}
+
+/// A `pattern` and its regex, compiled on first use. One `static` per distinct pattern:
+/// nodes share it, and the cache cannot sit in the nodes, which are immutable data.
+#[derive(Debug)]
+pub(super) struct Pattern {
+    pub source: &'static str,
+    regex: OnceLock<Result<regex_lite::Regex, String>>,
 }
 
 impl Node {
+    /// A node without keywords, for `..Node::EMPTY` in the generated data.
+    pub const EMPTY: Node = Node {
+        ty: None,
+        nullable: false,
+        properties: &[],
+        additional_properties: None,
+        items: None,
+        required: &[],
+        enum_values: None,
+        minimum: None,
+        maximum: None,
+        exclusive_minimum: false,
+        exclusive_maximum: false,
+        min_length: None,
+        max_length: None,
+        min_items: None,
+        max_items: None,
+        min_properties: None,
+        max_properties: None,
+        pattern: None,
+        format: None,
+        default: None,
+        one_of: &[],
+        any_of: &[],
+        all_of: &[],
+        not: None,
+        int_or_string: false,
+        preserve_unknown_fields: false,
+        list_type: None,
+        list_map_keys: &[],
+        validations: &[],
+        has_rules: false,
+    };
+
+    /// The schema of the declared property `name` (in `properties`).
+    pub fn declared(&self, name: &str) -> Option<&'static Node> {
+        let i = self
+            .properties
+            .binary_search_by(|(k, _)| (*k).cmp(name))
+            .ok()?;
+        Some(&self.properties[i].1)
+    }
+
     /// The schema for the value of property `name`, from `properties` or a schema-valued
     /// `additionalProperties`.
-    pub fn property(&self, name: &str) -> Option<&Node> {
-        self.properties
-            .get(name)
-            .or(match &self.additional_properties {
-                Some(AdditionalProperties::Schema(s)) => Some(s),
-                _ => None,
-            })
+    pub fn property(&self, name: &str) -> Option<&'static Node> {
+        self.declared(name).or(match self.additional_properties {
+            Some(AdditionalProperties::Schema(s)) => Some(s),
+            _ => None,
+        })
     }
 
     /// Whether properties that are not declared are kept by the API server.
@@ -129,30 +164,189 @@ impl Node {
                 Some(AdditionalProperties::Schema(_))
             )
     }
+}
 
-    /// The compiled `pattern`, compiled on first use and cached in the node.
+impl Pattern {
+    pub const fn new(source: &'static str) -> Pattern {
+        Pattern {
+            source,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// The compiled pattern, compiled on first use.
     /// `regex_lite` compiles ten times faster than `regex`, and the patterns are
     /// short and matched against short strings (the test `patterns_match_as_with_regex`
     /// proves both crates agree on the embedded ones).
-    pub fn pattern_regex(&self) -> Option<&Result<regex_lite::Regex, String>> {
-        let pattern = self.pattern.as_deref()?;
-        Some(
-            self.pattern_regex
-                .get_or_init(|| regex_lite::Regex::new(pattern).map_err(|e| e.to_string())),
-        )
+    pub fn regex(&self) -> &Result<regex_lite::Regex, String> {
+        self.regex
+            .get_or_init(|| regex_lite::Regex::new(self.source).map_err(|e| e.to_string()))
+    }
+}
+
+impl Num {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Num::PosInt(u) => u as f64,
+            Num::NegInt(i) => i as f64,
+            Num::Float(f) => f,
+        }
     }
 
-    /// Whether this node or one below it (through `properties`,
-    /// `additionalProperties` and `items`: CEL does not run inside junctors)
-    /// has CEL rules; cached in the node.
-    pub fn has_rules(&self) -> bool {
-        *self.has_rules.get_or_init(|| {
-            !self.validations.is_empty()
-                || self.properties.values().any(Node::has_rules)
-                || matches!(&self.additional_properties, Some(AdditionalProperties::Schema(s)) if s.has_rules())
-                || self.items.as_deref().is_some_and(Node::has_rules)
-        })
+    pub fn to_number(self) -> Number {
+        match self {
+            Num::PosInt(u) => Number::from(u),
+            Num::NegInt(i) => Number::from(i),
+            // JSON has no NaN or infinity, so `from_f64` does not fail.
+            Num::Float(f) => Number::from_f64(f).unwrap_or_else(|| Number::from(0)),
+        }
     }
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.to_number().fmt(f)
+    }
+}
+
+impl Json {
+    pub fn to_value(&self) -> Value {
+        match *self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::Number(n) => Value::Number(n.to_number()),
+            Json::String(s) => Value::String(s.to_owned()),
+            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// `self.to_value() == *value`, without building the value.
+    pub fn eq_value(&self, value: &Value) -> bool {
+        match (self, value) {
+            (Json::Null, Value::Null) => true,
+            (Json::Bool(a), Value::Bool(b)) => a == b,
+            (Json::Number(a), Value::Number(b)) => a.to_number() == *b,
+            (Json::String(a), Value::String(b)) => a == b,
+            (Json::Array(a), Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_value(y))
+            }
+            // As maps compare: the same entries in any order.
+            (Json::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(*k).is_some_and(|w| v.eq_value(w)))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Test-only: a `&'static Node` from schema JSON, leaked as [`super::model`] reads it.
+#[cfg(test)]
+pub(super) fn from_json(schema: &Value) -> &'static Node {
+    use super::model::{Additional, Schema};
+
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+    fn text(s: &str) -> &'static str {
+        Box::leak(s.to_owned().into_boxed_str())
+    }
+    fn opt_text(s: &Option<String>) -> Option<&'static str> {
+        s.as_deref().map(text)
+    }
+    fn texts(v: &[String]) -> &'static [&'static str] {
+        v.iter().map(|s| text(s)).collect::<Vec<_>>().leak()
+    }
+    fn num(n: &Number) -> Num {
+        match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Num::PosInt(u),
+            (None, Some(i)) => Num::NegInt(i),
+            _ => Num::Float(n.as_f64().unwrap_or(f64::NAN)),
+        }
+    }
+    fn json(v: &Value) -> Json {
+        match v {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(num(n)),
+            Value::String(s) => Json::String(text(s)),
+            Value::Array(items) => Json::Array(items.iter().map(json).collect::<Vec<_>>().leak()),
+            Value::Object(map) => Json::Object(
+                map.iter()
+                    .map(|(k, v)| (text(k), json(v)))
+                    .collect::<Vec<_>>()
+                    .leak(),
+            ),
+        }
+    }
+    fn nodes(v: &[Schema]) -> &'static [Node] {
+        v.iter().map(node).collect::<Vec<_>>().leak()
+    }
+    fn node(s: &Schema) -> Node {
+        Node {
+            ty: opt_text(&s.ty),
+            nullable: s.nullable,
+            properties: s
+                .properties
+                .iter()
+                .map(|(k, p)| (text(k), node(p)))
+                .collect::<Vec<_>>()
+                .leak(),
+            additional_properties: s.additional_properties.as_ref().map(|a| match a {
+                Additional::Allowed(b) => AdditionalProperties::Allowed(*b),
+                Additional::Schema(s) => AdditionalProperties::Schema(leak(node(s))),
+            }),
+            items: s.items.as_deref().map(|i| leak(node(i))),
+            required: texts(&s.required),
+            enum_values: s
+                .enum_values
+                .as_ref()
+                .map(|v| &*v.iter().map(json).collect::<Vec<_>>().leak()),
+            minimum: s.minimum.as_ref().map(num),
+            maximum: s.maximum.as_ref().map(num),
+            exclusive_minimum: s.exclusive_minimum,
+            exclusive_maximum: s.exclusive_maximum,
+            min_length: s.min_length,
+            max_length: s.max_length,
+            min_items: s.min_items,
+            max_items: s.max_items,
+            min_properties: s.min_properties,
+            max_properties: s.max_properties,
+            pattern: s.pattern.as_deref().map(|p| leak(Pattern::new(text(p)))),
+            format: opt_text(&s.format),
+            default: s.default.as_ref().map(|d| leak(json(d))),
+            one_of: nodes(&s.one_of),
+            any_of: nodes(&s.any_of),
+            all_of: nodes(&s.all_of),
+            not: s.not.as_deref().map(|n| leak(node(n))),
+            int_or_string: s.int_or_string,
+            preserve_unknown_fields: s.preserve_unknown_fields,
+            list_type: opt_text(&s.list_type),
+            list_map_keys: texts(&s.list_map_keys),
+            validations: s
+                .validations
+                .iter()
+                .map(|r| ValidationRule {
+                    rule: text(&r.rule),
+                    message: opt_text(&r.message),
+                    message_expression: opt_text(&r.message_expression),
+                    field_path: opt_text(&r.field_path),
+                    optional_old_self: r.optional_old_self,
+                })
+                .collect::<Vec<_>>()
+                .leak(),
+            has_rules: s.has_rules,
+        }
+    }
+    let schema = Schema::from_json(schema).unwrap_or_else(|e| panic!("test schema: {e}"));
+    leak(node(&schema))
 }
 
 #[cfg(test)]
@@ -161,19 +355,20 @@ mod tests {
     use crate::crd_schema::CrdRegistry;
 
     fn patterns(n: &Node, out: &mut Vec<String>) {
-        out.extend(n.pattern.clone());
+        out.extend(n.pattern.map(|p| p.source.to_owned()));
         let children = n
             .properties
-            .values()
-            .chain(n.items.as_deref())
-            .chain(match &n.additional_properties {
-                Some(AdditionalProperties::Schema(s)) => Some(&**s),
+            .iter()
+            .map(|(_, p)| p)
+            .chain(n.items)
+            .chain(match n.additional_properties {
+                Some(AdditionalProperties::Schema(s)) => Some(s),
                 _ => None,
             })
-            .chain(&n.one_of)
-            .chain(&n.any_of)
-            .chain(&n.all_of)
-            .chain(n.not.as_deref());
+            .chain(n.one_of)
+            .chain(n.any_of)
+            .chain(n.all_of)
+            .chain(n.not);
         for child in children {
             patterns(child, out);
         }
@@ -189,7 +384,7 @@ mod tests {
                 let schema = registry
                     .schema_for(&format!("{}/{v}", s.group), &s.kind)
                     .unwrap();
-                patterns(&schema.root, &mut all);
+                patterns(schema.root, &mut all);
             }
         }
         all.sort();

@@ -13,7 +13,7 @@ use ::cel::common::value::{CowVal, Val};
 use serde_json::{Map, Value};
 
 use super::cel::{self, Outcome};
-use super::node::Node;
+use super::node::{Json, Node};
 use super::registry::CrdSchema;
 
 /// One validation error.
@@ -69,7 +69,7 @@ impl CrdSchema {
             report: SchemaReport::default(),
             junctor: false,
         };
-        walker.node(&self.root, object, &Path::Root, true, None);
+        walker.node(self.root, object, &Path::Root, true, None);
         walker.report
     }
 }
@@ -79,7 +79,7 @@ impl CrdSchema {
     /// dropped and the schema's defaults applied.
     pub fn defaulted(&self, object: &Value) -> Value {
         let mut object = object.clone();
-        prepare(&mut object, &self.root, true);
+        prepare(&mut object, self.root, true);
         object
     }
 }
@@ -89,7 +89,7 @@ impl CrdSchema {
 fn prepare(value: &mut Value, node: &Node, root: bool) {
     match value {
         Value::Object(map) => {
-            for (name, prop) in &node.properties {
+            for &(name, ref prop) in node.properties {
                 if root && name == "metadata" {
                     continue;
                 }
@@ -97,8 +97,8 @@ fn prepare(value: &mut Value, node: &Node, root: bool) {
                     map.shift_remove(name);
                 }
                 if !map.contains_key(name) {
-                    if let Some(default) = &prop.default {
-                        map.insert(name.clone(), default.clone());
+                    if let Some(default) = prop.default {
+                        map.insert(name.to_owned(), default.to_value());
                     }
                 }
             }
@@ -112,7 +112,7 @@ fn prepare(value: &mut Value, node: &Node, root: bool) {
             }
         }
         Value::Array(items) => {
-            if let Some(item) = node.items.as_deref() {
+            if let Some(item) = node.items {
                 for v in items {
                     prepare(v, item, false);
                 }
@@ -231,7 +231,7 @@ impl Walker {
     ) {
         if value.is_null() {
             if !node.nullable && !self.junctor && (node.ty.is_some() || node.int_or_string) {
-                let ty = node.ty.as_deref().unwrap_or("integer or string");
+                let ty = node.ty.unwrap_or("integer or string");
                 self.push(
                     path,
                     format!(
@@ -249,7 +249,7 @@ impl Walker {
                 );
                 return;
             }
-        } else if let Some(ty) = node.ty.as_deref() {
+        } else if let Some(ty) = node.ty {
             if !type_matches(ty, value) {
                 self.push(
                     path,
@@ -280,8 +280,8 @@ impl Walker {
         let cel = cel.as_deref();
         match value {
             Value::Array(items) => {
-                if let Some(item) = node.items.as_deref() {
-                    let cel = cel.filter(|_| item.has_rules());
+                if let Some(item) = node.items {
+                    let cel = cel.filter(|_| item.has_rules);
                     for (i, v) in items.iter().enumerate() {
                         let item_cel = cel.and_then(|c| cel::item(c, i));
                         self.node(item, v, &path.index(i), false, item_cel);
@@ -294,15 +294,15 @@ impl Walker {
     }
 
     fn enumeration(&mut self, node: &Node, value: &Value, path: &Path) {
-        let Some(values) = &node.enum_values else {
+        let Some(values) = node.enum_values else {
             return;
         };
-        let equal = |a: &Value, b: &Value| match (a, b) {
-            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-            _ => a == b,
+        let equal = |a: &Json, b: &Value| match (a, b) {
+            (Json::Number(x), Value::Number(y)) => Some(x.as_f64()) == y.as_f64(),
+            _ => a.eq_value(b),
         };
         if !values.iter().any(|v| equal(v, value)) {
-            let supported: Vec<String> = values.iter().map(Value::to_string).collect();
+            let supported: Vec<String> = values.iter().map(|v| v.to_value().to_string()).collect();
             self.push(
                 path,
                 format!(
@@ -317,8 +317,8 @@ impl Walker {
     fn number(&mut self, node: &Node, value: &Value, path: &Path) {
         let Value::Number(n) = value else { return };
         let x = n.as_f64().unwrap_or(f64::NAN);
-        if let Some(max) = &node.maximum {
-            let m = max.as_f64().unwrap_or(f64::INFINITY);
+        if let Some(max) = node.maximum {
+            let m = max.as_f64();
             if node.exclusive_maximum && x >= m {
                 self.push(
                     path,
@@ -333,8 +333,8 @@ impl Walker {
                 );
             }
         }
-        if let Some(min) = &node.minimum {
-            let m = min.as_f64().unwrap_or(f64::NEG_INFINITY);
+        if let Some(min) = node.minimum {
+            let m = min.as_f64();
             if node.exclusive_minimum && x <= m {
                 self.push(
                     path,
@@ -344,19 +344,19 @@ impl Walker {
                 self.push(path, format!("Invalid value: {n}: {path} in body should be greater than or equal to {min}"));
             }
         }
-        let range = match node.format.as_deref() {
+        let range = match node.format {
             Some("int32") => Some((i32::MIN as f64, i32::MAX as f64)),
             Some("int64") => Some((i64::MIN as f64, i64::MAX as f64)),
             _ => None,
         };
         if let Some((lo, hi)) = range {
-            let fits = match (n.as_i64(), node.format.as_deref()) {
+            let fits = match (n.as_i64(), node.format) {
                 (Some(i), Some("int32")) => i32::try_from(i).is_ok(),
                 (Some(_), _) => true,
                 (None, _) => n.as_f64().is_some_and(|f| f >= lo && f <= hi),
             };
             if !fits {
-                let format = node.format.as_deref().unwrap_or_default();
+                let format = node.format.unwrap_or_default();
                 self.push(
                     path,
                     format!("Invalid value: {n}: {path} in body must be of type {format}: \"{n}\""),
@@ -382,10 +382,10 @@ impl Walker {
                 );
             }
         }
-        if let Some(re) = node.pattern_regex() {
-            match re {
+        if let Some(pattern) = node.pattern {
+            match pattern.regex() {
                 Ok(re) if !re.is_match(s) => {
-                    let pattern = node.pattern.as_deref().unwrap_or_default();
+                    let pattern = pattern.source;
                     self.push(
                         path,
                         format!("Invalid value: {s:?}: {path} in body should match '{pattern}'"),
@@ -398,7 +398,7 @@ impl Walker {
                 ),
             }
         }
-        if let Some(format) = node.format.as_deref() {
+        if let Some(format) = node.format {
             if !string_format_ok(format, s) {
                 self.push(
                     path,
@@ -429,7 +429,7 @@ impl Walker {
         if self.junctor {
             return;
         }
-        match node.list_type.as_deref() {
+        match node.list_type {
             Some("set") => {
                 for (i, v) in items.iter().enumerate() {
                     if items[..i].contains(v) {
@@ -441,7 +441,7 @@ impl Walker {
                 let key_of = |v: &Value| -> Map<String, Value> {
                     node.list_map_keys
                         .iter()
-                        .filter_map(|k| v.get(k).map(|kv| (k.clone(), kv.clone())))
+                        .filter_map(|&k| v.get(k).map(|kv| (k.to_owned(), kv.clone())))
                         .collect()
                 };
                 let keys: Vec<Map<String, Value>> = items.iter().map(key_of).collect();
@@ -492,7 +492,7 @@ impl Walker {
     }
 
     fn junctors(&mut self, node: &Node, value: &Value, path: &Path) {
-        for sub in &node.all_of {
+        for sub in node.all_of {
             let saved = std::mem::replace(&mut self.junctor, true);
             self.node(sub, value, path, false, None);
             self.junctor = saved;
@@ -527,7 +527,7 @@ impl Walker {
                 );
             }
         }
-        if let Some(not) = node.not.as_deref() {
+        if let Some(not) = node.not {
             if self.passes(not, value, path) {
                 self.push(
                     path,
@@ -553,18 +553,18 @@ impl Walker {
             return cel.map(CowVal::Borrowed);
         }
         let mut scope = cel::Scope::new(value, node, cel);
-        for rule in &node.validations {
+        for rule in node.validations {
             match cel::evaluate_in(
                 &mut scope,
-                &rule.rule,
-                rule.message.as_deref(),
-                rule.message_expression.as_deref(),
+                rule.rule,
+                rule.message,
+                rule.message_expression,
                 rule.optional_old_self,
             ) {
                 Outcome::Passed => self.report.cel_evaluated += 1,
                 Outcome::Failed(message) => {
                     self.report.cel_evaluated += 1;
-                    let at = match rule.field_path.as_deref() {
+                    let at = match rule.field_path {
                         Some(fp) if fp.starts_with('.') || fp.starts_with('[') => {
                             format!("{path}{fp}")
                         }
@@ -577,7 +577,7 @@ impl Walker {
                 Outcome::Transition => self.report.transition_rules_skipped += 1,
                 Outcome::Unevaluated(reason) => self.report.cel_unevaluated.push(UnevaluatedRule {
                     path: path.to_string(),
-                    rule: rule.rule.clone(),
+                    rule: rule.rule.to_owned(),
                     reason,
                 }),
             }
@@ -593,7 +593,7 @@ impl Walker {
         root: bool,
         cel: Option<&(dyn Val + 'a)>,
     ) {
-        for name in &node.required {
+        for &name in node.required {
             if !map.contains_key(name) {
                 self.push(path.field(name), "Required value".into());
             }
@@ -605,10 +605,7 @@ impl Walker {
                 continue;
             }
             // The API server accepts apiVersion/kind at the root even when the schema omits them.
-            if root
-                && (name == "apiVersion" || name == "kind")
-                && !node.properties.contains_key(name)
-            {
+            if root && (name == "apiVersion" || name == "kind") && node.declared(name).is_none() {
                 if !v.is_string() {
                     self.push(
                         &child_path,
@@ -620,7 +617,7 @@ impl Walker {
             match node.property(name) {
                 Some(prop) => {
                     let prop_cel = cel
-                        .filter(|_| prop.has_rules())
+                        .filter(|_| prop.has_rules)
                         .and_then(|c| cel::property(c, node, name));
                     self.node(prop, v, &child_path, false, prop_cel);
                 }
