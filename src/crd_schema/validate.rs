@@ -89,15 +89,17 @@ impl CrdSchema {
 fn prepare(value: &mut Value, node: &Node, root: bool) {
     match value {
         Value::Object(map) => {
+            // Nulls dropped first, then defaults added in property order: what
+            // going property by property gave, but hashing only the fields
+            // present or defaulted, not every declared one twice.
+            map.retain(|name, v| {
+                !(v.is_null()
+                    && !(root && name == "metadata")
+                    && node.declared(name).is_some_and(|prop| !prop.nullable))
+            });
             for &(name, ref prop) in node.properties {
-                if root && name == "metadata" {
-                    continue;
-                }
-                if map.get(name).is_some_and(Value::is_null) && !prop.nullable {
-                    map.shift_remove(name);
-                }
-                if !map.contains_key(name) {
-                    if let Some(default) = prop.default {
+                if let Some(default) = prop.default {
+                    if !(root && name == "metadata") && !map.contains_key(name) {
                         map.insert(name.to_owned(), default.to_value());
                     }
                 }
