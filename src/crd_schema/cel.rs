@@ -39,9 +39,13 @@ enum Compiled {
     Err(String),
 }
 
+/// foldhash, not SipHash: the program cache is looked up by the whole rule
+/// text on every evaluation, and SipHash over it was most of the lookup.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 struct Runtime {
     env: Arc<Env>,
-    programs: Mutex<HashMap<String, Arc<Compiled>>>,
+    programs: Mutex<FastMap<String, Arc<Compiled>>>,
 }
 
 fn runtime() -> &'static Runtime {
@@ -53,7 +57,7 @@ fn runtime() -> &'static Runtime {
         let _ = env.add_extension(cel::extensions::lists);
         Runtime {
             env: Arc::new(env),
-            programs: Mutex::new(HashMap::new()),
+            programs: Mutex::new(FastMap::default()),
         }
     })
 }
@@ -75,7 +79,10 @@ fn compiled(rule: &str) -> Arc<Compiled> {
         .or_else(|_| rt.env.compile(rule).map(|p| p.expression().clone()));
     let c = Arc::new(match parsed {
         Ok(program) => {
-            let transition = program.references().has_variable("oldSelf");
+            // A rule that never spells `oldSelf` cannot reference it: no
+            // need to walk the AST for it.
+            let transition =
+                rule.contains("oldSelf") && program.references().has_variable("oldSelf");
             Compiled::Ok {
                 program,
                 transition,
@@ -481,5 +488,51 @@ mod evaluate_tests {
             .collect();
         assert!(rules.len() > 80, "{}", rules.len());
         assert!(failed.is_empty(), "{failed:#?}");
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::super::node::Node;
+    use super::{compiled, evaluate, fast_parser, Compiled, Outcome};
+    use serde_json::json;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_cached_program_is_the_fresh_parse() {
+        for rule in [
+            "self.a == 3",
+            "self.all(x, x.matches('^[a-z]+$'))",
+            "self.a == 'oldSelf'",
+            "oldSelf == self",
+        ] {
+            let first = compiled(rule);
+            let again = compiled(rule);
+            assert!(Arc::ptr_eq(&first, &again), "{rule}: not cached");
+            let fresh = fast_parser().parse(rule).unwrap();
+            match &*again {
+                Compiled::Ok {
+                    program,
+                    transition,
+                } => {
+                    assert_eq!(format!("{program:?}"), format!("{fresh:?}"), "{rule}");
+                    assert_eq!(
+                        *transition,
+                        fresh.references().has_variable("oldSelf"),
+                        "{rule}"
+                    );
+                }
+                Compiled::Err(e) => panic!("{rule}: {e}"),
+            }
+        }
+        // Spelled in a string, `oldSelf` is no transition.
+        let n: Node = serde_json::from_value(json!({"type": "object"})).unwrap();
+        let v = json!({"a": "oldSelf"});
+        for _ in 0..2 {
+            assert!(matches!(
+                evaluate("self.a == 'oldSelf'", None, None, false, &v, &n),
+                Outcome::Passed
+            ));
+        }
     }
 }
