@@ -1,7 +1,7 @@
 //! CEL evaluation of `x-kubernetes-validations` rules with the `cel` crate: the shared
-//! environment (CEL standard library + strings/lists extensions), the per-rule-string program
-//! cache, and the Kubernetes conversion of JSON values to CEL values (property-name escaping,
-//! `number` as double).
+//! environment (CEL standard library + strings/lists extensions, `matches` with a pattern
+//! cache), the per-rule-string program cache, and the Kubernetes conversion of JSON values to
+//! CEL values (property-name escaping, `number` as double).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -14,6 +14,7 @@ use cel::common::types::{
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::parser::Expression;
+use cel::ExecutionError;
 use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
 
@@ -55,6 +56,7 @@ fn runtime() -> &'static Runtime {
         // Both are part of the Kubernetes CEL environment (cel-go ext.Strings, ext.Lists).
         let _ = env.add_extension(cel::extensions::strings);
         let _ = env.add_extension(cel::extensions::lists);
+        let _ = env.add_extension(add_matches);
         Runtime {
             env: Arc::new(env),
             programs: Mutex::new(FastMap::default()),
@@ -94,6 +96,44 @@ fn compiled(rule: &str) -> Arc<Compiled> {
     // if two compiled the same rule, the first stored wins.
     let mut cache = rt.programs.lock().unwrap_or_else(|e| e.into_inner());
     Arc::clone(cache.entry(rule.to_owned()).or_insert(c))
+}
+
+/// Declares `matches` (global and member, string and pattern) as the cel
+/// crate's `regex` feature would, with the same `regex` crate and the same
+/// errors, but compiling each pattern once: compiling it was most of a call.
+fn add_matches(env: &mut Env) -> Result<(), cel::DeclarationError> {
+    cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>, id = "matches")?;
+    cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>)
+}
+
+fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
+    let regex = regex_for(re.inner()).map_err(|err| ExecutionError::FunctionError {
+        function: "matches".to_string(),
+        message: format!("'{}' not a valid regex:\n{err}", re.inner()),
+    })?;
+    Ok(CelBool::from(regex.is_match(this.inner())))
+}
+
+/// Patterns come from rule texts, so there are few; the bound is for rules
+/// that match against a pattern taken from the object.
+const REGEX_CACHE_MAX: usize = 256;
+
+/// `pattern`, compiled, from the cache when it has been compiled before.
+fn regex_for(pattern: &str) -> Result<Arc<regex::Regex>, regex::Error> {
+    static CACHE: OnceLock<Mutex<FastMap<String, Arc<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return Ok(Arc::clone(r));
+    }
+    // Compiled without the lock, as rules are.
+    let compiled = Arc::new(regex::Regex::new(pattern)?);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= REGEX_CACHE_MAX {
+        cache.clear();
+    }
+    Ok(Arc::clone(
+        cache.entry(pattern.to_owned()).or_insert(compiled),
+    ))
 }
 
 /// The standard-macro Pratt parser of the `cel` crate, set up as the
@@ -494,9 +534,18 @@ mod evaluate_tests {
 #[cfg(test)]
 mod cache_tests {
     use super::super::node::Node;
-    use super::{compiled, evaluate, fast_parser, Compiled, Outcome};
+    use super::{compiled, evaluate, fast_parser, regex_for, Compiled, Outcome, REGEX_CACHE_MAX};
     use serde_json::json;
     use std::sync::Arc;
+
+    fn describe(outcome: Outcome) -> String {
+        match outcome {
+            Outcome::Passed => "passed".into(),
+            Outcome::Failed(m) => format!("failed: {m}"),
+            Outcome::Transition => "transition".into(),
+            Outcome::Unevaluated(r) => format!("unevaluated: {r}"),
+        }
+    }
 
     #[test]
     fn a_cached_program_is_the_fresh_parse() {
@@ -533,6 +582,46 @@ mod cache_tests {
                 evaluate("self.a == 'oldSelf'", None, None, false, &v, &n),
                 Outcome::Passed
             ));
+        }
+    }
+
+    #[test]
+    fn the_regex_cache_keeps_patterns_apart() {
+        let digits = regex_for("^[0-9]+$").unwrap();
+        let letters = regex_for("^[a-z]+$").unwrap();
+        assert!(Arc::ptr_eq(&digits, &regex_for("^[0-9]+$").unwrap()));
+        assert!(digits.is_match("123") && !digits.is_match("abc"));
+        assert!(letters.is_match("abc") && !letters.is_match("123"));
+        assert!(regex_for("(foo").is_err());
+        // Past the bound the cache starts over, and still answers right.
+        for i in 0..REGEX_CACHE_MAX + 10 {
+            let r = regex_for(&format!("^x{i}$")).unwrap();
+            assert!(r.is_match(&format!("x{i}")) && !r.is_match("x"));
+        }
+        assert!(regex_for("^[0-9]+$").unwrap().is_match("42"));
+    }
+
+    #[test]
+    fn matches_answers_as_the_cel_crate_does() {
+        let n: Node = serde_json::from_value(json!({"type": "object"})).unwrap();
+        let v = json!({"a": "abc", "n": 1});
+        for (rule, expected) in [
+            ("self.a.matches('^[a-z]+$')", "passed"),
+            ("self.a.matches('^[0-9]+$')", "failed: failed rule: self.a.matches('^[0-9]+$')"),
+            ("matches(self.a, 'b')", "passed"),
+            ("matches(self.a, '^b')", "failed: failed rule: matches(self.a, '^b')"),
+            // The cel crate's own message for a bad pattern.
+            (
+                "self.a.matches('(foo')",
+                "unevaluated: evaluation error: Error executing function 'matches': '(foo' not a valid regex:",
+            ),
+            (
+                "self.n.matches('1')",
+                "unevaluated: evaluation error: unsupported function overload: found no matching overload for 'matches' applied to 'int.(string)'",
+            ),
+        ] {
+            let got = describe(evaluate(rule, None, None, false, &v, &n));
+            assert!(got.starts_with(expected), "{rule}: {got}");
         }
     }
 }
