@@ -1,17 +1,21 @@
 //! CEL evaluation of `x-kubernetes-validations` rules with the `cel` crate: the shared
 //! environment (CEL standard library + strings/lists extensions, `matches` with a pattern
 //! cache), the per-rule-string program cache, and the Kubernetes conversion of JSON values to
-//! CEL values (property-name escaping, `number` as double).
+//! CEL values (property-name escaping, `number` as double, maps and lists shared).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use cel::common::traits::Indexer;
-use cel::common::types::{
-    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+use cel::common::traits::{
+    Adder, Comparer, Container, Divider, Indexer, Iterable, Modder, Multiplier, Negator, Sizer,
+    Subtractor, Zeroer,
 };
-use cel::common::value::{CowVal, Val};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt, Type,
+};
+use cel::common::value::{Builtin, BuiltinRef, CowVal, Val};
 use cel::context::VariableResolver;
 use cel::parser::Expression;
 use cel::ExecutionError;
@@ -291,12 +295,12 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
             let item_node = node.and_then(|n| n.items.as_deref());
-            Box::new(CelList::from(
+            Box::new(Shared(Arc::new(CelList::from(
                 items
                     .iter()
                     .map(|v| to_cel(v, item_node))
                     .collect::<Vec<_>>(),
-            ))
+            ))))
         }
         Value::Object(map) => {
             let escape = node.is_some_and(|n| !n.is_map());
@@ -315,8 +319,159 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
                     to_cel(v, node.and_then(|n| n.property(k))),
                 );
             }
-            Box::new(CelMap::from(out))
+            Box::new(Shared(Arc::new(CelMap::from(out))))
         }
+    }
+}
+
+/// A converted map or list behind an `Arc`. The interpreter copies a value
+/// to bind it to a comprehension's variable or to put it in a list, and
+/// rules such as `self.all(l1, self.exists_one(l2, ...))` copy every
+/// element of a list many times: shared, an element's copy is a reference
+/// count, not its whole subtree. To the interpreter it is the map or list
+/// it holds: every accessor, `Debug` and the built-in view are forwarded.
+struct Shared<T>(Arc<T>);
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Val + Clone> Val for Shared<T> {
+    fn get_type(&self) -> &Type {
+        self.0.get_type()
+    }
+
+    fn cel_type() -> &'static Type {
+        T::cel_type()
+    }
+
+    fn as_adder<'b, 'v>(&'b self) -> Option<&'b (dyn Adder + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_adder()
+    }
+
+    fn as_comparer(&self) -> Option<&dyn Comparer> {
+        self.0.as_comparer()
+    }
+
+    fn as_container(&self) -> Option<&dyn Container> {
+        self.0.as_container()
+    }
+
+    fn as_divider<'b, 'v>(&'b self) -> Option<&'b (dyn Divider + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_divider()
+    }
+
+    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_indexer()
+    }
+
+    fn into_indexer<'v>(self: Box<Self>) -> Option<Box<dyn Indexer + 'v>>
+    where
+        Self: 'v,
+    {
+        self.0.as_indexer()?;
+        Some(self)
+    }
+
+    fn as_iterable<'b, 'v>(&'b self) -> Option<&'b (dyn Iterable + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_iterable()
+    }
+
+    fn as_modder<'b, 'v>(&'b self) -> Option<&'b (dyn Modder + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_modder()
+    }
+
+    fn as_multiplier<'b, 'v>(&'b self) -> Option<&'b (dyn Multiplier + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_multiplier()
+    }
+
+    fn as_negator<'b, 'v>(&'b self) -> Option<&'b (dyn Negator + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_negator()
+    }
+
+    fn as_sizer(&self) -> Option<&dyn Sizer> {
+        self.0.as_sizer()
+    }
+
+    fn as_subtractor<'b, 'v>(&'b self) -> Option<&'b (dyn Subtractor + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_subtractor()
+    }
+
+    fn as_zeroer(&self) -> Option<&dyn Zeroer> {
+        self.0.as_zeroer()
+    }
+
+    fn equals(&self, other: &dyn Val) -> bool {
+        self.0.equals(other)
+    }
+
+    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
+    where
+        Self: 'v,
+    {
+        Box::new(Shared(Arc::clone(&self.0)))
+    }
+
+    fn as_builtin<'b, 'v>(&'b self) -> BuiltinRef<'b, 'v>
+    where
+        Self: 'v,
+    {
+        self.0.as_builtin()
+    }
+
+    fn into_builtin<'v>(self: Box<Self>) -> Option<Builtin<'v>>
+    where
+        Self: 'v,
+    {
+        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        Box::new(inner).into_builtin()
+    }
+}
+
+/// Indexing a shared value nothing else refers to: the element is copied
+/// out, which for a map or list element is again a reference count.
+impl<T: Val + Clone> Indexer for Shared<T> {
+    fn get<'b, 'v>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        match self.0.as_indexer() {
+            Some(indexer) => indexer.get(idx),
+            None => Err(ExecutionError::function_error("_[_]", "not indexable")),
+        }
+    }
+
+    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        self.get(idx).map(CowVal::into_owned)
     }
 }
 
@@ -535,7 +690,8 @@ mod evaluate_tests {
 mod cache_tests {
     use super::super::node::Node;
     use super::{compiled, evaluate, fast_parser, regex_for, Compiled, Outcome, REGEX_CACHE_MAX};
-    use serde_json::json;
+    use cel::{Context, Value as CelValue};
+    use serde_json::{json, Value};
     use std::sync::Arc;
 
     fn describe(outcome: Outcome) -> String {
@@ -623,5 +779,114 @@ mod cache_tests {
             let got = describe(evaluate(rule, None, None, false, &v, &n));
             assert!(got.starts_with(expected), "{rule}: {got}");
         }
+    }
+
+    /// `json` as the cel crate converts it itself: plain maps and lists.
+    fn plain(json: &Value) -> CelValue {
+        match json {
+            Value::Null => CelValue::Null,
+            Value::Bool(b) => CelValue::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => CelValue::Int(i),
+                (None, Some(u)) => CelValue::UInt(u),
+                _ => CelValue::Float(n.as_f64().unwrap()),
+            },
+            Value::String(s) => CelValue::String(Arc::new(s.clone())),
+            Value::Array(items) => CelValue::List(Arc::new(items.iter().map(plain).collect())),
+            Value::Object(map) => CelValue::Map(
+                map.iter()
+                    .map(|(k, v)| (k.as_str().into(), plain(v)))
+                    .collect::<std::collections::HashMap<cel::objects::Key, CelValue>>()
+                    .into(),
+            ),
+        }
+    }
+
+    #[test]
+    fn shared_values_answer_as_plain_ones() {
+        let n: Node = serde_json::from_value(json!({
+            "type": "object",
+            "properties": {
+                "m": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "l": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "port": {"type": "integer"}}}},
+                "s": {"type": "array", "items": {"type": "string"}},
+            }
+        }))
+        .unwrap();
+        let v = json!({
+            "m": {"a": 1, "b": 2},
+            "l": [{"name": "x", "port": 1}, {"name": "y", "port": 2}, {"name": "x", "port": 3}],
+            "s": ["p", "q"],
+        });
+        let rules = [
+            "self.m == {'a': 1, 'b': 2}",
+            "{'a': 1, 'b': 2} == self.m",
+            "self.l[0] == {'name': 'x', 'port': 1}",
+            "self.l[0] != self.l[2]",
+            "self.s == ['p', 'q']",
+            "['p', 'q'] == self.s",
+            "self.s + ['r'] == ['p', 'q', 'r']",
+            "(['r'] + self.s)[1] == 'p'",
+            "self.l.all(l1, self.l.exists_one(l2, l1.port == l2.port))",
+            "self.l.all(l1, self.l.exists_one(l2, l1.name == l2.name))",
+            "self.l.filter(x, x.name == 'x').size() == 2",
+            "self.l.filter(x, x.name == 'x')[1].port == 3",
+            "self.l.map(x, x)[1] == self.l[1]",
+            "[self.l[1]][0].name == 'y'",
+            "[self.m, self.m][1].b == 2",
+            "self.l.map(x, x.port).exists(p, p == 3)",
+            "'a' in self.m && !('c' in self.m)",
+            "self.l[0] in self.l",
+            "self.m.all(k, self.m[k] > 0)",
+            "size(self.m) == 2 && self.l.size() == 3",
+            "type(self.m) == map && type(self.l) == list",
+            "has(self.l[0].name) && !has(self.l[0].other)",
+            "self.l[0].other == 1",
+            "self.l[5].name == 'x'",
+            "self.m.c == 1",
+            "self.m",
+            "self.l",
+            "self.l[1]",
+            "self.l + self.l",
+            "self.l.exists(x, x.port == 'a')",
+            "self.l[0]['name'] == 'x'",
+            "{'k': self.l}.k[2].port == 3",
+            "optional.of(self.m).value().a == 1",
+            "self.?m.?a.orValue(0) == 1",
+            "self.l[?7].orValue(self.l[0]).port == 1",
+        ];
+        let shared: Vec<String> = rules
+            .iter()
+            .map(|rule| describe(evaluate(rule, None, None, false, &v, &n)))
+            .collect();
+        let env = Arc::clone(&super::runtime().env);
+        let plain_self = plain(&v);
+        let by_plain: Vec<String> = rules
+            .iter()
+            .map(|rule| {
+                let mut ctx = Context::with_env(Arc::clone(&env));
+                ctx.add_variable_from_value("self", plain_self.clone());
+                let program = fast_parser().parse(rule).unwrap();
+                describe(match CelValue::resolve(&program, &ctx) {
+                    Ok(CelValue::Bool(true)) => Outcome::Passed,
+                    Ok(CelValue::Bool(false)) => Outcome::Failed(format!("failed rule: {rule}")),
+                    Ok(other) => Outcome::Unevaluated(format!(
+                        "rule returned {}, not a bool",
+                        other.type_of()
+                    )),
+                    Err(e) => {
+                        Outcome::Unevaluated(format!("evaluation error: {}", super::reason_of(&e)))
+                    }
+                })
+            })
+            .collect();
+        for ((rule, s), p) in rules.iter().zip(&shared).zip(&by_plain) {
+            assert_eq!(s, p, "{rule}");
+        }
+        assert!(
+            shared.iter().filter(|s| *s == "passed").count() > 20,
+            "{shared:#?}"
+        );
     }
 }
