@@ -530,15 +530,20 @@ fn escape_property_name(name: &str) -> Option<Cow<'_, str>> {
     if CEL_RESERVED.contains(&name) {
         return Some(Cow::Owned(format!("__{name}__")));
     }
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-' | '/'));
-    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'))
-    {
+    // Bytes, not chars: every allowed character is ASCII, and a byte of a
+    // non-ASCII one is refused as the character would be. This runs for
+    // every property converted; the str searches cost more than the rest.
+    let bytes = name.as_bytes();
+    let punct = |b: u8| matches!(b, b'_' | b'.' | b'-' | b'/');
+    let first_ok = bytes
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || punct(b));
+    if !first_ok || !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || punct(b)) {
         return None;
     }
-    if !name.contains(['.', '-', '/']) && !name.contains("__") {
+    if !bytes.iter().any(|b| matches!(b, b'.' | b'-' | b'/'))
+        && !bytes.windows(2).any(|w| w == b"__")
+    {
         return Some(Cow::Borrowed(name));
     }
     Some(Cow::Owned(
@@ -569,6 +574,17 @@ mod tests {
         );
         assert_eq!(escape_property_name("port").as_deref(), Some("port"));
         assert_eq!(escape_property_name("1abc"), None);
+        assert_eq!(escape_property_name(""), None);
+        assert_eq!(escape_property_name("_x").as_deref(), Some("_x"));
+        assert_eq!(escape_property_name("a_b").as_deref(), Some("a_b"));
+        assert_eq!(
+            escape_property_name("a___b").as_deref(),
+            Some("a__underscores___b")
+        );
+        assert_eq!(escape_property_name("-a").as_deref(), Some("__dash__a"));
+        assert_eq!(escape_property_name("é"), None);
+        assert_eq!(escape_property_name("aé"), None);
+        assert_eq!(escape_property_name("a b"), None);
     }
 }
 
