@@ -1,19 +1,24 @@
 //! CEL evaluation of `x-kubernetes-validations` rules with the `cel` crate: the shared
-//! environment (CEL standard library + strings/lists extensions), the per-rule-string program
-//! cache, and the Kubernetes conversion of JSON values to CEL values (property-name escaping,
-//! `number` as double).
+//! environment (CEL standard library + strings/lists extensions, `matches` with a pattern
+//! cache), the per-rule-string program cache, and the Kubernetes conversion of JSON values to
+//! CEL values (property-name escaping, `number` as double, maps and lists shared).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use cel::common::traits::Indexer;
-use cel::common::types::{
-    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+use cel::common::traits::{
+    Adder, Comparer, Container, Divider, Indexer, Iterable, Modder, Multiplier, Negator, Sizer,
+    Subtractor, Zeroer,
 };
-use cel::common::value::{CowVal, Val};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt, Type,
+};
+use cel::common::value::{Builtin, BuiltinRef, CowVal, Val};
 use cel::context::VariableResolver;
 use cel::parser::Expression;
+use cel::ExecutionError;
 use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
 
@@ -39,9 +44,13 @@ enum Compiled {
     Err(String),
 }
 
+/// foldhash, not SipHash: the program cache is looked up by the whole rule
+/// text on every evaluation, and SipHash over it was most of the lookup.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 struct Runtime {
     env: Arc<Env>,
-    programs: Mutex<HashMap<String, Arc<Compiled>>>,
+    programs: Mutex<FastMap<String, Arc<Compiled>>>,
 }
 
 fn runtime() -> &'static Runtime {
@@ -51,9 +60,10 @@ fn runtime() -> &'static Runtime {
         // Both are part of the Kubernetes CEL environment (cel-go ext.Strings, ext.Lists).
         let _ = env.add_extension(cel::extensions::strings);
         let _ = env.add_extension(cel::extensions::lists);
+        let _ = env.add_extension(add_matches);
         Runtime {
             env: Arc::new(env),
-            programs: Mutex::new(HashMap::new()),
+            programs: Mutex::new(FastMap::default()),
         }
     })
 }
@@ -75,7 +85,10 @@ fn compiled(rule: &str) -> Arc<Compiled> {
         .or_else(|_| rt.env.compile(rule).map(|p| p.expression().clone()));
     let c = Arc::new(match parsed {
         Ok(program) => {
-            let transition = program.references().has_variable("oldSelf");
+            // A rule that never spells `oldSelf` cannot reference it: no
+            // need to walk the AST for it.
+            let transition =
+                rule.contains("oldSelf") && program.references().has_variable("oldSelf");
             Compiled::Ok {
                 program,
                 transition,
@@ -87,6 +100,44 @@ fn compiled(rule: &str) -> Arc<Compiled> {
     // if two compiled the same rule, the first stored wins.
     let mut cache = rt.programs.lock().unwrap_or_else(|e| e.into_inner());
     Arc::clone(cache.entry(rule.to_owned()).or_insert(c))
+}
+
+/// Declares `matches` (global and member, string and pattern) as the cel
+/// crate's `regex` feature would, with the same `regex` crate and the same
+/// errors, but compiling each pattern once: compiling it was most of a call.
+fn add_matches(env: &mut Env) -> Result<(), cel::DeclarationError> {
+    cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>, id = "matches")?;
+    cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>)
+}
+
+fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
+    let regex = regex_for(re.inner()).map_err(|err| ExecutionError::FunctionError {
+        function: "matches".to_string(),
+        message: format!("'{}' not a valid regex:\n{err}", re.inner()),
+    })?;
+    Ok(CelBool::from(regex.is_match(this.inner())))
+}
+
+/// Patterns come from rule texts, so there are few; the bound is for rules
+/// that match against a pattern taken from the object.
+const REGEX_CACHE_MAX: usize = 256;
+
+/// `pattern`, compiled, from the cache when it has been compiled before.
+fn regex_for(pattern: &str) -> Result<Arc<regex::Regex>, regex::Error> {
+    static CACHE: OnceLock<Mutex<FastMap<String, Arc<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return Ok(Arc::clone(r));
+    }
+    // Compiled without the lock, as rules are.
+    let compiled = Arc::new(regex::Regex::new(pattern)?);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= REGEX_CACHE_MAX {
+        cache.clear();
+    }
+    Ok(Arc::clone(
+        cache.entry(pattern.to_owned()).or_insert(compiled),
+    ))
 }
 
 /// The standard-macro Pratt parser of the `cel` crate, set up as the
@@ -244,12 +295,12 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
             let item_node = node.and_then(|n| n.items);
-            Box::new(CelList::from(
+            Box::new(Shared(Arc::new(CelList::from(
                 items
                     .iter()
                     .map(|v| to_cel(v, item_node))
                     .collect::<Vec<_>>(),
-            ))
+            ))))
         }
         Value::Object(map) => {
             let escape = node.is_some_and(|n| !n.is_map());
@@ -268,8 +319,159 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
                     to_cel(v, node.and_then(|n| n.property(k))),
                 );
             }
-            Box::new(CelMap::from(out))
+            Box::new(Shared(Arc::new(CelMap::from(out))))
         }
+    }
+}
+
+/// A converted map or list behind an `Arc`. The interpreter copies a value
+/// to bind it to a comprehension's variable or to put it in a list, and
+/// rules such as `self.all(l1, self.exists_one(l2, ...))` copy every
+/// element of a list many times: shared, an element's copy is a reference
+/// count, not its whole subtree. To the interpreter it is the map or list
+/// it holds: every accessor, `Debug` and the built-in view are forwarded.
+struct Shared<T>(Arc<T>);
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Val + Clone> Val for Shared<T> {
+    fn get_type(&self) -> &Type {
+        self.0.get_type()
+    }
+
+    fn cel_type() -> &'static Type {
+        T::cel_type()
+    }
+
+    fn as_adder<'b, 'v>(&'b self) -> Option<&'b (dyn Adder + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_adder()
+    }
+
+    fn as_comparer(&self) -> Option<&dyn Comparer> {
+        self.0.as_comparer()
+    }
+
+    fn as_container(&self) -> Option<&dyn Container> {
+        self.0.as_container()
+    }
+
+    fn as_divider<'b, 'v>(&'b self) -> Option<&'b (dyn Divider + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_divider()
+    }
+
+    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_indexer()
+    }
+
+    fn into_indexer<'v>(self: Box<Self>) -> Option<Box<dyn Indexer + 'v>>
+    where
+        Self: 'v,
+    {
+        self.0.as_indexer()?;
+        Some(self)
+    }
+
+    fn as_iterable<'b, 'v>(&'b self) -> Option<&'b (dyn Iterable + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_iterable()
+    }
+
+    fn as_modder<'b, 'v>(&'b self) -> Option<&'b (dyn Modder + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_modder()
+    }
+
+    fn as_multiplier<'b, 'v>(&'b self) -> Option<&'b (dyn Multiplier + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_multiplier()
+    }
+
+    fn as_negator<'b, 'v>(&'b self) -> Option<&'b (dyn Negator + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_negator()
+    }
+
+    fn as_sizer(&self) -> Option<&dyn Sizer> {
+        self.0.as_sizer()
+    }
+
+    fn as_subtractor<'b, 'v>(&'b self) -> Option<&'b (dyn Subtractor + 'v)>
+    where
+        Self: 'v,
+    {
+        self.0.as_subtractor()
+    }
+
+    fn as_zeroer(&self) -> Option<&dyn Zeroer> {
+        self.0.as_zeroer()
+    }
+
+    fn equals(&self, other: &dyn Val) -> bool {
+        self.0.equals(other)
+    }
+
+    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
+    where
+        Self: 'v,
+    {
+        Box::new(Shared(Arc::clone(&self.0)))
+    }
+
+    fn as_builtin<'b, 'v>(&'b self) -> BuiltinRef<'b, 'v>
+    where
+        Self: 'v,
+    {
+        self.0.as_builtin()
+    }
+
+    fn into_builtin<'v>(self: Box<Self>) -> Option<Builtin<'v>>
+    where
+        Self: 'v,
+    {
+        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        Box::new(inner).into_builtin()
+    }
+}
+
+/// Indexing a shared value nothing else refers to: the element is copied
+/// out, which for a map or list element is again a reference count.
+impl<T: Val + Clone> Indexer for Shared<T> {
+    fn get<'b, 'v>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        match self.0.as_indexer() {
+            Some(indexer) => indexer.get(idx),
+            None => Err(ExecutionError::function_error("_[_]", "not indexable")),
+        }
+    }
+
+    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        self.get(idx).map(CowVal::into_owned)
     }
 }
 
@@ -328,15 +530,20 @@ fn escape_property_name(name: &str) -> Option<Cow<'_, str>> {
     if CEL_RESERVED.contains(&name) {
         return Some(Cow::Owned(format!("__{name}__")));
     }
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-' | '/'));
-    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'))
-    {
+    // Bytes, not chars: every allowed character is ASCII, and a byte of a
+    // non-ASCII one is refused as the character would be. This runs for
+    // every property converted; the str searches cost more than the rest.
+    let bytes = name.as_bytes();
+    let punct = |b: u8| matches!(b, b'_' | b'.' | b'-' | b'/');
+    let first_ok = bytes
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || punct(b));
+    if !first_ok || !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || punct(b)) {
         return None;
     }
-    if !name.contains(['.', '-', '/']) && !name.contains("__") {
+    if !bytes.iter().any(|b| matches!(b, b'.' | b'-' | b'/'))
+        && !bytes.windows(2).any(|w| w == b"__")
+    {
         return Some(Cow::Borrowed(name));
     }
     Some(Cow::Owned(
@@ -367,6 +574,17 @@ mod tests {
         );
         assert_eq!(escape_property_name("port").as_deref(), Some("port"));
         assert_eq!(escape_property_name("1abc"), None);
+        assert_eq!(escape_property_name(""), None);
+        assert_eq!(escape_property_name("_x").as_deref(), Some("_x"));
+        assert_eq!(escape_property_name("a_b").as_deref(), Some("a_b"));
+        assert_eq!(
+            escape_property_name("a___b").as_deref(),
+            Some("a__underscores___b")
+        );
+        assert_eq!(escape_property_name("-a").as_deref(), Some("__dash__a"));
+        assert_eq!(escape_property_name("é"), None);
+        assert_eq!(escape_property_name("aé"), None);
+        assert_eq!(escape_property_name("a b"), None);
     }
 }
 
@@ -481,5 +699,210 @@ mod evaluate_tests {
             .collect();
         assert!(rules.len() > 80, "{}", rules.len());
         assert!(failed.is_empty(), "{failed:#?}");
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::super::node::Node;
+    use super::{compiled, evaluate, fast_parser, regex_for, Compiled, Outcome, REGEX_CACHE_MAX};
+    use cel::{Context, Value as CelValue};
+    use serde_json::{json, Value};
+    use std::sync::Arc;
+
+    fn describe(outcome: Outcome) -> String {
+        match outcome {
+            Outcome::Passed => "passed".into(),
+            Outcome::Failed(m) => format!("failed: {m}"),
+            Outcome::Transition => "transition".into(),
+            Outcome::Unevaluated(r) => format!("unevaluated: {r}"),
+        }
+    }
+
+    #[test]
+    fn a_cached_program_is_the_fresh_parse() {
+        for rule in [
+            "self.a == 3",
+            "self.all(x, x.matches('^[a-z]+$'))",
+            "self.a == 'oldSelf'",
+            "oldSelf == self",
+        ] {
+            let first = compiled(rule);
+            let again = compiled(rule);
+            assert!(Arc::ptr_eq(&first, &again), "{rule}: not cached");
+            let fresh = fast_parser().parse(rule).unwrap();
+            match &*again {
+                Compiled::Ok {
+                    program,
+                    transition,
+                } => {
+                    assert_eq!(format!("{program:?}"), format!("{fresh:?}"), "{rule}");
+                    assert_eq!(
+                        *transition,
+                        fresh.references().has_variable("oldSelf"),
+                        "{rule}"
+                    );
+                }
+                Compiled::Err(e) => panic!("{rule}: {e}"),
+            }
+        }
+        // Spelled in a string, `oldSelf` is no transition.
+        let n: Node = serde_json::from_value(json!({"type": "object"})).unwrap();
+        let v = json!({"a": "oldSelf"});
+        for _ in 0..2 {
+            assert!(matches!(
+                evaluate("self.a == 'oldSelf'", None, None, false, &v, &n),
+                Outcome::Passed
+            ));
+        }
+    }
+
+    #[test]
+    fn the_regex_cache_keeps_patterns_apart() {
+        let digits = regex_for("^[0-9]+$").unwrap();
+        let letters = regex_for("^[a-z]+$").unwrap();
+        assert!(Arc::ptr_eq(&digits, &regex_for("^[0-9]+$").unwrap()));
+        assert!(digits.is_match("123") && !digits.is_match("abc"));
+        assert!(letters.is_match("abc") && !letters.is_match("123"));
+        assert!(regex_for("(foo").is_err());
+        // Past the bound the cache starts over, and still answers right.
+        for i in 0..REGEX_CACHE_MAX + 10 {
+            let r = regex_for(&format!("^x{i}$")).unwrap();
+            assert!(r.is_match(&format!("x{i}")) && !r.is_match("x"));
+        }
+        assert!(regex_for("^[0-9]+$").unwrap().is_match("42"));
+    }
+
+    #[test]
+    fn matches_answers_as_the_cel_crate_does() {
+        let n: Node = serde_json::from_value(json!({"type": "object"})).unwrap();
+        let v = json!({"a": "abc", "n": 1});
+        for (rule, expected) in [
+            ("self.a.matches('^[a-z]+$')", "passed"),
+            ("self.a.matches('^[0-9]+$')", "failed: failed rule: self.a.matches('^[0-9]+$')"),
+            ("matches(self.a, 'b')", "passed"),
+            ("matches(self.a, '^b')", "failed: failed rule: matches(self.a, '^b')"),
+            // The cel crate's own message for a bad pattern.
+            (
+                "self.a.matches('(foo')",
+                "unevaluated: evaluation error: Error executing function 'matches': '(foo' not a valid regex:",
+            ),
+            (
+                "self.n.matches('1')",
+                "unevaluated: evaluation error: unsupported function overload: found no matching overload for 'matches' applied to 'int.(string)'",
+            ),
+        ] {
+            let got = describe(evaluate(rule, None, None, false, &v, &n));
+            assert!(got.starts_with(expected), "{rule}: {got}");
+        }
+    }
+
+    /// `json` as the cel crate converts it itself: plain maps and lists.
+    fn plain(json: &Value) -> CelValue {
+        match json {
+            Value::Null => CelValue::Null,
+            Value::Bool(b) => CelValue::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => CelValue::Int(i),
+                (None, Some(u)) => CelValue::UInt(u),
+                _ => CelValue::Float(n.as_f64().unwrap()),
+            },
+            Value::String(s) => CelValue::String(Arc::new(s.clone())),
+            Value::Array(items) => CelValue::List(Arc::new(items.iter().map(plain).collect())),
+            Value::Object(map) => CelValue::Map(
+                map.iter()
+                    .map(|(k, v)| (k.as_str().into(), plain(v)))
+                    .collect::<std::collections::HashMap<cel::objects::Key, CelValue>>()
+                    .into(),
+            ),
+        }
+    }
+
+    #[test]
+    fn shared_values_answer_as_plain_ones() {
+        let n: Node = serde_json::from_value(json!({
+            "type": "object",
+            "properties": {
+                "m": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "l": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "port": {"type": "integer"}}}},
+                "s": {"type": "array", "items": {"type": "string"}},
+            }
+        }))
+        .unwrap();
+        let v = json!({
+            "m": {"a": 1, "b": 2},
+            "l": [{"name": "x", "port": 1}, {"name": "y", "port": 2}, {"name": "x", "port": 3}],
+            "s": ["p", "q"],
+        });
+        let rules = [
+            "self.m == {'a': 1, 'b': 2}",
+            "{'a': 1, 'b': 2} == self.m",
+            "self.l[0] == {'name': 'x', 'port': 1}",
+            "self.l[0] != self.l[2]",
+            "self.s == ['p', 'q']",
+            "['p', 'q'] == self.s",
+            "self.s + ['r'] == ['p', 'q', 'r']",
+            "(['r'] + self.s)[1] == 'p'",
+            "self.l.all(l1, self.l.exists_one(l2, l1.port == l2.port))",
+            "self.l.all(l1, self.l.exists_one(l2, l1.name == l2.name))",
+            "self.l.filter(x, x.name == 'x').size() == 2",
+            "self.l.filter(x, x.name == 'x')[1].port == 3",
+            "self.l.map(x, x)[1] == self.l[1]",
+            "[self.l[1]][0].name == 'y'",
+            "[self.m, self.m][1].b == 2",
+            "self.l.map(x, x.port).exists(p, p == 3)",
+            "'a' in self.m && !('c' in self.m)",
+            "self.l[0] in self.l",
+            "self.m.all(k, self.m[k] > 0)",
+            "size(self.m) == 2 && self.l.size() == 3",
+            "type(self.m) == map && type(self.l) == list",
+            "has(self.l[0].name) && !has(self.l[0].other)",
+            "self.l[0].other == 1",
+            "self.l[5].name == 'x'",
+            "self.m.c == 1",
+            "self.m",
+            "self.l",
+            "self.l[1]",
+            "self.l + self.l",
+            "self.l.exists(x, x.port == 'a')",
+            "self.l[0]['name'] == 'x'",
+            "{'k': self.l}.k[2].port == 3",
+            "optional.of(self.m).value().a == 1",
+            "self.?m.?a.orValue(0) == 1",
+            "self.l[?7].orValue(self.l[0]).port == 1",
+        ];
+        let shared: Vec<String> = rules
+            .iter()
+            .map(|rule| describe(evaluate(rule, None, None, false, &v, &n)))
+            .collect();
+        let env = Arc::clone(&super::runtime().env);
+        let plain_self = plain(&v);
+        let by_plain: Vec<String> = rules
+            .iter()
+            .map(|rule| {
+                let mut ctx = Context::with_env(Arc::clone(&env));
+                ctx.add_variable_from_value("self", plain_self.clone());
+                let program = fast_parser().parse(rule).unwrap();
+                describe(match CelValue::resolve(&program, &ctx) {
+                    Ok(CelValue::Bool(true)) => Outcome::Passed,
+                    Ok(CelValue::Bool(false)) => Outcome::Failed(format!("failed rule: {rule}")),
+                    Ok(other) => Outcome::Unevaluated(format!(
+                        "rule returned {}, not a bool",
+                        other.type_of()
+                    )),
+                    Err(e) => {
+                        Outcome::Unevaluated(format!("evaluation error: {}", super::reason_of(&e)))
+                    }
+                })
+            })
+            .collect();
+        for ((rule, s), p) in rules.iter().zip(&shared).zip(&by_plain) {
+            assert_eq!(s, p, "{rule}");
+        }
+        assert!(
+            shared.iter().filter(|s| *s == "passed").count() > 20,
+            "{shared:#?}"
+        );
     }
 }
