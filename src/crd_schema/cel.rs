@@ -704,7 +704,6 @@ mod evaluate_tests {
 
 #[cfg(test)]
 mod cache_tests {
-    use super::super::node::Node;
     use super::{compiled, evaluate, fast_parser, regex_for, Compiled, Outcome, REGEX_CACHE_MAX};
     use cel::{Context, Value as CelValue};
     use serde_json::{json, Value};
@@ -747,11 +746,11 @@ mod cache_tests {
             }
         }
         // Spelled in a string, `oldSelf` is no transition.
-        let n: Node = serde_json::from_value(json!({"type": "object"})).unwrap();
+        let n = crate::crd_schema::node::from_json(&json!({"type": "object"}));
         let v = json!({"a": "oldSelf"});
         for _ in 0..2 {
             assert!(matches!(
-                evaluate("self.a == 'oldSelf'", None, None, false, &v, &n),
+                evaluate("self.a == 'oldSelf'", None, None, false, &v, n),
                 Outcome::Passed
             ));
         }
@@ -775,7 +774,7 @@ mod cache_tests {
 
     #[test]
     fn matches_answers_as_the_cel_crate_does() {
-        let n: Node = serde_json::from_value(json!({"type": "object"})).unwrap();
+        let n = crate::crd_schema::node::from_json(&json!({"type": "object"}));
         let v = json!({"a": "abc", "n": 1});
         for (rule, expected) in [
             ("self.a.matches('^[a-z]+$')", "passed"),
@@ -792,7 +791,7 @@ mod cache_tests {
                 "unevaluated: evaluation error: unsupported function overload: found no matching overload for 'matches' applied to 'int.(string)'",
             ),
         ] {
-            let got = describe(evaluate(rule, None, None, false, &v, &n));
+            let got = describe(evaluate(rule, None, None, false, &v, n));
             assert!(got.starts_with(expected), "{rule}: {got}");
         }
     }
@@ -820,7 +819,7 @@ mod cache_tests {
 
     #[test]
     fn shared_values_answer_as_plain_ones() {
-        let n: Node = serde_json::from_value(json!({
+        let n = crate::crd_schema::node::from_json(&json!({
             "type": "object",
             "properties": {
                 "m": {"type": "object", "additionalProperties": {"type": "integer"}},
@@ -828,8 +827,7 @@ mod cache_tests {
                     "name": {"type": "string"}, "port": {"type": "integer"}}}},
                 "s": {"type": "array", "items": {"type": "string"}},
             }
-        }))
-        .unwrap();
+        }));
         let v = json!({
             "m": {"a": 1, "b": 2},
             "l": [{"name": "x", "port": 1}, {"name": "y", "port": 2}, {"name": "x", "port": 3}],
@@ -874,7 +872,7 @@ mod cache_tests {
         ];
         let shared: Vec<String> = rules
             .iter()
-            .map(|rule| describe(evaluate(rule, None, None, false, &v, &n)))
+            .map(|rule| describe(evaluate(rule, None, None, false, &v, n)))
             .collect();
         let env = Arc::clone(&super::runtime().env);
         let plain_self = plain(&v);

@@ -98,11 +98,13 @@ fn prepare(value: &mut Value, node: &Node, root: bool) {
                     && node.declared(name).is_some_and(|prop| !prop.nullable))
             });
             for &(name, ref prop) in node.properties {
-                if let Some(default) = prop.default {
-                    if !(root && name == "metadata") && !map.contains_key(name) {
-                        map.insert(name.to_owned(), default.to_value());
-                    }
+                let Some(default) = prop.default else {
+                    continue;
+                };
+                if (root && name == "metadata") || map.contains_key(name) {
+                    continue;
                 }
+                map.insert(name.to_owned(), default.to_value());
             }
             for (name, v) in map.iter_mut() {
                 if root && name == "metadata" {
