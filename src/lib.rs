@@ -198,5 +198,7 @@ pub fn render_output(
             output::to_text(&kept, opts.format)?
         }
     };
+    let count = all.len();
+    par::drop_in_background(all, count);
     Ok((text, render.warnings))
 }

@@ -1,4 +1,5 @@
-//! A parallel map over a slice that keeps the order of its results. Template
+//! A parallel map over a slice that keeps the order of its results, and
+//! freeing on another thread. Template
 //! output, validation and YAML output treat each object on its own, and the
 //! machines hubgw runs on (CI runners, Argo CD sidecars) have two cores or
 //! more. Results never depend on the number of threads: output is the same
@@ -22,6 +23,20 @@ pub fn threads() -> usize {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .clamp(1, 8)
     })
+}
+
+/// Drops `value` on a thread of its own when it holds at least `items`
+/// objects worth the trouble: freeing 11,000 objects takes about 18 ms,
+/// which the calling thread spends writing the output instead. A process
+/// that ends first does not wait for it.
+pub fn drop_in_background<T: Send + 'static>(value: T, items: usize) {
+    if items < 2 * MIN_ITEMS_PER_THREAD || threads() == 1 {
+        return;
+    }
+    // If no thread can be started, the closure and `value` are dropped here.
+    let _ = std::thread::Builder::new()
+        .name("hubgw-free".into())
+        .spawn(move || drop(value));
 }
 
 /// `items.iter().map(f).collect()`, on up to [`threads`] threads, for items
@@ -88,6 +103,20 @@ pub fn map_weighted<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Freed, not leaked, whether on its own thread or right away.
+    #[test]
+    fn dropped_in_background_is_freed() {
+        for items in [1, 10_000] {
+            let value = std::sync::Arc::new(vec![0u8; 1024]);
+            drop_in_background(std::sync::Arc::clone(&value), items);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while std::sync::Arc::strong_count(&value) > 1 && std::time::Instant::now() < deadline {
+                std::thread::yield_now();
+            }
+            assert_eq!(std::sync::Arc::strong_count(&value), 1, "{items} items");
+        }
+    }
 
     #[test]
     fn keeps_order_for_every_length() {
