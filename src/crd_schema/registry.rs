@@ -57,6 +57,32 @@ impl CrdRegistry {
         &REGISTRY
     }
 
+    /// Test-only: calls `f` on every node of every embedded schema, junctors included.
+    #[cfg(test)]
+    pub(super) fn for_each_node(&self, f: &mut dyn FnMut(&'static Node)) {
+        fn walk(n: &'static Node, f: &mut dyn FnMut(&'static Node)) {
+            f(n);
+            let schema_valued = match n.additional_properties {
+                Some(super::node::AdditionalProperties::Schema(s)) => Some(s),
+                _ => None,
+            };
+            let children = n.properties.iter().map(|(_, p)| p);
+            let children = children
+                .chain(n.items)
+                .chain(schema_valued)
+                .chain(n.one_of)
+                .chain(n.any_of)
+                .chain(n.all_of)
+                .chain(n.not);
+            for child in children {
+                walk(child, f);
+            }
+        }
+        for crd in self.crds {
+            walk(crd.schema.root, f);
+        }
+    }
+
     /// The schema for `apiVersion` (`group/version`) and `kind`.
     /// `None` when no embedded CRD serves that group, version and kind.
     pub fn schema_for(&self, api_version: &str, kind: &str) -> Option<&CrdSchema> {
