@@ -64,7 +64,10 @@ fn order_hot_functions() {
     let profile = std::env::var("PROFILE").unwrap_or_default();
     let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/hot-symbols.txt");
     println!("cargo:rerun-if-changed={}", list.display());
-    if target == "x86_64-unknown-linux-gnu" && profile == "release" && list.exists() {
+    // A linker without --symbol-ordering-file (GNU ld, gold) needs this off.
+    println!("cargo:rerun-if-env-changed=HUBGW_LINK_ORDER");
+    let wanted = std::env::var("HUBGW_LINK_ORDER").map_or(true, |v| v != "0");
+    if wanted && target == "x86_64-unknown-linux-gnu" && profile == "release" && list.exists() {
         println!(
             "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
             list.display()
