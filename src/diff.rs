@@ -174,8 +174,11 @@ pub fn report(old: &[Manifest], new: &[Manifest]) -> String {
 
 /// Reads one side: a manifest stream as it is, a values file rendered.
 pub fn load_side(path: &str, stdin: &mut dyn Read) -> Result<Vec<Manifest>> {
-    let files =
-        crate::values::read_inputs(&[path.to_string()], stdin, crate::values::MAX_STREAM_BYTES)?;
+    let files = crate::values::read_inputs(
+        &[path.to_string()],
+        stdin,
+        crate::values::InputKind::ValuesOrManifests,
+    )?;
     let source = &files[0];
     crate::values::depth::check(&source.name, &source.text)?;
     if let Some(objects) = as_manifests(source)? {

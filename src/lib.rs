@@ -172,7 +172,7 @@ pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manife
         paths.to_vec()
     };
     let mut manifests = Vec::new();
-    for source in values::read_inputs(&paths, stdin, values::MAX_STREAM_BYTES)? {
+    for source in values::read_inputs(&paths, stdin, values::InputKind::Manifests)? {
         values::depth::check(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
     }

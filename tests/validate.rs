@@ -179,3 +179,20 @@ fn crd_defaults_apply_before_the_typed_check() {
         (0, "", "1 object, 0 errors\n")
     );
 }
+
+/// A file `validate` cannot read is named as what it was meant to be: a manifest file.
+#[test]
+fn unreadable_streams_are_named_manifest_files() {
+    let missing = fails(&["validate", "missing.yaml"], 1);
+    assert_eq!(
+        missing,
+        "error: cannot read manifest file `missing.yaml`: No such file or directory\n  \
+         = help: check the path; it is relative to the current directory\n"
+    );
+    let directory = fails(&["validate", "tests"], 1);
+    assert!(
+        directory.starts_with("error: cannot read manifest file `tests`: it is a directory\n"),
+        "{directory}"
+    );
+    assert!(directory.contains("or - for standard input"), "{directory}");
+}

@@ -127,17 +127,81 @@ pub const MAX_VALUES_BYTES: u64 = 256 << 10;
 /// Largest manifest stream `hubgw validate` and `hubgw diff` read.
 pub const MAX_STREAM_BYTES: u64 = 256 << 20;
 
-/// Reads values files; `-` reads `stdin`, at most once.
-pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSource>> {
-    read_inputs(files, stdin, MAX_VALUES_BYTES)
+/// What a command reads, for its size limit and its error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Values files (`-f`), at most [`MAX_VALUES_BYTES`] each.
+    Values,
+    /// Manifest streams (`hubgw validate`), at most [`MAX_STREAM_BYTES`] each.
+    Manifests,
+    /// A values file or a manifest stream (`hubgw diff`), at most [`MAX_STREAM_BYTES`].
+    ValuesOrManifests,
 }
 
-/// Reads files (`-` is `stdin`, at most once) of at most `max_bytes` each.
+impl InputKind {
+    fn max_bytes(self) -> u64 {
+        match self {
+            InputKind::Values => MAX_VALUES_BYTES,
+            InputKind::Manifests | InputKind::ValuesOrManifests => MAX_STREAM_BYTES,
+        }
+    }
+
+    /// How an error names the file: "values file `x`", "manifest file `x`", "`x`".
+    fn name(self, file: &str) -> String {
+        match self {
+            InputKind::Values => format!("values file `{file}`"),
+            InputKind::Manifests => format!("manifest file `{file}`"),
+            InputKind::ValuesOrManifests => format!("`{file}`"),
+        }
+    }
+
+    fn directory_hint(self) -> &'static str {
+        match self {
+            InputKind::Values => {
+                "pass a YAML file with -f, for example -f values/examples/east-west.yaml"
+            }
+            InputKind::Manifests => {
+                "pass YAML files of Kubernetes objects, or - for standard input"
+            }
+            InputKind::ValuesOrManifests => {
+                "pass a values file or a rendered stream (YAML), or - for standard input"
+            }
+        }
+    }
+
+    fn too_large_hint(self) -> &'static str {
+        match self {
+            InputKind::Values => {
+                "values files hold settings, not data: is this the right file? A really large one can be split into several -f files"
+            }
+            InputKind::Manifests | InputKind::ValuesOrManifests => {
+                "is this the right file? A larger stream can be split into several files"
+            }
+        }
+    }
+
+    fn text_hint(self) -> &'static str {
+        match self {
+            InputKind::Values => "values files are YAML text; is this the right file?",
+            InputKind::Manifests | InputKind::ValuesOrManifests => {
+                "manifests are YAML text; is this the right file?"
+            }
+        }
+    }
+}
+
+/// Reads values files; `-` reads `stdin`, at most once.
+pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSource>> {
+    read_inputs(files, stdin, InputKind::Values)
+}
+
+/// Reads files (`-` is `stdin`, at most once), each within `kind`'s size limit.
 pub fn read_inputs(
     files: &[String],
     stdin: &mut dyn Read,
-    max_bytes: u64,
+    kind: InputKind,
 ) -> Result<Vec<ValuesSource>> {
+    let max_bytes = kind.max_bytes();
     let mut out = Vec::new();
     let mut stdin_used = false;
     for file in files {
@@ -166,7 +230,7 @@ pub fn read_inputs(
         } else {
             out.push(ValuesSource {
                 name: file.clone(),
-                text: read_text_file(file, max_bytes)?,
+                text: read_text_file(file, kind)?,
             });
         }
     }
@@ -205,14 +269,16 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-fn read_text_file(file: &str, max_bytes: u64) -> Result<String> {
+fn read_text_file(file: &str, kind: InputKind) -> Result<String> {
     let path = std::path::Path::new(file);
     if path.is_dir() {
         return Err(Error::input(format!(
-            "cannot read values file `{file}`: it is a directory"
+            "cannot read {}: it is a directory",
+            kind.name(file)
         ))
-        .hint("pass a YAML file with -f, for example -f values/examples/east-west.yaml"));
+        .hint(kind.directory_hint()));
     }
+    let max_bytes = kind.max_bytes();
     let read = || -> std::io::Result<Vec<u8>> {
         let mut f = std::fs::File::open(path)?;
         // A regular file says its size up front; a pipe (`-f <(...)`) is read
@@ -229,23 +295,23 @@ fn read_text_file(file: &str, max_bytes: u64) -> Result<String> {
                 "check the path; it is relative to the current directory"
             }
             std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-            std::io::ErrorKind::InvalidData => {
-                "values files hold settings, not data: is this the right file? A really large one can be split into several -f files"
-            }
-            _ => "pass a readable YAML file with -f",
+            std::io::ErrorKind::InvalidData => kind.too_large_hint(),
+            _ => "pass a readable YAML file",
         };
         Error::input(format!(
-            "cannot read values file `{file}`: {}",
+            "cannot read {}: {}",
+            kind.name(file),
             io_reason(&e)
         ))
         .hint(hint)
     })?;
     String::from_utf8(bytes).map_err(|e| {
         Error::input(format!(
-            "cannot read values file `{file}`: it is not UTF-8 text (invalid byte at offset {})",
+            "cannot read {}: it is not UTF-8 text (invalid byte at offset {})",
+            kind.name(file),
             e.utf8_error().valid_up_to()
         ))
-        .hint("values files are YAML text; is this the right file?")
+        .hint(kind.text_hint())
     })
 }
 
