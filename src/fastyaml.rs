@@ -224,17 +224,18 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
 /// A letter followed by letters, digits and `._/-`: a plain scalar in any
 /// YAML context, with no comment, indicator or space to think about.
 fn is_plain_word(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
+    s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && has_word_bytes_only(s)
+}
+
+fn has_word_bytes_only(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
 }
 
 /// A value written after `key: ` or `- ` on the same line: JSON, or a plain
 /// scalar; either may be followed by a comment.
 fn inline_value(text: &str) -> Option<Value> {
-    let (value, rest) = match text.as_bytes()[0] {
+    let (value, rest) = match *text.as_bytes().first()? {
         b'{' | b'[' | b'"' => {
             let mut flow = Flow {
                 text: text.as_bytes(),
@@ -272,7 +273,7 @@ fn plain_scalar(s: &str) -> Option<Value> {
     // A word that starts with a digit (`10s`, `2000m`, `1.2.3`) is a string
     // unless some base or float syntax reads it as a number; those are left
     // to serde_yaml.
-    let word = s.as_bytes()[0].is_ascii_digit() && is_plain_word(&format!("x{s}"));
+    let word = s.as_bytes().first().is_some_and(u8::is_ascii_digit) && has_word_bytes_only(s);
     let numeric = ["0x", "0o", "0b"].iter().any(|p| s.starts_with(p))
         || s.bytes().all(|b| b.is_ascii_digit())
         || s.parse::<f64>().is_ok();
@@ -447,11 +448,12 @@ impl Flow<'_> {
                         b'u' => {
                             let hex = self.text.get(self.pos..self.pos + 4)?;
                             self.pos += 4;
-                            let code =
-                                u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+                            // from_str_radix alone would take a sign: `\u+041`.
                             if !hex.iter().all(u8::is_ascii_hexdigit) {
                                 return None;
                             }
+                            let code =
+                                u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
                             char::from_u32(code)?
                         }
                         _ => return None,

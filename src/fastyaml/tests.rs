@@ -113,6 +113,7 @@ fn leaves_everything_else_to_serde_yaml() {
         "a: [a,b]\n",
         "a: \"\\ud83d\\ude00\"\n",
         "a: \"\\x41\"\n",
+        "a: \"\\u+041\"\n",
         "a: \"unterminated\n",
         "a: \"x\" y\n",
         "a:\tb\n",
