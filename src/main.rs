@@ -6,8 +6,9 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in the mimalloc v3 that libmimalloc-sys 0.1.49
-/// builds (the crate does not name it; Cargo.toml pins the version).
+/// `mi_option_purge_delay` in the mimalloc v2 that libmimalloc-sys 0.1.49
+/// builds with its `v2` feature (the crate does not name it; Cargo.toml pins
+/// the version).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Freed pages go back to the system after 5 ms instead of mimalloc's

@@ -3,6 +3,7 @@
 //! directory with `--templates`). Every printed value is a quoted scalar or a
 //! JSON map/list, so values cannot add keys or documents to the output.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use minijinja::{Environment, UndefinedBehavior};
@@ -74,14 +75,21 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// Loads the template files: name and text, in name order.
-pub fn load_templates(source: &TemplateSource) -> Result<Vec<(String, String)>> {
+/// Template files: name and text, in name order. The shipped ones are borrowed
+/// from the binary.
+pub type Templates = Vec<(Cow<'static, str>, Cow<'static, str>)>;
+
+/// Loads the template files.
+pub fn load_templates(source: &TemplateSource) -> Result<Templates> {
     match source {
         TemplateSource::Embedded => Ok(EMBEDDED
             .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .map(|&(n, t)| (Cow::Borrowed(n), Cow::Borrowed(t)))
             .collect()),
-        TemplateSource::Dir(dir) => read_template_dir(Path::new(dir)),
+        TemplateSource::Dir(dir) => Ok(read_template_dir(Path::new(dir))?
+            .into_iter()
+            .map(|(n, t)| (Cow::Owned(n), Cow::Owned(t)))
+            .collect()),
     }
 }
 
@@ -122,7 +130,11 @@ fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>> {
 }
 
 /// Renders every template (helpers starting with `_` excepted) with `plan`.
-pub fn render(plan: &HubPlan, templates: &[(String, String)]) -> Result<Vec<Rendered>> {
+/// Templates are compiled when first rendered or included, and each one
+/// rendered is dropped before the next is compiled: minijinja's buffers for a
+/// compiled template are some 12 KiB however short it is, a third of a small
+/// render's memory when all were held at once.
+pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -134,8 +146,16 @@ pub fn render(plan: &HubPlan, templates: &[(String, String)]) -> Result<Vec<Rend
         out.write_str(&json)
             .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
     });
-    for (name, text) in templates {
-        env.add_template_owned(name.clone(), text.clone())
+    let sources = templates.clone();
+    env.set_loader(move |name| {
+        Ok(sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, text)| text.to_string()))
+    });
+    // A helper's syntax error is an error even if nothing includes it.
+    for (name, text) in templates.iter().filter(|(n, _)| n.starts_with('_')) {
+        env.template_from_named_str(name, text)
             .map_err(|e| template_error(&e, templates))?;
     }
     let ctx = minijinja::context! { plan => minijinja::Value::from_serialize(plan) };
@@ -147,21 +167,22 @@ pub fn render(plan: &HubPlan, templates: &[(String, String)]) -> Result<Vec<Rend
         let text = tmpl
             .render(&ctx)
             .map_err(|e| template_error(&e, templates))?;
+        env.remove_template(name);
         out.push(Rendered {
-            template: name.clone(),
+            template: name.to_string(),
             text,
         });
     }
     Ok(out)
 }
 
-fn template_error(e: &minijinja::Error, templates: &[(String, String)]) -> Error {
+fn template_error(e: &minijinja::Error, templates: &Templates) -> Error {
     let name = e.name().unwrap_or("template").to_string();
     let location = e.line().map(|line| {
         let text = templates
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.as_str())
+            .map(|(_, t)| t.as_ref())
             .unwrap_or("");
         Location::in_text(&name, text, line, 1, 1)
     });

@@ -383,6 +383,50 @@ fn user_templates_directory_replaces_the_built_in_ones() {
 }
 
 #[test]
+fn user_templates_include_each_other_and_helpers_are_checked() {
+    let dir = std::env::temp_dir().join(format!("hubgw-includes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let templates = dir.to_str().unwrap();
+    let east_west = example("east-west.yaml");
+    write("_data.yaml", "data:\n  host: {{ plan.apps[0].host }}\n");
+    // A template may include a helper and another template, as when every
+    // template was compiled up front.
+    write(
+        "00-cm.yaml",
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub\n{% include \"_data.yaml\" %}{% include \"20-secret.yaml\" %}",
+    );
+    write(
+        "20-secret.yaml",
+        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
+    );
+    // The Secret twice: 00-cm.yaml includes it, and it is rendered itself.
+    let r = hubgw_run(&["render", "-f", &east_west, "--templates", templates]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("Secret/s"), "{}", r.stderr);
+    write("20-secret.yaml", "{% if false %}\n{% endif %}");
+    let out = render(&["-f", &east_west, "--templates", templates]);
+    assert_eq!(
+        out,
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub\ndata:\n  host: industrial-edge.apps.hub.example.com\n"
+    );
+
+    // A helper nothing includes still has its syntax checked.
+    write("_broken.yaml", "{% for x in %}\n");
+    let r = hubgw_run(&["render", "-f", &east_west, "--templates", templates]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .contains("template `_broken.yaml` failed: syntax error"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_template_cannot_be_broken_by_a_value() {
     // A label value is checked too, but this proves the templates quote what
     // they print: the custom template prints a value that is not checked.

@@ -1,7 +1,9 @@
 //! CEL evaluation of `x-kubernetes-validations` rules with the `cel` crate: the shared
 //! environment (CEL standard library + strings/lists extensions, `matches` with a pattern
-//! cache), the per-rule-string program cache, and the Kubernetes conversion of JSON values to
-//! CEL values (property-name escaping, `number` as double, maps and lists shared).
+//! cache), the programs of the embedded rules ([`CelProgram`], their ASTs built by code that
+//! `build.rs` writes with the [`ast`] helpers), the per-rule-string program cache for other
+//! rules, and the Kubernetes conversion of JSON values to CEL values (property-name
+//! escaping, `number` as double, maps and lists shared).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -23,6 +25,7 @@ use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
 
 use super::node::Node;
+use super::registry::CEL_MATCHES;
 
 /// What happened when a rule was evaluated.
 pub(super) enum Outcome {
@@ -68,6 +71,50 @@ fn runtime() -> &'static Runtime {
     })
 }
 
+/// One CEL text of the embedded schemas (a rule or a `messageExpression`), compiled once
+/// on first use: from the AST builder `build.rs` generated, or, when it had none (the fast
+/// parser refused the text at build time), by compiling the text.
+pub(super) struct CelProgram {
+    pub source: &'static str,
+    build: Option<fn() -> Expression>,
+    compiled: OnceLock<Arc<Compiled>>,
+}
+
+impl CelProgram {
+    pub(super) const fn new(source: &'static str, build: Option<fn() -> Expression>) -> Self {
+        CelProgram {
+            source,
+            build,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| match self.build {
+            Some(build) => Arc::new(Compiled::from_ast(self.source, build())),
+            None => compiled(self.source),
+        })
+    }
+}
+
+impl fmt::Debug for CelProgram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CelProgram({:?})", self.source)
+    }
+}
+
+impl Compiled {
+    fn from_ast(rule: &str, program: Expression) -> Compiled {
+        // A rule that never spells `oldSelf` cannot reference it: no
+        // need to walk the AST for it.
+        let transition = rule.contains("oldSelf") && program.references().has_variable("oldSelf");
+        Compiled::Ok {
+            program,
+            transition,
+        }
+    }
+}
+
 fn compiled(rule: &str) -> Arc<Compiled> {
     let rt = runtime();
     let cached = |rule: &str| {
@@ -84,16 +131,7 @@ fn compiled(rule: &str) -> Arc<Compiled> {
         .parse(rule)
         .or_else(|_| rt.env.compile(rule).map(|p| p.expression().clone()));
     let c = Arc::new(match parsed {
-        Ok(program) => {
-            // A rule that never spells `oldSelf` cannot reference it: no
-            // need to walk the AST for it.
-            let transition =
-                rule.contains("oldSelf") && program.references().has_variable("oldSelf");
-            Compiled::Ok {
-                program,
-                transition,
-            }
-        }
+        Ok(program) => Compiled::from_ast(rule, program),
         Err(e) => Compiled::Err(format!("compile error: {}", first_line(&e.to_string()))),
     });
     // Compiled without the lock, so validation threads compile side by side;
@@ -111,6 +149,14 @@ fn add_matches(env: &mut Env) -> Result<(), cel::DeclarationError> {
 }
 
 fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
+    // A literal pattern of an embedded rule: its DFA from the build.
+    let precompiled = CEL_MATCHES
+        .binary_search_by(|p| p.source.cmp(re.inner()))
+        .ok()
+        .and_then(|i| CEL_MATCHES[i].is_match(this.inner()).ok());
+    if let Some(found) = precompiled {
+        return Ok(CelBool::from(found));
+    }
     let regex = regex_for(re.inner()).map_err(|err| ExecutionError::FunctionError {
         function: "matches".to_string(),
         message: format!("'{}' not a valid regex:\n{err}", re.inner()),
@@ -208,11 +254,17 @@ pub(super) fn evaluate(
     value: &Value,
     node: &Node,
 ) -> Outcome {
+    fn leaked(text: &str) -> &'static CelProgram {
+        Box::leak(Box::new(CelProgram::new(
+            Box::leak(text.to_owned().into_boxed_str()),
+            None,
+        )))
+    }
     evaluate_in(
         &mut Scope::new(value, node, None),
-        rule,
+        leaked(rule),
         message,
-        message_expression,
+        message_expression.map(leaked),
         optional_old_self,
     )
 }
@@ -220,13 +272,12 @@ pub(super) fn evaluate(
 /// [`evaluate`] with `self` from `scope`.
 pub(super) fn evaluate_in(
     scope: &mut Scope<'_, '_>,
-    rule: &str,
+    rule: &CelProgram,
     message: Option<&str>,
-    message_expression: Option<&str>,
+    message_expression: Option<&CelProgram>,
     optional_old_self: bool,
 ) -> Outcome {
-    let rule_program = compiled(rule);
-    let program = match &*rule_program {
+    let program = match rule.compiled() {
         Compiled::Err(e) => return Outcome::Unevaluated(e.clone()),
         Compiled::Ok {
             transition: true, ..
@@ -248,7 +299,7 @@ pub(super) fn evaluate_in(
         Ok(CelValue::Bool(true)) => Outcome::Passed,
         Ok(CelValue::Bool(false)) => {
             let msg = message_expression
-                .and_then(|expr| match &*compiled(expr) {
+                .and_then(|expr| match expr.compiled() {
                     Compiled::Ok { program, .. } => match CelValue::resolve(program, ctx) {
                         Ok(CelValue::String(s)) if !s.trim().is_empty() => Some(s.to_string()),
                         _ => None,
@@ -256,7 +307,7 @@ pub(super) fn evaluate_in(
                     Compiled::Err(_) => None,
                 })
                 .or_else(|| message.map(str::to_owned))
-                .unwrap_or_else(|| format!("failed rule: {rule}"));
+                .unwrap_or_else(|| format!("failed rule: {}", rule.source));
             Outcome::Failed(msg)
         }
         Ok(other) => Outcome::Unevaluated(format!("rule returned {}, not a bool", other.type_of())),
@@ -554,6 +605,160 @@ fn escape_property_name(name: &str) -> Option<Cow<'_, str>> {
     ))
 }
 
+/// Constructors for the AST code `build.rs` writes (see `cel_codegen.rs`): one short call per
+/// node keeps the generated text small. Names and ids are the parser's own.
+#[allow(dead_code)] // the embedded rules need not use every kind of node
+pub(super) mod ast {
+    use cel::common::ast::{
+        CallExpr, ComprehensionExpr, EntryExpr, Expr, IdedEntryExpr, IdedExpr, ListExpr,
+        LiteralValue, MapEntryExpr, MapExpr, SelectExpr, StructExpr, StructFieldExpr,
+    };
+    use cel::common::types::{CelBool, CelBytes, CelDouble, CelInt, CelString, CelUInt};
+
+    fn node(id: u64, expr: Expr) -> IdedExpr {
+        IdedExpr { id, expr }
+    }
+
+    pub fn unspecified(id: u64) -> IdedExpr {
+        node(id, Expr::Unspecified)
+    }
+
+    pub fn ident(id: u64, name: &str) -> IdedExpr {
+        node(id, Expr::Ident(name.to_owned()))
+    }
+
+    pub fn select(id: u64, operand: IdedExpr, field: &str, test: bool) -> IdedExpr {
+        node(
+            id,
+            Expr::Select(SelectExpr {
+                operand: Box::new(operand),
+                field: field.to_owned(),
+                test,
+            }),
+        )
+    }
+
+    pub fn call(id: u64, name: &str, target: Option<IdedExpr>, args: Vec<IdedExpr>) -> IdedExpr {
+        node(
+            id,
+            Expr::Call(CallExpr {
+                func_name: name.to_owned(),
+                target: target.map(Box::new),
+                args,
+            }),
+        )
+    }
+
+    pub fn list(id: u64, elements: Vec<IdedExpr>, optional_indices: Vec<usize>) -> IdedExpr {
+        node(
+            id,
+            Expr::List(ListExpr {
+                elements,
+                optional_indices,
+            }),
+        )
+    }
+
+    pub fn map(id: u64, entries: Vec<IdedEntryExpr>) -> IdedExpr {
+        node(id, Expr::Map(MapExpr { entries }))
+    }
+
+    pub fn structure(id: u64, type_name: &str, entries: Vec<IdedEntryExpr>) -> IdedExpr {
+        node(
+            id,
+            Expr::Struct(StructExpr {
+                type_name: type_name.to_owned(),
+                entries,
+            }),
+        )
+    }
+
+    pub fn map_entry(id: u64, key: IdedExpr, value: IdedExpr, optional: bool) -> IdedEntryExpr {
+        IdedEntryExpr {
+            id,
+            expr: EntryExpr::MapEntry(MapEntryExpr {
+                key,
+                value,
+                optional,
+            }),
+        }
+    }
+
+    pub fn struct_field(id: u64, field: &str, value: IdedExpr, optional: bool) -> IdedEntryExpr {
+        IdedEntryExpr {
+            id,
+            expr: EntryExpr::StructField(StructFieldExpr {
+                field: field.to_owned(),
+                value,
+                optional,
+            }),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // the fields of a comprehension, in order
+    pub fn comprehension(
+        id: u64,
+        iter_range: IdedExpr,
+        iter_var: &str,
+        iter_var2: Option<&str>,
+        accu_var: &str,
+        accu_init: IdedExpr,
+        loop_cond: IdedExpr,
+        loop_step: IdedExpr,
+        result: IdedExpr,
+    ) -> IdedExpr {
+        node(
+            id,
+            Expr::Comprehension(Box::new(ComprehensionExpr {
+                iter_range,
+                iter_var: iter_var.to_owned(),
+                iter_var2: iter_var2.map(str::to_owned),
+                accu_var: accu_var.to_owned(),
+                accu_init,
+                loop_cond,
+                loop_step,
+                result,
+            })),
+        )
+    }
+
+    fn literal(id: u64, value: LiteralValue) -> IdedExpr {
+        node(id, Expr::Literal(value))
+    }
+
+    pub fn boolean(id: u64, b: bool) -> IdedExpr {
+        literal(id, LiteralValue::Boolean(CelBool::from(b)))
+    }
+
+    pub fn int(id: u64, i: i64) -> IdedExpr {
+        literal(id, LiteralValue::Int(CelInt::from(i)))
+    }
+
+    pub fn uint(id: u64, u: u64) -> IdedExpr {
+        literal(id, LiteralValue::UInt(CelUInt::from(u)))
+    }
+
+    pub fn double(id: u64, bits: u64) -> IdedExpr {
+        literal(
+            id,
+            LiteralValue::Double(CelDouble::from(f64::from_bits(bits))),
+        )
+    }
+
+    /// Borrowed from the binary: a string literal costs no allocation.
+    pub fn string(id: u64, s: &'static str) -> IdedExpr {
+        literal(id, LiteralValue::String(CelString::from(s)))
+    }
+
+    pub fn bytes(id: u64, b: &'static [u8]) -> IdedExpr {
+        literal(id, LiteralValue::Bytes(CelBytes::from(b)))
+    }
+
+    pub fn null(id: u64) -> IdedExpr {
+        literal(id, LiteralValue::Null)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape_property_name;
@@ -650,7 +855,7 @@ mod evaluate_tests {
 
         let mut rules = Vec::new();
         CrdRegistry::embedded().for_each_node(&mut |n| {
-            rules.extend(n.validations.iter().map(|v| v.rule.to_owned()));
+            rules.extend(n.validations.iter().map(|v| v.rule.source.to_owned()));
         });
         rules.sort();
         rules.dedup();
@@ -682,6 +887,61 @@ mod evaluate_tests {
             .collect();
         assert!(rules.len() > 80, "{}", rules.len());
         assert!(failed.is_empty(), "{failed:#?}");
+    }
+}
+
+#[cfg(test)]
+mod precompiled_tests {
+    use super::super::registry::CrdRegistry;
+    use super::{fast_parser, CelProgram, Compiled};
+
+    fn embedded_programs() -> Vec<&'static CelProgram> {
+        let mut programs: Vec<&'static CelProgram> = Vec::new();
+        CrdRegistry::embedded().for_each_node(&mut |n| {
+            for v in n.validations {
+                programs.push(v.rule);
+                programs.extend(v.message_expression);
+            }
+        });
+        programs.sort_by_key(|p| p.source);
+        programs.dedup_by_key(|p| p.source);
+        programs
+    }
+
+    /// What `build.rs` wrote for each embedded rule builds the AST the run-time parser
+    /// reads from its text: ids, names and literals alike.
+    #[test]
+    fn generated_asts_are_the_parsed_ones() {
+        let programs = embedded_programs();
+        assert!(programs.len() > 80, "{}", programs.len());
+        let mut differ = Vec::new();
+        for p in &programs {
+            let build = p
+                .build
+                .unwrap_or_else(|| panic!("no AST for {:?}", p.source));
+            let parsed = fast_parser().parse(p.source).expect(p.source);
+            if build() != parsed {
+                differ.push(p.source);
+            }
+        }
+        assert!(differ.is_empty(), "{differ:#?}");
+    }
+
+    /// The same text is one `static`, so each is compiled once however many nodes use it.
+    #[test]
+    fn each_text_is_one_program() {
+        let mut all: Vec<&'static CelProgram> = Vec::new();
+        CrdRegistry::embedded().for_each_node(&mut |n| {
+            all.extend(n.validations.iter().map(|v| v.rule));
+        });
+        for a in &all {
+            for b in &all {
+                assert_eq!(a.source == b.source, std::ptr::eq(*a, *b), "{}", a.source);
+            }
+        }
+        let first = all[0];
+        let compiled: *const Compiled = first.compiled();
+        assert!(std::ptr::eq(compiled, first.compiled()));
     }
 }
 

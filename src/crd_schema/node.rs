@@ -5,7 +5,11 @@
 
 use std::sync::OnceLock;
 
+use regex_automata::dfa::{dense, Automaton};
+use regex_automata::Input;
 use serde_json::{Number, Value};
+
+pub(super) use super::cel::CelProgram;
 
 /// One schema node. Every field is plain data, so the generated schemas are `static`s.
 #[derive(Debug)]
@@ -57,9 +61,9 @@ pub(super) enum AdditionalProperties {
 /// One `x-kubernetes-validations` entry.
 #[derive(Debug)]
 pub(super) struct ValidationRule {
-    pub rule: &'static str,
+    pub rule: &'static CelProgram,
     pub message: Option<&'static str>,
-    pub message_expression: Option<&'static str>,
+    pub message_expression: Option<&'static CelProgram>,
     pub field_path: Option<&'static str>,
     pub optional_old_self: bool,
 }
@@ -86,12 +90,21 @@ pub(super) enum Json {
     Object(&'static [(&'static str, Json)]),
 }
 
-/// A `pattern` and its regex, compiled on first use. One `static` per distinct pattern:
-/// nodes share it, and the cache cannot sit in the nodes, which are immutable data.
-#[derive(Debug)]
+/// A `pattern` (or a literal pattern of CEL `matches`) and its matcher, made on first use:
+/// the DFA `build.rs` serialized, read in place, or else the pattern compiled. One `static`
+/// per distinct pattern: nodes share it, and the matcher cannot sit in the nodes, which are
+/// immutable data.
 pub(super) struct Pattern {
     pub source: &'static str,
-    regex: OnceLock<Result<regex_lite::Regex, String>>,
+    dfa: Option<&'static [u8]>,
+    matcher: OnceLock<Result<Matcher, String>>,
+}
+
+// Held in the pattern's `static`, so a small Regex variant would save nothing.
+#[allow(clippy::large_enum_variant)]
+enum Matcher {
+    Dfa(dense::DFA<&'static [u32]>),
+    Regex(regex::Regex),
 }
 
 impl Node {
@@ -167,20 +180,48 @@ impl Node {
 }
 
 impl Pattern {
-    pub const fn new(source: &'static str) -> Pattern {
+    /// `dfa`: the serialized DFA of `source`, in the target's byte order and 4-aligned.
+    pub const fn new(source: &'static str, dfa: Option<&'static [u8]>) -> Pattern {
         Pattern {
             source,
-            regex: OnceLock::new(),
+            dfa,
+            matcher: OnceLock::new(),
         }
     }
 
-    /// The compiled pattern, compiled on first use.
-    /// `regex_lite` compiles ten times faster than `regex`, and the patterns are
-    /// short and matched against short strings (the test `patterns_match_as_with_regex`
-    /// proves both crates agree on the embedded ones).
-    pub fn regex(&self) -> &Result<regex_lite::Regex, String> {
-        self.regex
-            .get_or_init(|| regex_lite::Regex::new(self.source).map_err(|e| e.to_string()))
+    /// Whether `haystack` has a match, as `regex::Regex::is_match` answers (the DFA is
+    /// built by the same engine; `patterns_match_as_with_regex` holds them together).
+    /// The error is the pattern's compile error.
+    pub fn is_match(&self, haystack: &str) -> Result<bool, &str> {
+        let matcher = self.matcher.get_or_init(|| {
+            // `from_bytes` checks the data; a DFA that does not read (it never
+            // should) falls back to compiling the pattern.
+            let dfa = self
+                .dfa
+                .and_then(|bytes| dense::DFA::from_bytes(bytes).ok())
+                .map(|(dfa, _)| Matcher::Dfa(dfa));
+            match dfa {
+                Some(m) => Ok(m),
+                None => regex::Regex::new(self.source)
+                    .map(Matcher::Regex)
+                    .map_err(|e| e.to_string()),
+            }
+        });
+        match matcher {
+            Ok(Matcher::Dfa(dfa)) => {
+                let input = Input::new(haystack).earliest(true);
+                // The DFAs have no quit bytes, so the search cannot give up.
+                Ok(dfa.try_search_fwd(&input).is_ok_and(|m| m.is_some()))
+            }
+            Ok(Matcher::Regex(re)) => Ok(re.is_match(haystack)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pattern({:?})", self.source)
     }
 }
 
@@ -319,7 +360,10 @@ pub(super) fn from_json(schema: &Value) -> &'static Node {
             max_items: s.max_items,
             min_properties: s.min_properties,
             max_properties: s.max_properties,
-            pattern: s.pattern.as_deref().map(|p| leak(Pattern::new(text(p)))),
+            pattern: s
+                .pattern
+                .as_deref()
+                .map(|p| leak(Pattern::new(text(p), None))),
             format: opt_text(&s.format),
             default: s.default.as_ref().map(|d| leak(json(d))),
             one_of: nodes(&s.one_of),
@@ -334,9 +378,10 @@ pub(super) fn from_json(schema: &Value) -> &'static Node {
                 .validations
                 .iter()
                 .map(|r| ValidationRule {
-                    rule: text(&r.rule),
+                    rule: leak(CelProgram::new(text(&r.rule), None)),
                     message: opt_text(&r.message),
-                    message_expression: opt_text(&r.message_expression),
+                    message_expression: opt_text(&r.message_expression)
+                        .map(|m| leak(CelProgram::new(m, None))),
                     field_path: opt_text(&r.field_path),
                     optional_old_self: r.optional_old_self,
                 })
@@ -351,18 +396,31 @@ pub(super) fn from_json(schema: &Value) -> &'static Node {
 
 #[cfg(test)]
 mod tests {
+    use super::super::registry::CEL_MATCHES;
+    use super::Pattern;
     use crate::crd_schema::CrdRegistry;
 
-    /// `regex_lite` compiles every embedded `pattern` and matches like `regex`.
+    /// Every embedded `pattern`, and every literal pattern of a CEL `matches`, has a DFA
+    /// from the build that matches as `regex` does.
     #[test]
     fn patterns_match_as_with_regex() {
-        let mut all = Vec::new();
-        CrdRegistry::embedded().for_each_node(&mut |n| {
-            all.extend(n.pattern.map(|p| p.source.to_owned()));
-        });
-        all.sort();
-        all.dedup();
+        let mut all: Vec<&'static Pattern> = Vec::new();
+        CrdRegistry::embedded().for_each_node(&mut |n| all.extend(n.pattern));
+        all.extend(CEL_MATCHES);
+        all.sort_by_key(|p| p.source);
+        all.dedup_by_key(|p| p.source);
         assert!(all.len() > 15, "{}", all.len());
+        let without_dfa: Vec<&str> = all
+            .iter()
+            .filter(|p| p.dfa.is_none())
+            .map(|p| p.source)
+            .collect();
+        assert!(without_dfa.is_empty(), "{without_dfa:?}");
+        assert!(
+            CEL_MATCHES.windows(2).all(|w| w[0].source < w[1].source),
+            "CEL_MATCHES is searched by pattern"
+        );
+        assert!(!CEL_MATCHES.is_empty());
 
         let mut samples: Vec<String> = [
             "",
@@ -405,6 +463,17 @@ mod tests {
             "ümlaut.example.com",
             "日本",
             "tab\tchar",
+            // The literal patterns of CEL `matches` (paths, header formats).
+            "/path%2Fto",
+            "/bad%zz",
+            "%[req.hdr(X-Forwarded-For)]",
+            "%{+Q}[ssl_c_der,base64]",
+            "%[res.hdr(Server),lower]",
+            "plain text",
+            "100%",
+            "a%%b",
+            "example.com/Name_1",
+            "Name_",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -419,15 +488,20 @@ mod tests {
         samples.extend(suffixed);
 
         let mut differ = Vec::new();
+        let mut matched = 0;
         for p in &all {
-            let lite = regex_lite::Regex::new(p).unwrap_or_else(|e| panic!("{p}: {e}"));
-            let full = regex::Regex::new(p).unwrap();
+            let full = regex::Regex::new(p.source).unwrap();
             for s in &samples {
-                if lite.is_match(s) != full.is_match(s) {
-                    differ.push(format!("{p} on {s:?}"));
+                let by_dfa = p
+                    .is_match(s)
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.source));
+                matched += usize::from(by_dfa);
+                if by_dfa != full.is_match(s) {
+                    differ.push(format!("{} on {s:?}", p.source));
                 }
             }
         }
         assert!(differ.is_empty(), "{differ:#?}");
+        assert!(matched > 100, "{matched}");
     }
 }

@@ -13,13 +13,18 @@ struct EmbeddedCrd {
 /// The generated data: `EMBEDDED`, one [`EmbeddedCrd`] per (group, kind, version) in that
 /// order, and the schema trees and patterns it points to.
 mod generated {
-    // A glob: the data names only the node types it needs.
+    // Globs: the data names only the node types and AST helpers it needs.
+    #[allow(unused_imports)]
+    use super::super::cel::ast::*;
     use super::super::node::*;
     use super::{CrdSchema, EmbeddedCrd};
+    use cel::parser::Expression;
+    use regex_automata::util::wire::AlignAs;
 
     include!(concat!(env!("OUT_DIR"), "/crd_schemas.rs"));
 }
 
+pub(super) use generated::CEL_MATCHES;
 use generated::EMBEDDED;
 
 /// The set of embedded CRD schemas. Obtain it with [`CrdRegistry::embedded`].

@@ -387,15 +387,15 @@ impl Walker {
             }
         }
         if let Some(pattern) = node.pattern {
-            match pattern.regex() {
-                Ok(re) if !re.is_match(s) => {
+            match pattern.is_match(s) {
+                Ok(false) => {
                     let pattern = pattern.source;
                     self.push(
                         path,
                         format!("Invalid value: {s:?}: {path} in body should match '{pattern}'"),
                     );
                 }
-                Ok(_) => {}
+                Ok(true) => {}
                 Err(e) => self.push(
                     path,
                     format!("Internal error: pattern does not compile: {e}"),
@@ -581,7 +581,7 @@ impl Walker {
                 Outcome::Transition => self.report.transition_rules_skipped += 1,
                 Outcome::Unevaluated(reason) => self.report.cel_unevaluated.push(UnevaluatedRule {
                     path: path.to_string(),
-                    rule: rule.rule.to_owned(),
+                    rule: rule.rule.source.to_owned(),
                     reason,
                 }),
             }
