@@ -3,7 +3,7 @@
 # maximum resident set size) of `hubgw render` on generated inputs, against
 # the targets of issue 7. Needs: apt-get install -y hyperfine time
 #
-#   bash bench/compare.sh            # builds target/release/hubgw first
+#   bash bench/compare.sh            # builds the release binary first (cargo release-static)
 #   HUBGW=/path/to/hubgw bash bench/compare.sh
 #   RUNS=50 bash bench/compare.sh    # more runs per input (default 30)
 #   CORPUS=1 bash bench/compare.sh   # also run the bad-input corpus against it
@@ -15,8 +15,8 @@ for tool in hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y hyperfine time" >&2; exit 2; }
 done
 if [[ -z ${HUBGW:-} ]]; then
-  cargo build --release --quiet
-  HUBGW=target/release/hubgw
+  cargo release-static --quiet
+  HUBGW=target/x86_64-unknown-linux-gnu/release/hubgw
 fi
 
 work=$(mktemp -d)

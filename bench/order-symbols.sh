@@ -4,16 +4,18 @@
 # release binary under callgrind on --version, every shipped example and 100
 # applications, and lists the functions each run executed, smallest run first.
 #
-#   bash bench/order-symbols.sh          # builds target/release/hubgw first
+#   bash bench/order-symbols.sh          # builds the release binary first
 #   HUBGW=/path/to/hubgw bash bench/order-symbols.sh
 #
-# Then rebuild the release binary. Needs valgrind and python3.
+# The release binary is `cargo release-static`'s (.cargo/config.toml): its
+# flags are part of every symbol's name, so the list is made from that build.
+# Then rebuild it. Needs valgrind and python3.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 if [[ -z ${HUBGW:-} ]]; then
-  cargo build --release --quiet
-  HUBGW=target/release/hubgw
+  cargo release-static --quiet
+  HUBGW=target/x86_64-unknown-linux-gnu/release/hubgw
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

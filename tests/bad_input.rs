@@ -17,8 +17,8 @@
 //!
 //! The 1 s bound is for an optimized hubgw. A debug build is about ten times
 //! slower, so under `cargo test` it is 10 s; for the real bound run
-//! `cargo build --release && HUBGW_BIN=target/release/hubgw cargo test --test bad_input`
-//! (bench/compare.sh does).
+//! `cargo release-static && HUBGW_BIN=target/x86_64-unknown-linux-gnu/release/hubgw cargo test --test bad_input`
+//! (`CORPUS=1 bash bench/compare.sh` does).
 
 #[allow(unused_macros, unused_imports)] // only `repo` is needed here
 mod common;
