@@ -104,7 +104,7 @@ pub fn qualified_name_problem(key: &str) -> Option<String> {
     }
     let ok_chars = name
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     let ok_ends = name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric());
     if !ok_chars || !ok_ends {
@@ -122,7 +122,7 @@ pub fn label_value_problem(value: &str) -> Option<String> {
     }
     let ok_chars = value
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     let ok_ends = value.starts_with(|c: char| c.is_ascii_alphanumeric())
         && value.ends_with(|c: char| c.is_ascii_alphanumeric());
     if !ok_chars || !ok_ends {

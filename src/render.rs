@@ -75,22 +75,41 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// Template files: name and text, in name order. The shipped ones are borrowed
-/// from the binary.
-pub type Templates = Vec<(Cow<'static, str>, Cow<'static, str>)>;
+/// Template files: name and text, in name order.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// The shipped ones are borrowed from the binary.
+    files: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    /// The shipped templates, whose syntax the tests prove: one that can
+    /// render nothing is not compiled. A user's are always compiled, so a
+    /// syntax error is reported whatever the values.
+    built_in: bool,
+}
+
+impl Templates {
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(n, t)| (n.as_ref(), t.as_ref()))
+    }
+}
 
 /// Loads the template files.
 pub fn load_templates(source: &TemplateSource) -> Result<Templates> {
-    match source {
-        TemplateSource::Embedded => Ok(EMBEDDED
-            .iter()
-            .map(|&(n, t)| (Cow::Borrowed(n), Cow::Borrowed(t)))
-            .collect()),
-        TemplateSource::Dir(dir) => Ok(read_template_dir(Path::new(dir))?
-            .into_iter()
-            .map(|(n, t)| (Cow::Owned(n), Cow::Owned(t)))
-            .collect()),
-    }
+    Ok(match source {
+        TemplateSource::Embedded => Templates {
+            files: EMBEDDED
+                .iter()
+                .map(|&(n, t)| (Cow::Borrowed(n), Cow::Borrowed(t)))
+                .collect(),
+            built_in: true,
+        },
+        TemplateSource::Dir(dir) => Templates {
+            files: read_template_dir(Path::new(dir))?
+                .into_iter()
+                .map(|(n, t)| (Cow::Owned(n), Cow::Owned(t)))
+                .collect(),
+            built_in: false,
+        },
+    })
 }
 
 /// `*.yaml` files of `dir` not starting with `_`, plus `_*.yaml` helpers
@@ -150,17 +169,25 @@ pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
     env.set_loader(move |name| {
         Ok(sources
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, text)| text.to_string()))
+            .find(|&(n, _)| n == name)
+            .map(|(_, text)| text.to_owned()))
     });
     // A helper's syntax error is an error even if nothing includes it.
     for (name, text) in templates.iter().filter(|(n, _)| n.starts_with('_')) {
         env.template_from_named_str(name, text)
             .map_err(|e| template_error(&e, templates))?;
     }
-    let ctx = minijinja::context! { plan => minijinja::Value::from_serialize(plan) };
+    let plan_value = minijinja::Value::from_serialize(plan);
+    let ctx = minijinja::context! { plan => plan_value.clone() };
     let mut out = Vec::new();
-    for (name, _) in templates.iter().filter(|(n, _)| !n.starts_with('_')) {
+    for (name, text) in templates.iter().filter(|(n, _)| !n.starts_with('_')) {
+        if templates.built_in && renders_nothing(text, &plan_value) {
+            out.push(Rendered {
+                template: name.to_string(),
+                text: String::new(),
+            });
+            continue;
+        }
         let tmpl = env
             .get_template(name)
             .map_err(|e| template_error(&e, templates))?;
@@ -176,14 +203,105 @@ pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
     Ok(out)
 }
 
+/// Whether `template` renders nothing for `plan` without compiling it: it is
+/// only `{% for x in plan.list %}` blocks (no `else`), comments and blank
+/// text, and every such list is empty. Most built-in templates are one kind
+/// of object (egress, injected gateways, ...) that a given hub has none of;
+/// compiling them was most of the template work of a small render.
+fn renders_nothing(template: &str, plan: &minijinja::Value) -> bool {
+    loop_lists(template).is_some_and(|lists| {
+        lists.iter().all(|list| {
+            plan.get_attr(list)
+                .ok()
+                .and_then(|v| v.len())
+                .is_some_and(|len| len == 0)
+        })
+    })
+}
+
+/// The plan lists `template`'s top-level `{% for x in plan.list %}` loops run
+/// over, when the template is nothing else; `None` for any other template or
+/// anything this simple scan is not sure of (quotes in a tag, `{% raw %}`, a
+/// `for`/`else`, a loop filter, a tag that is not closed).
+fn loop_lists(template: &str) -> Option<Vec<&str>> {
+    let mut lists = Vec::new();
+    let mut depth = 0usize;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (text, from) = rest.split_at(open);
+        if depth == 0 && !text.trim().is_empty() {
+            return None;
+        }
+        let after = &from[1..];
+        if let Some(comment) = after.strip_prefix('#') {
+            rest = &comment[comment.find("#}")? + 2..];
+            continue;
+        }
+        if let Some(expr) = after.strip_prefix('{') {
+            if depth == 0 {
+                return None;
+            }
+            rest = &expr[expr.find("}}")? + 2..];
+            continue;
+        }
+        let Some(tag) = after.strip_prefix('%') else {
+            if depth == 0 {
+                return None;
+            }
+            rest = after;
+            continue;
+        };
+        let end = tag.find("%}")?;
+        let words = tag[..end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        rest = &tag[end + 2..];
+        if words.contains(['"', '\'']) {
+            return None;
+        }
+        let mut parts = words.split_whitespace();
+        let keyword = parts.next()?;
+        match keyword {
+            "for" if depth == 0 => {
+                let (_var, in_, list, more) =
+                    (parts.next()?, parts.next()?, parts.next()?, parts.next());
+                let list = list.strip_prefix("plan.")?;
+                if in_ != "in"
+                    || more.is_some()
+                    || !list.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    return None;
+                }
+                lists.push(list);
+                depth = 1;
+            }
+            "else" if depth == 1 => return None,
+            "raw" => return None,
+            "for" | "if" | "macro" | "call" | "filter" | "with" | "autoescape" | "block" => {
+                if depth == 0 {
+                    return None;
+                }
+                depth += 1;
+            }
+            "set" if !words.contains('=') => {
+                if depth == 0 {
+                    return None;
+                }
+                depth += 1;
+            }
+            k if k.starts_with("end") => depth = depth.checked_sub(1)?,
+            _ if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    (depth == 0 && rest.trim().is_empty() && !lists.is_empty()).then_some(lists)
+}
+
 fn template_error(e: &minijinja::Error, templates: &Templates) -> Error {
     let name = e.name().unwrap_or("template").to_string();
     let location = e.line().map(|line| {
         let text = templates
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.as_ref())
-            .unwrap_or("");
+            .find(|&(n, _)| n == name)
+            .map_or("", |(_, t)| t);
         Location::in_text(&name, text, line, 1, 1)
     });
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
@@ -227,6 +345,82 @@ mod tests {
             assert_eq!(map.len(), 1);
             assert_eq!(map.get("host").unwrap().as_str(), Some(evil));
         }
+    }
+
+    #[test]
+    fn loop_lists_reads_only_plain_top_level_loops() {
+        let lists = loop_lists;
+        assert_eq!(
+            lists(
+                "{% for a in plan.xs %}\n---\nk: {{ a }}\n{% if a.b %}x{% endif %}\n{% endfor %}\n"
+            ),
+            Some(vec!["xs"])
+        );
+        assert_eq!(
+            lists("{# note #}\n{%- for a in plan.xs -%}{% for b in a.ys %}{{ b }}{% endfor %}{% endfor %}\n{% for c in plan.zs %}{% endfor %}"),
+            Some(vec!["xs", "zs"])
+        );
+        for not_only_loops in [
+            "",
+            "kind: x\n{% for a in plan.xs %}{% endfor %}",
+            "{% for a in plan.xs %}{% endfor %}\ntrailing",
+            "{{ plan.x }}",
+            "{% for a in plan.xs %}{% else %}empty{% endfor %}",
+            "{% for a in plan.xs if a %}{% endfor %}",
+            "{% for a in other.xs %}{% endfor %}",
+            "{% for a in plan.xs.ys %}{% endfor %}",
+            "{% if plan.x %}{% endif %}",
+            "{% set x = 1 %}{% for a in plan.xs %}{% endfor %}",
+            "{% for a in plan.xs %}{% include \"_x.yaml\" %}{% endfor %}",
+            "{% for a in plan.xs %}{% raw %}{% endfor %}{% endraw %}{% endfor %}",
+            "{% for a in plan.xs %}",
+            "{% for a in plan.xs %}{% endfor %}{% endfor %}",
+            "{% for a in plan.xs %}{# open",
+        ] {
+            assert_eq!(lists(not_only_loops), None, "{not_only_loops:?}");
+        }
+    }
+
+    /// What is skipped renders to nothing: every shipped example, every template.
+    #[test]
+    fn skipped_templates_render_nothing() {
+        let examples =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/values/examples")).unwrap();
+        let mut skipped = 0;
+        for example in examples {
+            let path = example.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let source = crate::values::ValuesSource {
+                name: path.display().to_string(),
+                text,
+            };
+            let loaded =
+                crate::values::load_sources(&[source], &crate::values::ValuesInput::default())
+                    .unwrap();
+            let plan = crate::plan::build(&loaded).unwrap();
+            let plan_value = minijinja::Value::from_serialize(&plan);
+            for (name, template) in EMBEDDED {
+                if renders_nothing(template, &plan_value) {
+                    skipped += 1;
+                    let mut env = Environment::new();
+                    env.set_undefined_behavior(UndefinedBehavior::Strict);
+                    let text = env
+                        .render_str(template, minijinja::context! { plan => plan_value.clone() })
+                        .unwrap();
+                    assert!(
+                        text.trim().is_empty(),
+                        "{name} for {}: {text}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(skipped > 10, "{skipped}");
+        let loops_only = EMBEDDED
+            .iter()
+            .filter(|(_, t)| loop_lists(t).is_some())
+            .count();
+        assert_eq!(loops_only, EMBEDDED.len() - 1, "all but 00-namespace.yaml");
     }
 
     #[test]

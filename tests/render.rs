@@ -412,6 +412,22 @@ fn user_templates_include_each_other_and_helpers_are_checked() {
         "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub\ndata:\n  host: industrial-edge.apps.hub.example.com\n"
     );
 
+    // A user's template is compiled even where it could render nothing
+    // (east-west has no egress), so its syntax error is an error.
+    write(
+        "30-egress.yaml",
+        "{% for e in plan.egress %}\n{{ e. }}\n{% endfor %}\n",
+    );
+    let r = hubgw_run(&["render", "-f", &east_west, "--templates", templates]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("template `30-egress.yaml` failed: syntax error"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(dir.join("30-egress.yaml")).unwrap();
+
     // A helper nothing includes still has its syntax checked.
     write("_broken.yaml", "{% for x in %}\n");
     let r = hubgw_run(&["render", "-f", &east_west, "--templates", templates]);

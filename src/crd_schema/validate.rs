@@ -7,6 +7,7 @@
 //! of `metadata` beyond `name`/`generateName` presence (the API server validates metadata
 //! separately).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use ::cel::common::value::{CowVal, Val};
@@ -78,15 +79,53 @@ impl CrdSchema {
     /// The object as the API server stores it: nulls of non-nullable fields
     /// dropped and the schema's defaults applied.
     pub fn defaulted(&self, object: &Value) -> Value {
+        self.stored(object).into_owned()
+    }
+
+    /// [`CrdSchema::defaulted`], borrowing `object` when that changes nothing
+    /// (as for most rendered objects, which spell their defaults out): the
+    /// copy was most of the cost.
+    pub fn stored<'v>(&self, object: &'v Value) -> Cow<'v, Value> {
+        if !needs_prepare(object, self.root, true) {
+            return Cow::Borrowed(object);
+        }
         let mut object = object.clone();
         prepare(&mut object, self.root, true);
-        object
+        Cow::Owned(object)
+    }
+}
+
+/// Whether [`prepare`] would change `value`: a null it drops or a default it adds.
+fn needs_prepare(value: &Value, node: &Node, root: bool) -> bool {
+    match value {
+        Value::Object(map) => {
+            let drops_null = map.iter().any(|(name, v)| {
+                v.is_null()
+                    && !(root && name == "metadata")
+                    && node.declared(name).is_some_and(|prop| !prop.nullable)
+            });
+            let adds_default = node.properties.iter().any(|&(name, ref prop)| {
+                prop.default.is_some() && !(root && name == "metadata") && !map.contains_key(name)
+            });
+            drops_null
+                || adds_default
+                || map.iter().any(|(name, v)| {
+                    !(root && name == "metadata")
+                        && node
+                            .property(name)
+                            .is_some_and(|prop| needs_prepare(v, prop, false))
+                })
+        }
+        Value::Array(items) => node
+            .items
+            .is_some_and(|item| items.iter().any(|v| needs_prepare(v, item, false))),
+        _ => false,
     }
 }
 
 /// API server pre-processing: drops `null` values of non-nullable properties and applies
 /// `default`s of absent properties (recursively, inside list items and map values too).
-fn prepare(value: &mut Value, node: &Node, root: bool) {
+pub(super) fn prepare(value: &mut Value, node: &Node, root: bool) {
     match value {
         Value::Object(map) => {
             // Nulls dropped first, then defaults added in property order: what

@@ -107,7 +107,14 @@ fn block_value(value: &Value, indent: usize, in_map: bool, out: &mut String) -> 
 }
 
 fn pad(indent: usize, out: &mut String) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    // In one copy, not a push per space: indentation is a fifth of the output.
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
 }
 
 /// Numbers as serde_yaml writes them: integers as is, floats by ryu (JSON

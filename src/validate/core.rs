@@ -30,8 +30,9 @@ fn push(out: &mut Found, path: &str, message: String) {
 
 fn metadata(m: &Manifest, out: &mut Found) {
     let name = m.name();
+    let metadata = m.object.get("metadata");
     if name.is_empty() {
-        if m.object.pointer("/metadata/generateName").is_none() {
+        if metadata.and_then(|md| md.get("generateName")).is_none() {
             push(
                 out,
                 "metadata.name",
@@ -64,9 +65,9 @@ fn metadata(m: &Manifest, out: &mut Found) {
         }
     }
     for field in ["labels", "annotations"] {
-        if let Some(Value::Object(map)) = m.object.pointer(&format!("/metadata/{field}")) {
+        if let Some(Value::Object(map)) = metadata.and_then(|md| md.get(field)) {
+            let path = format!("metadata.{field}");
             for (key, value) in map {
-                let path = format!("metadata.{field}");
                 if let Some(p) = qualified_name_problem(key) {
                     push(out, &path, format!("Invalid value: {key:?}: {p}"));
                 }

@@ -105,7 +105,7 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
     // The object as the API server would store it (CRD defaults applied):
     // the schema checks it, and so do the typed structs, which know no CRD
     // defaults (a Route's `to.kind`).
-    let stored = schema.map(|s| s.defaulted(&m.object));
+    let stored = schema.map(|s| s.stored(&m.object));
     if let (Some(schema), Some(stored)) = (schema, &stored) {
         let schema_report = schema.validate_stored(stored);
         report.cel.evaluated += schema_report.cel_evaluated;
@@ -120,7 +120,7 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
                 .map(|f| (f.path, f.message)),
         );
     }
-    for p in typed_check(stored.as_ref().unwrap_or(&m.object)) {
+    for p in typed_check(stored.as_deref().unwrap_or(&m.object)) {
         // The schema's wording is the API server's: keep it when both see a problem.
         let already = found
             .iter()

@@ -326,7 +326,7 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 
 /// Merges the defaults, `files` and the flags of `input`, then types them.
 pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<LoadedValues> {
-    let mut tree = parse_values_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES)?;
+    let mut tree = default_tree();
     let mut origins = Origins::default();
     origins
         .sources
@@ -383,6 +383,19 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
         values,
         origins,
     })
+}
+
+/// [`DEFAULT_VALUES`] as `parse_values_yaml` reads it, built from the
+/// expression `build.rs` wrote from the same file: no text to read at run time.
+fn default_tree() -> Value {
+    fn mapping<const N: usize>(len: usize, entries: [(&str, Value); N]) -> Value {
+        let mut map = serde_yaml::Mapping::with_capacity(len);
+        for (key, value) in entries {
+            map.insert(Value::String(key.to_owned()), value);
+        }
+        Value::Mapping(map)
+    }
+    include!(concat!(env!("OUT_DIR"), "/default_values.rs"))
 }
 
 /// Parses one values document; an empty one is an empty map.
@@ -601,6 +614,16 @@ fn plain_expectation(expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_in_defaults_are_the_parsed_file() {
+        let parsed = parse_values_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES).unwrap();
+        assert_eq!(default_tree(), parsed);
+        // Keys in the file's order at every level, as `hubgw values` prints them.
+        let text = serde_yaml::to_string(&parsed).unwrap();
+        assert_eq!(serde_yaml::to_string(&default_tree()).unwrap(), text);
+        assert!(text.lines().count() > 40, "{text}");
+    }
 
     fn source(name: &str, text: &str) -> ValuesSource {
         ValuesSource {

@@ -139,3 +139,83 @@ fn valid_documents_also_validate_against_older_served_versions() {
         }
     }
 }
+
+/// `stored` borrows exactly when pre-processing changes nothing, and otherwise
+/// gives what pre-processing a copy gives: on every fixture, on every
+/// manifest under tests/fixtures, and on fixtures with nulls and defaults to
+/// apply.
+#[test]
+fn stored_borrows_only_what_preparing_leaves_alone() {
+    use std::borrow::Cow;
+
+    use serde_json::Value;
+
+    use super::super::validate::prepare;
+    use super::fixtures::{remove, set, HTTPROUTE, ROUTE};
+
+    let mut objects: Vec<Value> = VALID.iter().map(|(_, yaml)| doc(yaml)).collect();
+    for dir in ["valid", "invalid"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(dir);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for document in serde_yaml::Deserializer::from_str(&text) {
+                let value: Value = serde::Deserialize::deserialize(document).unwrap();
+                if value.get("kind").is_some() {
+                    objects.push(value);
+                }
+            }
+        }
+    }
+    let mut route = doc(HTTPROUTE);
+    set(
+        &mut route,
+        "/spec/rules/0/backendRefs/0/weight",
+        Value::Null,
+    );
+    objects.push(route.clone());
+    remove(&mut route, "/spec/rules/1/backendRefs/0/port");
+    set(&mut route, "/metadata/labels", Value::Null);
+    objects.push(route);
+    let mut openshift = doc(ROUTE);
+    remove(&mut openshift, "/spec/to/kind");
+    objects.push(openshift);
+
+    let registry = CrdRegistry::embedded();
+    let (mut borrowed, mut owned) = (0, 0);
+    for object in &objects {
+        let (Some(api_version), Some(kind)) =
+            (object["apiVersion"].as_str(), object["kind"].as_str())
+        else {
+            continue;
+        };
+        let Some(schema) = registry.schema_for(api_version, kind) else {
+            continue;
+        };
+        let mut prepared = object.clone();
+        prepare(&mut prepared, schema.root, true);
+        let stored = schema.stored(object);
+        assert_eq!(*stored, prepared, "{kind}");
+        match stored {
+            Cow::Borrowed(_) => {
+                assert_eq!(
+                    &prepared, object,
+                    "{kind}: borrowed, yet preparing changes it"
+                );
+                borrowed += 1;
+            }
+            Cow::Owned(_) => {
+                assert_ne!(
+                    &prepared, object,
+                    "{kind}: copied, yet preparing changes nothing"
+                );
+                owned += 1;
+            }
+        }
+    }
+    assert!(
+        borrowed > 5 && owned > 5,
+        "borrowed {borrowed}, owned {owned}"
+    );
+}
