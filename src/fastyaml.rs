@@ -214,8 +214,9 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     if !(after.is_empty() || after.starts_with(' ')) || !is_plain_word(key) {
         return None;
     }
-    // Keys are read as strings; a key that reads as null or a bool is left to serde_yaml.
-    if !matches!(plain_scalar(key), Some(Value::String(_))) {
+    // Keys are read as strings; a key that reads as null or a bool is left to
+    // serde_yaml. A plain word is a string but for those (see `plain_scalar`).
+    if is_null_or_bool(key) {
         return None;
     }
     Some((key, after.trim_start_matches(' ')))
@@ -278,6 +279,14 @@ fn plain_scalar(s: &str) -> Option<Value> {
         || s.bytes().all(|b| b.is_ascii_digit())
         || s.parse::<f64>().is_ok();
     (word && !numeric).then(|| Value::String(s.to_owned()))
+}
+
+/// The plain words [`plain_scalar`] reads as null or a boolean.
+fn is_null_or_bool(s: &str) -> bool {
+    matches!(
+        s,
+        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+    )
 }
 
 /// A JSON number, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read

@@ -59,10 +59,13 @@ pub fn map_weighted<T: Sync, R: Send>(
 ) -> Vec<R> {
     let weights: Vec<usize> = items.iter().map(weight).collect();
     let total: usize = weights.iter().sum();
-    let n = threads()
-        .min(total / min_weight.max(1))
-        .min(items.len())
-        .max(1);
+    let worth = (total / min_weight.max(1)).min(items.len());
+    // Too little for two threads: the thread count (a dozen system calls
+    // reading cgroup limits) is not even asked for.
+    if worth < 2 {
+        return items.iter().map(f).collect();
+    }
+    let n = threads().min(worth);
     if n == 1 {
         return items.iter().map(f).collect();
     }

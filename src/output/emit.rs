@@ -193,7 +193,7 @@ fn plain_allowed(b: &[u8]) -> bool {
 /// a string (null, a boolean, an integer or a float): then it quotes it.
 /// Mirrors `serde_yaml::de::visit_untagged_scalar`.
 fn resolves_to_non_string(s: &str) -> bool {
-    matches!(
+    let word = matches!(
         s,
         "" | "~"
             | "null"
@@ -205,9 +205,13 @@ fn resolves_to_non_string(s: &str) -> bool {
             | "false"
             | "False"
             | "FALSE"
-    ) || is_int(s)
-        || digits_but_not_number(s)
-        || is_float(s)
+    );
+    // No number starts with a letter (`inf` and `nan` read as floats, but not
+    // finite ones), so most strings need no number parsing.
+    if word || s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return word;
+    }
+    is_int(s) || digits_but_not_number(s) || is_float(s)
 }
 
 /// Leading zeros before digits: a string in YAML 1.2, which serde_yaml

@@ -212,7 +212,7 @@ pub fn read_inputs(
                 ));
             }
             stdin_used = true;
-            let bytes = read_limited(stdin, max_bytes, "standard input").map_err(|e| {
+            let bytes = read_limited(stdin, max_bytes, "standard input", 0).map_err(|e| {
                 Error::input(format!("cannot read standard input: {}", io_reason(&e)))
                     .hint("input must be UTF-8 YAML text")
             })?;
@@ -238,8 +238,15 @@ pub fn read_inputs(
 }
 
 /// Reads at most `max` bytes; more is an `InvalidData` error that says so.
-fn read_limited(reader: &mut dyn Read, max: u64, what: &str) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+/// `expected`: the size the input says it has, so that it is read in one call.
+fn read_limited(
+    reader: &mut dyn Read,
+    max: u64,
+    what: &str,
+    expected: u64,
+) -> std::io::Result<Vec<u8>> {
+    // One byte more than expected: the read that finds the end fits too.
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(max) + 1).unwrap_or(0));
     reader.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(too_large(what, None, max));
@@ -287,7 +294,7 @@ fn read_text_file(file: &str, kind: InputKind) -> Result<String> {
         if size > max_bytes {
             return Err(too_large("it", Some(size), max_bytes));
         }
-        read_limited(&mut f, max_bytes, "it")
+        read_limited(&mut f, max_bytes, "it", size)
     };
     let bytes = read().map_err(|e| {
         let hint = match e.kind() {
