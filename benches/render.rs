@@ -1,7 +1,7 @@
 //! Criterion benchmarks of a checked render (values, plan, templates,
 //! validation, lint, YAML output) through the library, in one process, so
-//! start-up costs paid once (schema parsing, CEL compilation, regexes) are
-//! amortised; bench/compare.sh measures whole processes.
+//! what is paid once per process (CEL environment and programs, DFAs,
+//! page faults) is amortised; bench/compare.sh measures whole processes.
 //!
 //! Inputs: the east-west example, 16 spokes (Gateway API's per-rule maximum)
 //! and `apps.<name>` with 10, 100 and 500 applications of 4 spokes each.

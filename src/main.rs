@@ -1,6 +1,9 @@
 //! The `hubgw` binary: parses arguments, calls the library, and maps errors
 //! to exit codes (0 success, 1 bad input, 2 usage).
 
+// The entry point is `hubgw_main` (see there); tests keep the harness's.
+#![cfg_attr(not(test), no_main)]
+
 // mimalloc instead of the system allocator, whose malloc/free were a fifth
 // of a large render's work: 500 apps 0.94 -> 0.70 s (bench/compare.sh).
 #[global_allocator]
@@ -88,7 +91,10 @@ struct Cli {
     command: Command,
 }
 
+// Deferred: each subcommand's arguments are built only when it runs (or help,
+// completions or a man page need them), not all eleven on every run.
 #[derive(Subcommand)]
+#[command(defer = true)]
 enum Command {
     /// Print the hub gateway's manifests as one YAML stream, in apply order.
     #[command(after_help = "Examples:\n  \
@@ -381,9 +387,29 @@ struct ManArgs {
     out_dir: Option<String>,
 }
 
-fn main() {
+/// The process entry point, called by the C runtime in place of Rust's
+/// `main` (`#![no_main]`): std's start-up asks for the main thread's stack
+/// bounds (reading and parsing /proc/self/maps), installs a stack overflow
+/// handler and checks that descriptors 0-2 are open, 19 system calls in all
+/// and a tenth of a small render's wall time (east-west, `bench/compare.sh`).
+/// What hubgw needs of it is done here: SIGPIPE ignored (a reader that goes
+/// away ends the output quietly) and a panic ending the process with std's
+/// code, 101, instead of unwinding into C. The descriptor check is not
+/// needed: hubgw reads and writes whole files at a time, never holding one
+/// open while it uses a standard stream, so a file cannot be taken for a
+/// closed one (tests/cli.rs checks it). `std::env::args` does not depend on
+/// std's start-up: on glibc, std reads the arguments from an `.init_array`
+/// function.
+#[cfg_attr(not(test), unsafe(export_name = "main"))]
+#[cfg_attr(test, allow(dead_code))]
+extern "C" fn hubgw_main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    // SAFETY: sets a signal's disposition to ignore; no handler runs.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     tune_allocator();
-    let code = run(&Cli::parse());
+    let code = std::panic::catch_unwind(|| run(&Cli::parse())).unwrap_or(101);
     exit_now(code)
 }
 
@@ -443,15 +469,17 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
         output_dir: args.output_dir.clone(),
     };
     let (text, warnings) = hubgw::render_output(&req, &opts, &mut std::io::stdin().lock())?;
-    eprint!(
-        "{}",
-        report(
-            &warnings,
-            0,
-            ReportFormat::Human,
-            color_on(&std::io::stderr())
-        )
-    );
+    if !warnings.is_empty() {
+        eprint!(
+            "{}",
+            report(
+                &warnings,
+                0,
+                ReportFormat::Human,
+                color_on(&std::io::stderr())
+            )
+        );
+    }
     write_stdout(&text)
 }
 

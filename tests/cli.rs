@@ -100,3 +100,63 @@ fn man_page() {
     let render = std::fs::read_to_string(dir.join("hubgw-render.1")).unwrap();
     assert!(render.contains("show\\-only"), "options are documented");
 }
+
+/// `hubgw render -f east-west.yaml` as a plain process, with `setup` run in
+/// the child before it starts hubgw.
+fn render_with(
+    setup: fn() -> std::io::Result<()>,
+    stdout: std::process::Stdio,
+) -> std::process::ExitStatus {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hubgw"));
+    cmd.current_dir(repo(""))
+        .args(["render", "-f", "values/examples/east-west.yaml"])
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::null());
+    // SAFETY: `setup` only makes system calls, as pre_exec requires.
+    unsafe { cmd.pre_exec(setup) };
+    cmd.status().expect("hubgw runs")
+}
+
+#[test]
+fn a_closed_standard_stream_is_not_taken_by_a_file() {
+    // Standard output closed: the values file may get descriptor 1, so hubgw
+    // must be done with it before it writes the output (src/main.rs).
+    let values = repo("values/examples/east-west.yaml");
+    let before = std::fs::read(&values).unwrap();
+    let status = render_with(
+        || {
+            // SAFETY: closes a descriptor of the child about to exec.
+            unsafe { libc::close(1) };
+            Ok(())
+        },
+        std::process::Stdio::inherit(),
+    );
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert_eq!(std::fs::read(&values).unwrap(), before);
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_render_quietly() {
+    // `hubgw render | head -1`: the write fails with EPIPE and hubgw exits 0,
+    // rather than dying of SIGPIPE (the child starts with the default action,
+    // not the test harness's ignored one).
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors of `fds`.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: closes the read end this test owns; no reader is left.
+    unsafe { libc::close(fds[0]) };
+    // SAFETY: the write end is an open descriptor this test owns.
+    let write_end =
+        unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fds[1]) };
+    let status = render_with(
+        || {
+            // SAFETY: restores the default action of a signal in the child.
+            unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+            Ok(())
+        },
+        write_end.into(),
+    );
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}

@@ -277,8 +277,10 @@ fn human_size(bytes: u64) -> String {
 }
 
 fn read_text_file(file: &str, kind: InputKind) -> Result<String> {
-    let path = std::path::Path::new(file);
-    if path.is_dir() {
+    // Opened before anything is asked of the path: the open file says what
+    // it is and how large, in one call after the open.
+    let opened = std::fs::File::open(file).and_then(|f| Ok((f.metadata()?, f)));
+    if matches!(&opened, Ok((meta, _)) if meta.is_dir()) {
         return Err(Error::input(format!(
             "cannot read {}: it is a directory",
             kind.name(file)
@@ -286,17 +288,16 @@ fn read_text_file(file: &str, kind: InputKind) -> Result<String> {
         .hint(kind.directory_hint()));
     }
     let max_bytes = kind.max_bytes();
-    let read = || -> std::io::Result<Vec<u8>> {
-        let mut f = std::fs::File::open(path)?;
+    let read = |(meta, mut f): (std::fs::Metadata, std::fs::File)| -> std::io::Result<Vec<u8>> {
         // A regular file says its size up front; a pipe (`-f <(...)`) is read
         // up to the limit.
-        let size = f.metadata()?.len();
+        let size = meta.len();
         if size > max_bytes {
             return Err(too_large("it", Some(size), max_bytes));
         }
         read_limited(&mut f, max_bytes, "it", size)
     };
-    let bytes = read().map_err(|e| {
+    let bytes = opened.and_then(read).map_err(|e| {
         let hint = match e.kind() {
             std::io::ErrorKind::NotFound => {
                 "check the path; it is relative to the current directory"
