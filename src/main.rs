@@ -390,7 +390,7 @@ struct ManArgs {
 /// The process entry point, called by the C runtime in place of Rust's
 /// `main` (`#![no_main]`): std's start-up asks for the main thread's stack
 /// bounds (reading and parsing /proc/self/maps), installs a stack overflow
-/// handler and checks that descriptors 0-2 are open, 19 system calls in all
+/// handler and checks that descriptors 0-2 are open, 18 system calls in all
 /// and a tenth of a small render's wall time (east-west, `bench/compare.sh`).
 /// What hubgw needs of it is done here: SIGPIPE ignored (a reader that goes
 /// away ends the output quietly) and a panic ending the process with std's
