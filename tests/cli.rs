@@ -101,9 +101,10 @@ fn man_page() {
     assert!(render.contains("show\\-only"), "options are documented");
 }
 
-/// `hubgw render -f east-west.yaml` as a plain process, with `setup` run in
-/// the child before it starts hubgw.
+/// `hubgw render -f east-west.yaml ARGS` as a plain process, with `setup`
+/// run in the child before it starts hubgw.
 fn render_with(
+    args: &[&str],
     setup: fn() -> std::io::Result<()>,
     stdout: std::process::Stdio,
 ) -> std::process::ExitStatus {
@@ -111,6 +112,7 @@ fn render_with(
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hubgw"));
     cmd.current_dir(repo(""))
         .args(["render", "-f", "values/examples/east-west.yaml"])
+        .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(stdout)
         .stderr(std::process::Stdio::null());
@@ -119,13 +121,37 @@ fn render_with(
     cmd.status().expect("hubgw runs")
 }
 
+/// The files of `dir`, by name.
+fn files_of(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            (e.file_name().to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 #[test]
-fn a_closed_standard_stream_is_not_taken_by_a_file() {
-    // Standard output closed: the values file may get descriptor 1, so hubgw
-    // must be done with it before it writes the output (src/main.rs).
-    let values = repo("values/examples/east-west.yaml");
-    let before = std::fs::read(&values).unwrap();
-    let status = render_with(
+fn a_closed_standard_output_is_not_taken_by_a_file() {
+    // With descriptor 1 closed, the first file hubgw creates gets it: if
+    // anything were printed while that file is open, it would land in the
+    // manifest. std's start-up would reopen 1 on /dev/null; hubgw's entry
+    // point does not (src/main.rs), so hubgw must never print while it holds
+    // a file open.
+    let tmp = tempfile::tempdir().unwrap();
+    let (open_dir, closed_dir) = (tmp.path().join("open"), tmp.path().join("closed"));
+    let open = render_with(
+        &["--output-dir", open_dir.to_str().unwrap()],
+        || Ok(()),
+        std::process::Stdio::null(),
+    );
+    assert_eq!(open.code(), Some(0), "{open:?}");
+    let closed = render_with(
+        &["--output-dir", closed_dir.to_str().unwrap()],
         || {
             // SAFETY: closes a descriptor of the child about to exec.
             unsafe { libc::close(1) };
@@ -133,8 +159,10 @@ fn a_closed_standard_stream_is_not_taken_by_a_file() {
         },
         std::process::Stdio::inherit(),
     );
-    assert_eq!(status.code(), Some(0), "{status:?}");
-    assert_eq!(std::fs::read(&values).unwrap(), before);
+    assert_eq!(closed.code(), Some(0), "{closed:?}");
+    let written = files_of(&open_dir);
+    assert_eq!(written.len(), 15);
+    assert_eq!(files_of(&closed_dir), written);
 }
 
 #[test]
@@ -151,6 +179,7 @@ fn a_reader_that_goes_away_ends_the_render_quietly() {
     let write_end =
         unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fds[1]) };
     let status = render_with(
+        &[],
         || {
             // SAFETY: restores the default action of a signal in the child.
             unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
