@@ -23,6 +23,7 @@ pub mod par;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod target;
 pub mod validate;
 pub mod values;
 
