@@ -31,13 +31,7 @@ pub fn to_yaml(value: &Value) -> String {
         Value::Array(items) if !items.is_empty() => block_seq(items, 0, false, &mut out),
         // Not an object: no render makes one; written on one line.
         scalar => {
-            match scalar {
-                Value::String(s) => match style(s) {
-                    Style::Literal => double_quoted(s, &mut out),
-                    other => write_scalar(s, other, 0, &mut out),
-                },
-                other => inline_scalar(other, &mut out),
-            }
+            inline_scalar(scalar, &mut out);
             out.push('\n');
         }
     }
