@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use crate::dns;
+use crate::target::{self, OpenShiftRow, Target};
 use crate::error::{closest, Error, Result};
 use crate::lint::rules::API_WEIGHTS_OPT_IN;
 use crate::values::model::{
@@ -38,6 +39,10 @@ const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 /// optional, so templates only loop.
 #[derive(Debug, Clone, Serialize)]
 pub struct HubPlan {
+    /// The cluster the objects are for (`target`): what they may use, and
+    /// which CRDs validate them.
+    #[serde(skip)]
+    pub target: Target,
     /// The hub apps domain the fallbacks chose.
     pub hub_domain: String,
     /// `gateway-api` or `istio`.
@@ -193,6 +198,8 @@ pub struct HttpRoutePlan {
     pub hostnames: Vec<String>,
     pub parent_refs: Vec<Json>,
     pub rules: Vec<RulePlan>,
+    /// Whether rules carry `name` (the target's CRDs have the field).
+    pub rule_names: bool,
 }
 
 /// One traffic rule, shared by HTTPRoute and VirtualService.
@@ -271,9 +278,16 @@ pub struct EgressPlan {
     pub subset: String,
 }
 
+/// Circuit breaking for one spoke host. The ExternalName Services are
+/// aliases since Istio 1.21, so a route to one is a route to the cluster of
+/// its target host (`GetDestinationCluster` in
+/// pilot/pkg/networking/core/route/route.go, istio/istio 1.24.6 to 1.30.3):
+/// the proxy that carries the traffic (the ingress gateway) applies the
+/// DestinationRule of that host, the ServiceEntry's.
 #[derive(Debug, Clone, Serialize)]
 pub struct DestinationRulePlan {
     pub meta: Meta,
+    /// The spoke host (the ServiceEntry's), never a Service name.
     pub host: String,
     pub traffic_policy: Json,
 }
@@ -430,6 +444,17 @@ impl Planner<'_> {
         self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
         let apps = self.resolve_apps(&domain)?;
+        let target = self.target()?;
+        // The control plane a revision names claims a Gateway or injects a
+        // pod only when it carries `istio.io/rev` (pkg/revisions/tag_watcher.go
+        // `IsMine`, and the `rev.object.` webhook's objectSelector in
+        // manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml,
+        // istio/istio 1.24.6).
+        let revision: Vec<(&str, &str)> = if target.istio_revision.is_empty() {
+            Vec::new()
+        } else {
+            vec![("istio.io/rev", target.istio_revision.as_str())]
+        };
 
         let waves = v.argocd.sync_waves;
         let meta_in = |namespace: &str, name: &str, wave: u8, extra: &[(&str, &str)]| -> Meta {
@@ -465,6 +490,7 @@ impl Planner<'_> {
             )
         };
         let mut plan = HubPlan {
+            target: target.clone(),
             hub_domain: domain.clone(),
             api: v.gateway.api,
             namespace: NamespacePlan {
@@ -493,8 +519,10 @@ impl Planner<'_> {
         let tls = &v.gateway.tls;
         let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
         if istio_api {
-            plan.injected_gateways
-                .push(self.injected_gateway(meta(&v.gateway.name, 1, &[])));
+            plan.injected_gateways.push(self.injected_gateway(
+                meta(&v.gateway.name, 1, &[]),
+                &target.istio_revision,
+            ));
             let mut servers = vec![ServerPlan {
                 number: INJECTED_HTTP_PORT,
                 name: "http".into(),
@@ -517,7 +545,7 @@ impl Planner<'_> {
                 servers,
             });
         } else {
-            let mut gateway_meta = meta(&v.gateway.name, 1, &[]);
+            let mut gateway_meta = meta(&v.gateway.name, 1, &revision);
             gateway_meta.annotations.insert(
                 "networking.istio.io/service-type".into(),
                 service_type_name(v.gateway.service_type).into(),
@@ -557,7 +585,11 @@ impl Planner<'_> {
                 service_name: gateway_service.clone(),
             });
             plan.waypoints.push(WaypointPlan {
-                meta: meta(&waypoint_name, 1, &[("istio.io/waypoint-for", "service")]),
+                meta: meta(
+                    &waypoint_name,
+                    1,
+                    &[[("istio.io/waypoint-for", "service")].as_slice(), &revision].concat(),
+                ),
                 class_name: v.waypoint.class_name.clone(),
             });
         }
@@ -604,11 +636,15 @@ impl Planner<'_> {
         Ok(plan)
     }
 
-    fn injected_gateway(&self, meta: Meta) -> InjectedGatewayPlan {
+    /// `revision`: the control plane's (`istio.io/rev` on the pods); empty: none.
+    fn injected_gateway(&self, meta: Meta, revision: &str) -> InjectedGatewayPlan {
         let d = &self.v.gateway.deployment;
         let selector = istio_selector(&meta.name);
         let mut pod_labels = selector.clone();
         pod_labels.insert("sidecar.istio.io/inject".into(), "true".into());
+        if !revision.is_empty() {
+            pod_labels.insert("istio.io/rev".into(), revision.into());
+        }
         InjectedGatewayPlan {
             selector,
             pod_labels,
@@ -757,13 +793,9 @@ impl Planner<'_> {
                     external_name: spoke.host.clone(),
                     port: SPOKE_PORT,
                 });
-                if let Some(policy) = &policy {
-                    plan.destination_rules.push(DestinationRulePlan {
-                        meta: meta(&format!("cb-{service}"), 3, &labels),
-                        host: format!("{service}.{ns}.svc.cluster.local"),
-                        traffic_policy: policy.clone(),
-                    });
-                }
+            }
+            if let Some(policy) = &policy {
+                self.circuit_breaker(plan, app, spoke, policy, meta)?;
             }
             if !plan.service_entries.iter().any(|se| se.host == spoke.host) {
                 plan.service_entries.push(ServiceEntryPlan {
@@ -843,6 +875,7 @@ impl Planner<'_> {
                 hostnames: vec![app.plan.host.clone()],
                 parent_refs,
                 rules,
+                rule_names: plan.target.gateway_api.has_rule_names(),
             });
             if cross_namespace
                 && !plan
@@ -879,6 +912,43 @@ impl Planner<'_> {
                 insecure_edge_termination_policy: v.route.tls.insecure_edge_termination_policy,
             });
         }
+        Ok(())
+    }
+
+    /// The DestinationRule of one spoke host: one per host, shared by the
+    /// applications that route to it, which must then agree on the policy.
+    fn circuit_breaker(
+        &self,
+        plan: &mut HubPlan,
+        app: &ResolvedApp,
+        spoke: &SpokePlan,
+        policy: &Json,
+        meta: &MetaFn,
+    ) -> Result<()> {
+        let name = app.plan.name.as_str();
+        if let Some(other) = plan.destination_rules.iter().find(|d| d.host == spoke.host) {
+            if other.traffic_policy == *policy {
+                return Ok(());
+            }
+            return Err(self
+                .error(
+                    &path(&app.source.key("gateway.circuitBreaking")),
+                    format!(
+                        "application `{name}` routes to spoke host `{}` with other circuit breaking than `{}`, which routes there too; Istio applies one DestinationRule per host",
+                        spoke.host, other.meta.name
+                    ),
+                )
+                .hint("give both applications the same circuitBreaking, or different spoke hosts"));
+        }
+        let labels = [
+            ("app.kubernetes.io/name", name),
+            ("hub-gateway/spoke", spoke.name.as_str()),
+        ];
+        plan.destination_rules.push(DestinationRulePlan {
+            meta: meta(&format!("cb-{name}-{}", spoke.name), 3, &labels),
+            host: spoke.host.clone(),
+            traffic_policy: policy.clone(),
+        });
         Ok(())
     }
 
@@ -1047,8 +1117,9 @@ impl Planner<'_> {
                     )
                     .hint("give the egress gateway its own name"));
             }
+            let revision = plan.target.istio_revision.clone();
             plan.injected_gateways
-                .push(self.injected_gateway(meta(gw, 1, &[])));
+                .push(self.injected_gateway(meta(gw, 1, &[]), &revision));
         }
         let ns = &v.namespace;
         for (i, entry) in egress.hosts.iter().enumerate() {
@@ -1101,6 +1172,66 @@ impl Planner<'_> {
     }
 
     /// The hub apps domain, from the first of the four keys that is set.
+    /// `target`: the OpenShift shorthand expanded, each version checked
+    /// against what hubgw embeds; unset keys take the portable default.
+    fn target(&self) -> Result<Target> {
+        let t = &self.v.target;
+        let mut resolved = Target::default();
+        let row = if t.openshift.is_empty() {
+            None
+        } else {
+            let row = OpenShiftRow::find(&t.openshift).ok_or_else(|| {
+                self.error(
+                    &path("target.openshift"),
+                    format!("`target.openshift` {:?} is not an OpenShift release hubgw knows", t.openshift),
+                )
+                .hint(format!(
+                    "supported: {}; for another release give target.gatewayAPI and target.istio instead",
+                    target::supported_openshift()
+                ))
+            })?;
+            resolved.gateway_api = row.gateway_api;
+            resolved.istio = row.istio;
+            Some(row)
+        };
+        if !t.gateway_api.is_empty() {
+            let at = path("target.gatewayAPI");
+            let version = target::GatewayApi::parse(&t.gateway_api).ok_or_else(|| {
+                self.error(&at, format!("`target.gatewayAPI` {:?} is not a Gateway API bundle hubgw embeds", t.gateway_api))
+                    .hint(format!("supported: {}; a cluster's is the gateway.networking.k8s.io/bundle-version annotation of its httproutes CRD", target::supported_gateway_api()))
+            })?;
+            if let Some(row) = row.filter(|r| r.gateway_api != version) {
+                return Err(self
+                    .error(&at, format!("`target.gatewayAPI` {} conflicts with `target.openshift` {}, whose Ingress Operator installs Gateway API {}", version.as_str(), row.openshift, row.gateway_api.as_str()))
+                    .hint("remove one of the two: target.openshift sets target.gatewayAPI"));
+            }
+            resolved.gateway_api = version;
+        }
+        if !t.istio.is_empty() {
+            let at = path("target.istio");
+            let version = target::Istio::parse(&t.istio).ok_or_else(|| {
+                self.error(&at, format!("`target.istio` {:?} is not an Istio minor hubgw embeds", t.istio))
+                    .hint(format!("supported: {}", target::supported_istio()))
+            })?;
+            if let Some(row) = row.filter(|r| r.istio != version) {
+                return Err(self
+                    .error(&at, format!("`target.istio` {} conflicts with `target.openshift` {}, which hubgw pairs with OpenShift Service Mesh {} (Istio {})", version.as_str(), row.openshift, row.service_mesh, row.istio.as_str()))
+                    .hint("to run another Service Mesh release, drop target.openshift and give target.gatewayAPI and target.istio"));
+            }
+            resolved.istio = version;
+        }
+        if !t.istio_revision.is_empty() {
+            // A label value: `istio.io/rev` carries it.
+            if let Some(p) = dns::label_problem(&t.istio_revision) {
+                return Err(self
+                    .error(&path("target.istioRevision"), format!("`target.istioRevision` is not a valid revision name: {p}"))
+                    .hint("a revision is a DNS label, as `oc get istiorevisions` lists it"));
+            }
+            resolved.istio_revision = t.istio_revision.clone();
+        }
+        Ok(resolved)
+    }
+
     fn hub_domain(&self) -> Result<String> {
         let v = self.v;
         let candidates = [

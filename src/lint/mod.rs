@@ -72,17 +72,17 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "HG004",
         severity: Severity::Error,
-        summary: "with circuit breaking on, every ExternalName Service has a DestinationRule",
-        help: "add a DestinationRule whose host is <service>.<namespace>.svc.cluster.local, or turn circuit breaking off",
-        explanation: "Circuit breaking is one DestinationRule per ExternalName Service, enforced by the namespace waypoint. A Service without one is never ejected when its spoke fails, so a dead spoke keeps receiving its share of traffic.",
+        summary: "with circuit breaking on, every spoke host a Service aliases has a DestinationRule",
+        help: "add a DestinationRule whose host is the Service's externalName (the spoke host), or turn circuit breaking off",
+        explanation: "Since Istio 1.21 an ExternalName Service is an alias of its target host: a route to it goes to the Envoy cluster of the target (GetDestinationCluster in pilot/pkg/networking/core/route/route.go, istio/istio 1.24.6 to 1.30.3), and that cluster takes the DestinationRule whose host is the target, the spoke host of the ServiceEntry. The proxy that carries the hub's traffic, the ingress gateway, enforces it; the waypoint is not on that path. A spoke host without a rule is never ejected when its spoke fails, so a dead spoke keeps receiving its share of traffic.",
         check: rules::destination_rule_per_external_service,
     },
     Rule {
         id: "HG005",
         severity: Severity::Warning,
-        summary: "maxEjectionPercent below 100 on a single-endpoint ExternalName",
+        summary: "maxEjectionPercent below 100 on a single-endpoint spoke host",
         help: "set outlierDetection.maxEjectionPercent to 100",
-        explanation: "An ExternalName Service resolves to a single endpoint. Istio never ejects more than maxEjectionPercent of a cluster's endpoints, and below 100 that rounds down to zero endpoints: outlier detection then never ejects the failing spoke. Istio's default, when outlierDetection is set without it, is 10.",
+        explanation: "A spoke host (a DNS ServiceEntry host, the target of the ExternalName Services) resolves to a single endpoint. Istio never ejects more than maxEjectionPercent of a cluster's endpoints, and below 100 that rounds down to zero endpoints: outlier detection then never ejects the failing spoke. Istio's default, when outlierDetection is set without it, is 10.",
         check: rules::max_ejection_percent,
     },
     Rule {
@@ -128,9 +128,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "HG011",
         severity: Severity::Error,
-        summary: "DestinationRules enforced by a waypoint while the namespace lacks the ambient label or the waypoint use",
+        summary: "spoke-host DestinationRules beside a waypoint while the namespace lacks the ambient label or the waypoint use",
         help: "label the namespace istio.io/dataplane-mode: ambient and istio.io/use-waypoint: <namespace>-waypoint",
-        explanation: "In ambient mode, L7 policy such as circuit breaking is applied by the waypoint the namespace uses. Without the ambient label and istio.io/use-waypoint naming an istio-waypoint Gateway, the DestinationRules are silently ignored.",
+        explanation: "The ingress gateway applies the spoke hosts' DestinationRules itself. The namespace waypoint is for in-mesh callers: ambient workloads whose traffic to a spoke host ztunnel sends through the waypoint the ServiceEntry's namespace uses, where the same DestinationRules apply. Without the ambient label and istio.io/use-waypoint naming an istio-waypoint Gateway, that traffic skips the waypoint and its policy.",
         check: rules::waypoint_enforces_destination_rules,
     },
     Rule {
@@ -172,6 +172,22 @@ pub const RULES: &[Rule] = &[
         help: "with gateway.tls on, set route.tls.termination to passthrough or reencrypt; with it off, edge",
         explanation: "The hub Route and the gateway must agree on who speaks TLS on the hop between them. An edge Route sends plain HTTP, which an HTTPS listener refuses; a passthrough or reencrypt Route sends TLS, which an HTTP listener cannot read. Either way every request fails.",
         check: rules::gateway_tls_agrees,
+    },
+    Rule {
+        id: "HG017",
+        severity: Severity::Error,
+        summary: "a DestinationRule whose host is an ExternalName Service",
+        help: "set the rule's host to the Service's externalName",
+        explanation: "Istio 1.21 made ExternalName Services aliases of their target host and turned the change on by default; 1.24 removed the ENABLE_EXTERNAL_NAME_ALIAS switch that could turn it off. Its upgrade note (releasenotes/notes/external-name-on.yaml, istio/istio 1.21.0, still at 1.24.6): \"DestinationRule can no longer apply to ExternalName services. Instead, create rules where the host references service.\" Such a rule is accepted by the API server and applies to no traffic: every supported Istio (1.24 and later) ignores it. The chart's cb-* rules had this form.",
+        check: rules::destination_rule_on_alias,
+    },
+    Rule {
+        id: "HG018",
+        severity: Severity::Warning,
+        summary: "policy that assumes ingress traffic crosses a waypoint",
+        help: "enforce the policy at the ingress gateway (a DestinationRule on the backend host, or a policy bound to the gateway), or label an in-cluster Service istio.io/ingress-use-waypoint: \"true\"",
+        explanation: "A gateway sends traffic through a Service's waypoint only when the Service carries istio.io/ingress-use-waypoint: \"true\" (pilot/pkg/xds/endpoints/endpoint_builder.go, istio/istio 1.24.6), and never for DNS-resolved hosts such as a spoke's ServiceEntry: \"We do not yet support calling waypoints for CDS (DNS type)\" (the same file, unchanged to 1.30.3). An ExternalName Service is an alias of such a host. A policy bound to the waypoint (an AuthorizationPolicy with targetRefs to it) or the label on an ExternalName Service then does nothing for traffic from the ingress gateway.",
+        check: rules::ingress_assumes_waypoint,
     },
 ];
 

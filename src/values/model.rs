@@ -43,6 +43,32 @@ pub struct Values {
     pub egress: Egress,
     /// Prometheus Operator monitoring of the gateway's Envoy metrics.
     pub monitoring: Monitoring,
+    /// The cluster the output is for: its Gateway API CRD bundle, Istio
+    /// minor and control-plane revision.
+    pub target: TargetValues,
+}
+
+/// `target`: which cluster the output must apply on and take effect on.
+/// Empty keys: the portable target (the oldest supported of each), whose
+/// output applies on every supported cluster.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetValues {
+    /// OpenShift minor (4.19, 4.20, 4.21, 4.22): sets `gatewayAPI` and `istio`
+    /// from hubgw's table; giving either as well must agree with it.
+    #[serde(default)]
+    pub openshift: String,
+    /// Gateway API CRD bundle the cluster serves (v1.2.1, v1.3.0, v1.4.1,
+    /// v1.6.1), as its CRDs' `gateway.networking.k8s.io/bundle-version`
+    /// annotation says.
+    #[serde(default, rename = "gatewayAPI")]
+    pub gateway_api: String,
+    /// Istio minor of the control plane (1.24, 1.26, 1.27, 1.28, 1.30).
+    #[serde(default)]
+    pub istio: String,
+    /// Revision of the control plane (`istio.io/rev`); empty: none.
+    #[serde(default, rename = "istioRevision")]
+    pub istio_revision: String,
 }
 
 /// One more application behind the hub gateway (`apps.<name>`): the same
