@@ -138,7 +138,13 @@ fn egress_renders_four_objects_per_host_and_the_gateway() {
 
 #[test]
 fn header_rules_come_before_the_default_rules() {
-    let d = render_ok(&["-f", &example("header-rules.yaml")]);
+    // Rule names need Gateway API v1.4 or later.
+    let d = render_ok(&[
+        "-f",
+        &example("header-rules.yaml"),
+        "--set",
+        "target.gatewayAPI=v1.4.1",
+    ]);
     let rules = find(&d, "HTTPRoute", "industrial-edge")["spec"]["rules"]
         .as_sequence()
         .unwrap()
@@ -263,8 +269,43 @@ fn many_apps_share_the_gateway_and_service_entries() {
         find(&d, "Route", "manuela")["spec"]["host"],
         "manuela.apps.hub.example.com"
     );
+    // One DestinationRule per spoke host: manuela shares line-dashboard's
+    // west host, so it shares its rule.
+    let drs: Vec<&String> = k
+        .iter()
+        .filter(|k| k.starts_with("DestinationRule/"))
+        .collect();
+    assert_eq!(drs.len(), 4, "{drs:?}");
+    assert_eq!(
+        find(&d, "DestinationRule", "cb-line-dashboard-west")["spec"]["host"],
+        "line-dashboard.apps.west.example.com"
+    );
+    // Two apps on one host with different circuit breaking: Istio would
+    // apply one of the two rules, so hubgw refuses, pointing at the key.
+    let conflict = hubgw_run(&[
+        "render",
+        "-f",
+        &example("many-apps.yaml"),
+        "--set",
+        "apps.manuela.circuitBreaking.outlierDetection.consecutive5xxErrors=5",
+    ]);
+    assert_eq!(conflict.code, 1, "{}", conflict.stderr);
+    assert!(
+        conflict.stderr.contains("routes to spoke host `line-dashboard.apps.west.example.com` with other circuit breaking than `cb-line-dashboard-west`"),
+        "{}",
+        conflict.stderr
+    );
     // manuela's circuit breaking is merged over the global one.
-    let dr = find(&d, "DestinationRule", "cb-manuela-west-front");
+    let own = render_ok(&[
+        "-f",
+        &example("many-apps.yaml"),
+        "--set",
+        "apps.manuela.clusters.west.host=manuela.apps.west.example.com",
+        "--set",
+        "apps.manuela.circuitBreaking.outlierDetection.consecutive5xxErrors=5",
+    ]);
+    let dr = find(&own, "DestinationRule", "cb-manuela-west");
+    assert_eq!(dr["spec"]["host"], "manuela.apps.west.example.com");
     assert_eq!(
         dr["spec"]["trafficPolicy"]["outlierDetection"]["consecutive5xxErrors"],
         5

@@ -28,7 +28,7 @@ fn every_rendered_example_validates_clean() {
 fn east_west_summary_counts_objects() {
     let rendered = hubgw_run(&["render", "-f", &example("east-west.yaml")]);
     let r = run(hubgw().args(["validate"]).write_stdin(rendered.stdout));
-    assert_eq!((r.code, r.stderr.as_str()), (0, "15 objects, 0 errors\n"));
+    assert_eq!((r.code, r.stderr.as_str()), (0, "13 objects, 0 errors\n"));
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn verbose_counts_cel_rules() {
     assert_eq!(r.code, 0);
     assert!(
         r.stderr
-            .contains("CEL rules: 156 evaluated, 0 not evaluated, 0 transition rules skipped"),
+            .contains("CEL rules: 152 evaluated, 0 not evaluated, 0 transition rules skipped"),
         "{}",
         r.stderr
     );

@@ -244,7 +244,7 @@ pub fn destination_rule_per_external_service<'a>(ctx: &LintContext<'a>) -> Vec<F
         .filter(|(_, has)| !has)
         .map(|(svc, _)| {
             let target = svc.object["spec"]["externalName"].as_str().unwrap_or("");
-            let mut f = finding(svc, "spec.externalName", format!("circuit breaking is on, but no DestinationRule has host `{target}`, the host Service `{}` is an alias of", svc.name()));
+            let mut f = finding(svc, "spec.externalName", format!("circuit breaking is on, but no DestinationRule has host `{target}`: Service `{}` is an alias of that host, whose rule governs the traffic sent to it", svc.name()));
             f.values_key = Some("gateway.circuitBreaking.enabled".into());
             f
         })
