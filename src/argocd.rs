@@ -197,11 +197,11 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput)> 
     let params = parse_parameters(env.parameters.as_deref().unwrap_or(""))?;
     let mut sources = Vec::new();
     if let Some(ns) = &env.app_namespace {
-        let mut map = serde_yaml::Mapping::new();
-        map.insert("namespace".into(), ns.as_str().into());
+        // Through the output emitter, like every YAML hubgw writes: a
+        // namespace such as `no` stays a string for any reader.
         sources.push(ValuesSource {
             name: "ARGOCD_APP_NAMESPACE".into(),
-            text: serde_yaml::to_string(&map).expect("a map serialises"),
+            text: crate::output::to_yaml(&serde_json::json!({ "namespace": ns })),
         });
     }
     let app_file = dir.join(APP_FILE);

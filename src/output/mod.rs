@@ -7,6 +7,8 @@ use std::path::Path;
 
 mod emit;
 
+pub use emit::{one_line_string, to_yaml};
+
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 
@@ -50,11 +52,7 @@ pub fn sort_for_apply(manifests: &mut [Manifest]) {
 
 /// The objects as a YAML stream, each document opening with `---`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
-    let texts = crate::par::map(manifests, |m| {
-        emit::to_yaml(&m.object)
-            .map_err(|e| Error::input(format!("cannot write {} as YAML: {e}", m.display_name())))
-    });
-    let texts = texts.into_iter().collect::<Result<Vec<String>>>()?;
+    let texts = crate::par::map(manifests, |m| emit::to_yaml(&m.object));
     // Sized once: the stream of a large render is megabytes.
     let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 4).sum());
     for text in texts {
@@ -301,10 +299,10 @@ mod tests {
 
     #[test]
     fn stream_documents_open_with_dashes() {
-        let text = to_yaml_stream(&[m("v1", "Namespace", "n")]).unwrap();
+        let text = to_yaml_stream(&[m("v1", "Namespace", "ns")]).unwrap();
         assert_eq!(
             text,
-            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n"
+            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n"
         );
     }
 

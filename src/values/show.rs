@@ -94,14 +94,16 @@ fn emit_entry(
     }
 }
 
-/// One value on one line: YAML's own quoting, JSON's for multi-line text.
+/// One value on one line. Strings (keys too) are quoted wherever a YAML 1.1
+/// or 1.2 reader could take them for a non-string, and double-quoted with
+/// escapes when they span lines; numbers, booleans and null as serde_yaml
+/// writes them.
 fn scalar(value: &Value) -> String {
     match value {
         Value::Mapping(m) if m.is_empty() => "{}".into(),
         Value::Sequence(s) if s.is_empty() => "[]".into(),
-        Value::String(s) if s.contains('\n') => {
-            serde_json::to_string(s).expect("strings serialise")
-        }
+        // The output emitter's quoting: right for YAML 1.1 readers too.
+        Value::String(s) => crate::output::one_line_string(s),
         other => {
             let text = serde_yaml::to_string(other).unwrap_or_default();
             let text = text.trim_end_matches('\n');
