@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use crate::dns;
-use crate::target::{self, OpenShiftRow, Target};
 use crate::error::{closest, Error, Result};
 use crate::lint::rules::API_WEIGHTS_OPT_IN;
+use crate::target::{self, OpenShiftRow, Target};
 use crate::values::model::{
     AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
     InsecurePolicy, ServiceType, TlsTermination, Traffic,
@@ -519,10 +519,8 @@ impl Planner<'_> {
         let tls = &v.gateway.tls;
         let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
         if istio_api {
-            plan.injected_gateways.push(self.injected_gateway(
-                meta(&v.gateway.name, 1, &[]),
-                &target.istio_revision,
-            ));
+            plan.injected_gateways
+                .push(self.injected_gateway(meta(&v.gateway.name, 1, &[]), &target.istio_revision));
             let mut servers = vec![ServerPlan {
                 number: INJECTED_HTTP_PORT,
                 name: "http".into(),
@@ -1210,8 +1208,14 @@ impl Planner<'_> {
         if !t.istio.is_empty() {
             let at = path("target.istio");
             let version = target::Istio::parse(&t.istio).ok_or_else(|| {
-                self.error(&at, format!("`target.istio` {:?} is not an Istio minor hubgw embeds", t.istio))
-                    .hint(format!("supported: {}", target::supported_istio()))
+                self.error(
+                    &at,
+                    format!(
+                        "`target.istio` {:?} is not an Istio minor hubgw embeds",
+                        t.istio
+                    ),
+                )
+                .hint(format!("supported: {}", target::supported_istio()))
             })?;
             if let Some(row) = row.filter(|r| r.istio != version) {
                 return Err(self
@@ -1224,7 +1228,10 @@ impl Planner<'_> {
             // A label value: `istio.io/rev` carries it.
             if let Some(p) = dns::label_problem(&t.istio_revision) {
                 return Err(self
-                    .error(&path("target.istioRevision"), format!("`target.istioRevision` is not a valid revision name: {p}"))
+                    .error(
+                        &path("target.istioRevision"),
+                        format!("`target.istioRevision` is not a valid revision name: {p}"),
+                    )
                     .hint("a revision is a DNS label, as `oc get istiorevisions` lists it"));
             }
             resolved.istio_revision = t.istio_revision.clone();

@@ -291,7 +291,9 @@ pub fn destination_rule_on_alias<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> 
         }
         let target = svc.object["spec"]["externalName"].as_str().unwrap_or("");
         let mut f = finding(dr, "spec.host", format!("host `{}` is the ExternalName Service `{}`, an alias of `{target}` since Istio 1.21: this DestinationRule applies to no traffic", dr.object["spec"]["host"].as_str().unwrap_or(""), svc.name()));
-        f.help = Some(format!("set spec.host to `{target}`, the host the Service is an alias of"));
+        f.help = Some(format!(
+            "set spec.host to `{target}`, the host the Service is an alias of"
+        ));
         out.push(f);
     }
     out
@@ -301,8 +303,7 @@ pub fn destination_rule_on_alias<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> 
 /// waypoint, where it does not.
 pub fn ingress_assumes_waypoint<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
-    let is_waypoint =
-        |g: &Manifest| g.object["spec"]["gatewayClassName"] == "istio-waypoint";
+    let is_waypoint = |g: &Manifest| g.object["spec"]["gatewayClassName"] == "istio-waypoint";
     // Services the HTTPRoutes of non-waypoint Gateways send traffic to.
     let mut ingress_backends: Vec<&Manifest> = Vec::new();
     for route in ctx.index.http_routes() {
@@ -325,7 +326,11 @@ pub fn ingress_assumes_waypoint<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 continue;
             }
             let ns = b.namespace(route);
-            if let Some(svc) = ctx.index.services().find(|s| s.name() == b.name() && s.namespace() == ns) {
+            if let Some(svc) = ctx
+                .index
+                .services()
+                .find(|s| s.name() == b.name() && s.namespace() == ns)
+            {
                 if !ingress_backends.iter().any(|s| std::ptr::eq(*s, svc)) {
                     ingress_backends.push(svc);
                 }
@@ -334,24 +339,40 @@ pub fn ingress_assumes_waypoint<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     }
     for svc in &ingress_backends {
         let labels = &svc.object["metadata"]["labels"];
-        if svc.object["spec"]["type"] == "ExternalName" && labels["istio.io/ingress-use-waypoint"] == "true" {
+        if svc.object["spec"]["type"] == "ExternalName"
+            && labels["istio.io/ingress-use-waypoint"] == "true"
+        {
             out.push(finding(svc, "metadata.labels.istio.io/ingress-use-waypoint", format!("Service `{}` asks gateways to use its waypoint, but it is an alias of the DNS host `{}`: gateways call no waypoint for DNS-resolved hosts", svc.name(), svc.object["spec"]["externalName"].as_str().unwrap_or(""))));
         }
     }
     // Policies bound to a waypoint: they see only traffic that crosses it.
-    for policy in ctx.index.all.iter().filter(|m| m.kind() == "AuthorizationPolicy" && m.group() == "security.istio.io") {
-        for target in policy.object["spec"]["targetRefs"].as_array().into_iter().flatten() {
+    for policy in ctx
+        .index
+        .all
+        .iter()
+        .filter(|m| m.kind() == "AuthorizationPolicy" && m.group() == "security.istio.io")
+    {
+        for target in policy.object["spec"]["targetRefs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             if target["kind"] != "Gateway" {
                 continue;
             }
             let name = target["name"].as_str().unwrap_or("");
-            let Some(waypoint) = ctx.index.gateways().find(|g| g.name() == name && g.namespace() == policy.namespace() && is_waypoint(g)) else {
+            let Some(waypoint) = ctx.index.gateways().find(|g| {
+                g.name() == name && g.namespace() == policy.namespace() && is_waypoint(g)
+            }) else {
                 continue;
             };
             let bypass: Vec<&str> = ingress_backends
                 .iter()
                 .filter(|s| s.namespace() == waypoint.namespace())
-                .filter(|s| s.object["spec"]["type"] == "ExternalName" || s.object["metadata"]["labels"]["istio.io/ingress-use-waypoint"] != "true")
+                .filter(|s| {
+                    s.object["spec"]["type"] == "ExternalName"
+                        || s.object["metadata"]["labels"]["istio.io/ingress-use-waypoint"] != "true"
+                })
                 .map(|s| s.name())
                 .collect();
             if !bypass.is_empty() {
