@@ -64,8 +64,14 @@ pub struct HubPlan {
     /// The ingress Istio Gateway (`api: istio`).
     pub istio_gateways: Vec<IstioGatewayPlan>,
     pub virtual_services: Vec<VirtualServicePlan>,
-    /// Per external host: ServiceEntry, Gateway, DestinationRule, VirtualService.
+    /// Per external host: ServiceEntry, Gateway, DestinationRule,
+    /// VirtualService (`api: istio`, the sidecar recipe).
     pub egress: Vec<EgressPlan>,
+    /// The egress waypoint (`api: gateway-api`, ambient), when hubgw installs it.
+    pub egress_waypoints: Vec<EgressWaypointPlan>,
+    /// Per external host, a ServiceEntry that uses the egress waypoint
+    /// (`api: gateway-api`, ambient).
+    pub egress_service_entries: Vec<EgressServiceEntryPlan>,
     pub destination_rules: Vec<DestinationRulePlan>,
     pub routes: Vec<RoutePlan>,
     pub pod_monitors: Vec<PodMonitorPlan>,
@@ -260,7 +266,9 @@ pub struct VirtualServicePlan {
     pub rules: Vec<RulePlan>,
 }
 
-/// Egress to one external host through the egress gateway (seed 001 ch. 3).
+/// Egress to one external host through the egress gateway (seed 001 ch. 3):
+/// sidecar mode only, since the VirtualService bound to `mesh` is applied by
+/// the client's sidecar.
 #[derive(Debug, Clone, Serialize)]
 pub struct EgressPlan {
     pub host: String,
@@ -276,6 +284,30 @@ pub struct EgressPlan {
     /// `<namespace>/<gateway>` as VirtualServices name it.
     pub gateway_ref: String,
     pub subset: String,
+}
+
+/// The egress waypoint of ambient mode: an `istio-waypoint` Gateway for
+/// service traffic, as Istio's ambient "Egress gateways" page deploys one
+/// (istio.io, docs/ambient/usage/egress-gateway; the 1.24 form is
+/// tests/integration/ambient/waypoint_test.go `TestWaypointAsEgressGateway`
+/// at istio/istio tag 1.24.6).
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressWaypointPlan {
+    pub meta: Meta,
+    pub class_name: String,
+    /// The `mesh` listener's `allowedRoutes`: which namespaces may use it.
+    pub allowed_routes: Json,
+}
+
+/// One external host in ambient mode: a ServiceEntry labeled
+/// `istio.io/use-waypoint` (and `istio.io/use-waypoint-namespace` when the
+/// waypoint is in another namespace), so ztunnel sends ambient pods' traffic
+/// for the host through the egress waypoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressServiceEntryPlan {
+    pub meta: Meta,
+    pub host: String,
+    pub port: u16,
 }
 
 /// Circuit breaking for one spoke host. The ExternalName Services are
@@ -511,6 +543,8 @@ impl Planner<'_> {
             istio_gateways: Vec::new(),
             virtual_services: Vec::new(),
             egress: Vec::new(),
+            egress_waypoints: Vec::new(),
+            egress_service_entries: Vec::new(),
             destination_rules: Vec::new(),
             routes: Vec::new(),
             pod_monitors: Vec::new(),
@@ -600,7 +634,11 @@ impl Planner<'_> {
         for app in &apps {
             self.app_objects(app, &mut plan, &meta, &meta_in, &facts)?;
         }
-        self.egress_objects(&mut plan, &meta)?;
+        if istio_api {
+            self.egress_objects(&mut plan, &meta)?;
+        } else {
+            self.ambient_egress_objects(&mut plan, &meta_in, &waypoint_name)?;
+        }
         if !plan.injected_gateways.is_empty() {
             plan.secret_readers.push(meta(SECRET_READER, 1, &[]));
         }
@@ -1097,7 +1135,114 @@ impl Planner<'_> {
         Ok(out)
     }
 
-    /// ServiceEntry, Gateway, DestinationRule and VirtualService per egress host.
+    /// The egress hosts, checked: host names and ports, no host twice.
+    fn egress_hosts(&self) -> Result<Vec<(String, u16)>> {
+        let mut out: Vec<(String, u16)> = Vec::new();
+        for (i, entry) in self.v.egress.hosts.iter().enumerate() {
+            let at = path("egress.hosts").index(i);
+            let (host, port) = match entry {
+                EgressHost::Name(h) => (h.clone(), 80),
+                EgressHost::Entry(e) => (e.host.clone(), e.port.unwrap_or(80)),
+            };
+            self.check_host(&at, &host)?;
+            let port = match u16::try_from(port) {
+                Ok(p) if p > 0 => p,
+                _ => {
+                    return Err(self.error(
+                        &at.key("port"),
+                        format!("port must be from 1 to 65535, found {port}"),
+                    ))
+                }
+            };
+            if out.iter().any(|(h, _)| *h == host) {
+                return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
+            }
+            out.push((host, port));
+        }
+        Ok(out)
+    }
+
+    /// Ambient egress (`api: gateway-api`), as Istio's ambient "Egress
+    /// gateways" page does it: a waypoint is the egress gateway, and each
+    /// host's ServiceEntry names it with `istio.io/use-waypoint` (plus
+    /// `istio.io/use-waypoint-namespace` across namespaces; both labels are
+    /// read by pilot/pkg/serviceregistry/kube/controller/ambient/waypoints.go
+    /// `getUseWaypoint` at istio/istio tag 1.24.6). ztunnel then sends ambient
+    /// pods' traffic for the host through the waypoint: no VirtualService
+    /// bound to `mesh` (only sidecars apply those) and no injected gateway.
+    fn ambient_egress_objects(
+        &self,
+        plan: &mut HubPlan,
+        meta_in: &MetaInFn,
+        namespace_waypoint: &str,
+    ) -> Result<()> {
+        let v = self.v;
+        let hosts = self.egress_hosts()?;
+        if hosts.is_empty() {
+            return Ok(());
+        }
+        let wp = &v.egress.waypoint;
+        self.check_label("egress.waypoint.name", &wp.name, "waypoint name")?;
+        let ns = if wp.namespace.is_empty() {
+            v.namespace.clone()
+        } else {
+            self.check_label("egress.waypoint.namespace", &wp.namespace, "namespace name")?;
+            wp.namespace.clone()
+        };
+        let here = ns == v.namespace;
+        if wp.install {
+            if here && (wp.name == v.gateway.name || wp.name == namespace_waypoint) {
+                return Err(self
+                    .error(
+                        &path("egress.waypoint.name"),
+                        format!(
+                            "the egress waypoint `{}` has the name of the hub's {}",
+                            wp.name,
+                            if wp.name == v.gateway.name {
+                                "gateway"
+                            } else {
+                                "namespace waypoint"
+                            }
+                        ),
+                    )
+                    .hint("give the egress waypoint its own name"));
+            }
+            // A waypoint admits only its own namespace unless the HBONE
+            // listener says otherwise (waypoints.go `makeAllowedRoutes`, 1.24.6).
+            let allowed_routes = if here {
+                json!({"namespaces": {"from": "Same"}})
+            } else {
+                json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": {"kubernetes.io/metadata.name": v.namespace}}}})
+            };
+            plan.egress_waypoints.push(EgressWaypointPlan {
+                meta: {
+                    let mut meta = meta_in(&ns, &wp.name, 1, &[("istio.io/waypoint-for", "service")]);
+                    // As on the other gateways (see `build`).
+                    if !plan.target.istio_revision.is_empty() {
+                        meta.labels.insert("istio.io/rev".into(), plan.target.istio_revision.clone());
+                    }
+                    meta
+                },
+                class_name: v.waypoint.class_name.clone(),
+                allowed_routes,
+            });
+        }
+        let mut labels = vec![("istio.io/use-waypoint", wp.name.as_str())];
+        if !here {
+            labels.push(("istio.io/use-waypoint-namespace", ns.as_str()));
+        }
+        for (host, port) in hosts {
+            plan.egress_service_entries.push(EgressServiceEntryPlan {
+                meta: meta_in(&v.namespace, &format!("egress-{host}"), 2, &labels),
+                host,
+                port,
+            });
+        }
+        Ok(())
+    }
+
+    /// The sidecar recipe (`api: istio`): ServiceEntry, Gateway,
+    /// DestinationRule and VirtualService per egress host.
     fn egress_objects(&self, plan: &mut HubPlan, meta: &MetaFn) -> Result<()> {
         let v = self.v;
         let egress = &v.egress;
@@ -1120,25 +1265,7 @@ impl Planner<'_> {
                 .push(self.injected_gateway(meta(gw, 1, &[]), &revision));
         }
         let ns = &v.namespace;
-        for (i, entry) in egress.hosts.iter().enumerate() {
-            let at = path("egress.hosts").index(i);
-            let (host, port) = match entry {
-                EgressHost::Name(h) => (h.clone(), 80),
-                EgressHost::Entry(e) => (e.host.clone(), e.port.unwrap_or(80)),
-            };
-            self.check_host(&at, &host)?;
-            let port = match u16::try_from(port) {
-                Ok(p) if p > 0 => p,
-                _ => {
-                    return Err(self.error(
-                        &at.key("port"),
-                        format!("port must be from 1 to 65535, found {port}"),
-                    ))
-                }
-            };
-            if plan.egress.iter().any(|e| e.host == host) {
-                return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
-            }
+        for (host, port) in self.egress_hosts()? {
             let name = format!("egress-{host}");
             let subset = host.replace('.', "-");
             plan.egress.push(EgressPlan {
@@ -1835,6 +1962,86 @@ mod tests {
         let refs: Vec<&str> = set.iter().map(String::as_str).collect();
         let p = plan(&refs).unwrap();
         assert_eq!(weights(&p, 1), vec![6; 16]);
+    }
+
+    const EGRESS: &str = "egress.hosts[0]=docs.example.com";
+    const EAST: &str = "clusters.east.domain=east.example.com";
+
+    #[test]
+    fn ambient_egress_is_a_waypoint_and_labeled_service_entries() {
+        let p = plan(&[EAST, EGRESS]).unwrap();
+        assert!(p.egress.is_empty(), "no sidecar recipe in ambient");
+        assert!(p.injected_gateways.is_empty() && p.secret_readers.is_empty());
+        let wp = &p.egress_waypoints[0];
+        assert_eq!(wp.meta.name, "egress-waypoint");
+        assert_eq!(wp.meta.namespace.as_deref(), Some("hub-gateway-system"));
+        assert_eq!(wp.meta.labels["istio.io/waypoint-for"], "service");
+        assert_eq!(wp.class_name, "istio-waypoint");
+        assert_eq!(wp.allowed_routes["namespaces"]["from"], "Same");
+        let se = &p.egress_service_entries[0];
+        assert_eq!(se.meta.name, "egress-docs.example.com");
+        assert_eq!(se.meta.labels["istio.io/use-waypoint"], "egress-waypoint");
+        assert!(!se
+            .meta
+            .labels
+            .contains_key("istio.io/use-waypoint-namespace"));
+        assert_eq!((se.host.as_str(), se.port), ("docs.example.com", 80));
+    }
+
+    #[test]
+    fn an_egress_waypoint_elsewhere_admits_the_hub_namespace() {
+        let p = plan(&[EAST, EGRESS, "egress.waypoint.namespace=istio-egress"]).unwrap();
+        let wp = &p.egress_waypoints[0];
+        assert_eq!(wp.meta.namespace.as_deref(), Some("istio-egress"));
+        assert_eq!(
+            wp.allowed_routes,
+            json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": {"kubernetes.io/metadata.name": "hub-gateway-system"}}}})
+        );
+        let se = &p.egress_service_entries[0];
+        assert_eq!(se.meta.namespace.as_deref(), Some("hub-gateway-system"));
+        assert_eq!(
+            se.meta.labels["istio.io/use-waypoint-namespace"],
+            "istio-egress"
+        );
+
+        let p = plan(&[EAST, EGRESS, "egress.waypoint.install=false"]).unwrap();
+        assert!(p.egress_waypoints.is_empty());
+        assert_eq!(p.egress_service_entries.len(), 1);
+    }
+
+    #[test]
+    fn the_egress_waypoint_needs_its_own_name() {
+        for name in ["hub-gateway", "hub-gateway-system-waypoint"] {
+            let set = format!("egress.waypoint.name={name}");
+            let err = plan(&[EAST, EGRESS, &set]).unwrap_err();
+            assert!(
+                err.message.contains("has the name of the hub's"),
+                "{}",
+                err.message
+            );
+        }
+        // Not rendered: no clash.
+        plan(&[
+            EAST,
+            EGRESS,
+            "egress.waypoint.name=hub-gateway",
+            "egress.waypoint.install=false",
+        ])
+        .unwrap();
+    }
+
+    #[test]
+    fn istio_mode_egress_keeps_the_sidecar_recipe() {
+        let p = plan(&[EAST, EGRESS, "gateway.api=istio"]).unwrap();
+        assert!(p.egress_waypoints.is_empty() && p.egress_service_entries.is_empty());
+        assert_eq!(
+            p.egress[0].gateway_ref,
+            "hub-gateway-system/egress-docs.example.com"
+        );
+        assert!(p
+            .injected_gateways
+            .iter()
+            .any(|g| g.meta.name == "egress-gateway"));
     }
 }
 

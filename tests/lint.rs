@@ -29,7 +29,7 @@ fn check_fixture(name: &str) -> Run {
 #[test]
 fn every_rule_has_a_fixture_that_trips_it_and_one_that_passes() {
     let ids = rule_ids();
-    assert_eq!(ids.len(), 18, "{ids:?}");
+    assert_eq!(ids.len(), 19, "{ids:?}");
     for id in ids {
         let (trip, pass) = if id == "HG012" {
             (
@@ -253,4 +253,46 @@ fn render_stops_on_a_lint_error() {
         "{err}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hg026_explains_the_sidecar_only_egress_recipe_and_cites_istio() {
+    let r = hubgw_run(&["lint", "--explain", "HG026"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("HG026 (warning): a VirtualService bound to mesh in an ambient namespace"),
+        "{}",
+        r.stdout
+    );
+    for cited in [
+        "istio.io/latest/docs/ambient/usage/egress-gateway/",
+        "istio.io/use-waypoint",
+        "no effect",
+    ] {
+        assert!(r.stdout.contains(cited), "{cited}:\n{}", r.stdout);
+    }
+    let tripped = check_fixture("HG026-trip.yaml");
+    assert_eq!(tripped.code, 0, "a warning:\n{}", tripped.stdout);
+    assert!(
+        tripped.stdout.contains(
+            "warning[HG026]: bound to `mesh`, but namespace `hub-gateway-system` is ambient"
+        ),
+        "{}",
+        tripped.stdout
+    );
+}
+
+#[test]
+fn the_egress_example_renders_clean_of_hg026_in_both_modes() {
+    for mode in ["gateway.api=gateway-api", "gateway.api=istio"] {
+        let r = hubgw_run(&["render", "-f", "values/examples/egress.yaml", "--set", mode]);
+        assert_eq!(r.code, 0, "{mode}:\n{}", r.stderr);
+        assert!(!r.stderr.contains("HG026"), "{mode}:\n{}", r.stderr);
+        assert_eq!(
+            r.stdout.contains("- mesh\n"),
+            mode.ends_with("istio"),
+            "{mode}: mesh-bound VirtualServices only with sidecars"
+        );
+    }
 }

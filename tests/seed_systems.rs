@@ -87,9 +87,94 @@ fn istio_weights_are_percentages_that_add_up_to_100() {
     assert_eq!(weights, [34, 33, 33]);
 }
 
+/// Ambient (the default `gateway.api: gateway-api`): a waypoint is the egress
+/// gateway and each host's ServiceEntry uses it, as Istio's ambient "Egress
+/// gateways" page does; nothing of the sidecar recipe.
 #[test]
-fn egress_renders_four_objects_per_host_and_the_gateway() {
+fn ambient_egress_renders_a_waypoint_and_labeled_service_entries() {
     let d = render_ok(&["-f", &example("egress.yaml")]);
+    let k = kinds(&d);
+    for absent in ["VirtualService/", "Deployment/", "DestinationRule/egress-"] {
+        assert!(!k.iter().any(|k| k.starts_with(absent)), "{absent}: {k:?}");
+    }
+    assert!(
+        !d.iter()
+            .any(|o| o["apiVersion"] == "networking.istio.io/v1" && o["kind"] == "Gateway"),
+        "no Istio Gateway: {k:?}"
+    );
+    let wp = find(&d, "Gateway", "egress-waypoint");
+    assert_eq!(wp["apiVersion"], "gateway.networking.k8s.io/v1");
+    assert_eq!(wp["metadata"]["namespace"], "hub-gateway-system");
+    assert_eq!(wp["metadata"]["labels"]["istio.io/waypoint-for"], "service");
+    assert_eq!(wp["spec"]["gatewayClassName"], "istio-waypoint");
+    let mesh = &wp["spec"]["listeners"][0];
+    assert_eq!(
+        (&mesh["name"], &mesh["port"], &mesh["protocol"]),
+        (&"mesh".into(), &15008.into(), &"HBONE".into())
+    );
+    for (host, port) in [("docs.redhat.com", 80), ("api.partner.example.com", 8080)] {
+        let se = find(&d, "ServiceEntry", &format!("egress-{host}"));
+        assert_eq!(
+            se["metadata"]["labels"]["istio.io/use-waypoint"],
+            "egress-waypoint"
+        );
+        assert!(se["metadata"]["labels"]["istio.io/use-waypoint-namespace"].is_null());
+        assert_eq!(se["spec"]["hosts"][0], host);
+        assert_eq!(se["spec"]["ports"][0]["number"], port);
+        assert_eq!(se["spec"]["ports"][0]["protocol"], "HTTP");
+        assert_eq!(se["spec"]["location"], "MESH_EXTERNAL");
+        assert_eq!(se["spec"]["resolution"], "DNS");
+    }
+
+    // A waypoint in another namespace: it admits the hub namespace, and the
+    // ServiceEntries name its namespace.
+    let d = render_ok(&[
+        "-f",
+        &example("egress.yaml"),
+        "--set",
+        "egress.waypoint.namespace=istio-egress",
+        "--set",
+        "egress.waypoint.name=waypoint",
+    ]);
+    let wp = find(&d, "Gateway", "waypoint");
+    assert_eq!(wp["metadata"]["namespace"], "istio-egress");
+    let allowed = &wp["spec"]["listeners"][0]["allowedRoutes"]["namespaces"];
+    assert_eq!(allowed["from"], "Selector");
+    assert_eq!(
+        allowed["selector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "hub-gateway-system"
+    );
+    let se = find(&d, "ServiceEntry", "egress-docs.redhat.com");
+    assert_eq!(se["metadata"]["namespace"], "hub-gateway-system");
+    assert_eq!(
+        se["metadata"]["labels"]["istio.io/use-waypoint"],
+        "waypoint"
+    );
+    assert_eq!(
+        se["metadata"]["labels"]["istio.io/use-waypoint-namespace"],
+        "istio-egress"
+    );
+
+    let without = render_ok(&[
+        "-f",
+        &example("egress.yaml"),
+        "--set",
+        "egress.waypoint.install=false",
+    ]);
+    assert!(
+        !kinds(&without).contains(&"Gateway/egress-waypoint".to_string()),
+        "{:?}",
+        kinds(&without)
+    );
+    find(&without, "ServiceEntry", "egress-docs.redhat.com");
+}
+
+/// Istio API mode (sidecars): the recipe of OpenShift Service Mesh 3
+/// "Gateways" chapter 3, as before, and no egress waypoint.
+#[test]
+fn istio_mode_egress_renders_four_objects_per_host_and_the_gateway() {
+    let istio = ["-f", &example("egress.yaml"), "--set", "gateway.api=istio"];
+    let d = render_ok(&istio);
     for kind in [
         "ServiceEntry",
         "Gateway",
@@ -99,10 +184,13 @@ fn egress_renders_four_objects_per_host_and_the_gateway() {
         find(&d, kind, "egress-docs.redhat.com");
         find(&d, kind, "egress-api.partner.example.com");
     }
+    assert!(!kinds(&d).contains(&"Gateway/egress-waypoint".to_string()));
     find(&d, "Deployment", "egress-gateway");
     let se = find(&d, "ServiceEntry", "egress-api.partner.example.com");
     assert_eq!(se["spec"]["ports"][0]["number"], 8080);
+    assert!(se["metadata"]["labels"]["istio.io/use-waypoint"].is_null());
     let vs = find(&d, "VirtualService", "egress-api.partner.example.com");
+    assert_eq!(vs["spec"]["gateways"][0], "mesh");
     assert_eq!(
         vs["spec"]["gateways"][1],
         "hub-gateway-system/egress-api.partner.example.com"
@@ -123,16 +211,14 @@ fn egress_renders_four_objects_per_host_and_the_gateway() {
     let dr = find(&d, "DestinationRule", "egress-api.partner.example.com");
     assert_eq!(dr["spec"]["subsets"][0]["name"], "api-partner-example-com");
 
-    let without = render_ok(&[
-        "-f",
-        &example("egress.yaml"),
-        "--set",
-        "egress.gateway.install=false",
-    ]);
-    assert!(
-        !kinds(&without).iter().any(|k| k.starts_with("Deployment/")),
-        "{:?}",
+    let without = render_ok(&[&istio[..], &["--set", "egress.gateway.install=false"]].concat());
+    assert_eq!(
         kinds(&without)
+            .iter()
+            .filter(|k| k.starts_with("Deployment/"))
+            .collect::<Vec<_>>(),
+        ["Deployment/hub-gateway"],
+        "only the ingress gateway is injected"
     );
 }
 

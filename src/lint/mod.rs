@@ -189,6 +189,14 @@ pub const RULES: &[Rule] = &[
         explanation: "A gateway sends traffic through a Service's waypoint only when the Service carries istio.io/ingress-use-waypoint: \"true\" (pilot/pkg/xds/endpoints/endpoint_builder.go, istio/istio 1.24.6), and never for DNS-resolved hosts such as a spoke's ServiceEntry: \"We do not yet support calling waypoints for CDS (DNS type)\" (the same file, unchanged to 1.30.3). An ExternalName Service is an alias of such a host. A policy bound to the waypoint (an AuthorizationPolicy with targetRefs to it) or the label on an ExternalName Service then does nothing for traffic from the ingress gateway.",
         check: rules::ingress_assumes_waypoint,
     },
+    Rule {
+        id: "HG026",
+        severity: Severity::Warning,
+        summary: "a VirtualService bound to mesh in an ambient namespace",
+        help: "for ambient clients, label the host's ServiceEntry istio.io/use-waypoint: <egress waypoint> instead (gateway.api: gateway-api renders it); keep mesh-bound VirtualServices for sidecar namespaces",
+        explanation: "The gateway `mesh` binds a VirtualService to the sidecars of the mesh: the client's own Envoy applies it before the request leaves the pod. That is the egress recipe of sidecar mode (OpenShift Service Mesh 3 \"Gateways\" chapter 3, Istio's \"Egress Gateways\" task): route mesh traffic for the host to the egress gateway. Pods of a namespace labeled istio.io/dataplane-mode: ambient have no sidecar, and ztunnel forwards at layer 4 without reading routes, so for them the rule has no effect and traffic goes straight to the external host, past the egress gateway. (Sidecar pods in other namespaces still apply it; a waypoint applies VirtualServices only as an Alpha feature, Istio \"Migrate from sidecar to ambient\".) Istio's ambient \"Egress gateways\" page (istio.io/latest/docs/ambient/usage/egress-gateway/) makes a waypoint the egress gateway instead: a ServiceEntry labeled istio.io/use-waypoint (and istio.io/use-waypoint-namespace when the waypoint is elsewhere; both read by Istio 1.24) sends ambient traffic for the host through it. Checked when the Namespace object is in the stream.",
+        check: rules::mesh_virtual_service_in_ambient,
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -867,3 +867,27 @@ pub fn gateway_tls_agrees<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     }
     out
 }
+
+/// HG026: a VirtualService bound to `mesh` (the sidecar egress recipe) in a
+/// namespace whose pods run in ambient mode, where no sidecar applies it.
+pub fn mesh_virtual_service_in_ambient<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for vs in ctx.index.of("networking.istio.io", "VirtualService") {
+        let Some(ns) = ctx.index.namespace(vs.namespace()) else {
+            continue;
+        };
+        if ns.object["metadata"]["labels"]["istio.io/dataplane-mode"] != "ambient" {
+            continue;
+        }
+        let gateways = vs.object["spec"]["gateways"]
+            .as_array()
+            .into_iter()
+            .flatten();
+        for (i, g) in gateways.enumerate() {
+            if g == "mesh" {
+                out.push(finding(vs, format!("spec.gateways[{i}]"), format!("bound to `mesh`, but namespace `{}` is ambient (istio.io/dataplane-mode: ambient): its pods have no sidecar to apply this route, so their traffic does not take it", vs.namespace())));
+            }
+        }
+    }
+    out
+}

@@ -158,14 +158,18 @@ pub enum Traffic {
     Api,
 }
 
-/// Egress through a gateway installed by gateway injection.
+/// Egress to external hosts: through an egress waypoint with `api:
+/// gateway-api` (ambient), through a gateway installed by gateway injection
+/// with `api: istio` (sidecar mode).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Egress {
     /// External hosts: `docs.example.com`, or `{host: api.example.com, port: 8080}`.
     pub hosts: Vec<EgressHost>,
-    /// The egress gateway.
+    /// The egress gateway (`api: istio`).
     pub gateway: EgressGateway,
+    /// The egress waypoint (`api: gateway-api`).
+    pub waypoint: EgressWaypoint,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -191,6 +195,21 @@ pub struct EgressGateway {
     pub name: String,
     /// Install it (Deployment, Service, RBAC) by gateway injection; false
     /// when one already runs.
+    pub install: bool,
+}
+
+/// The waypoint ambient pods' traffic to the egress hosts passes (Istio's
+/// ambient "Egress gateways" page): a `istio-waypoint` Gateway the egress
+/// ServiceEntries name with `istio.io/use-waypoint`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EgressWaypoint {
+    /// Name of the waypoint Gateway (and of the Deployment and Service Istio
+    /// provisions for it).
+    pub name: String,
+    /// Its namespace; empty for the hub namespace.
+    pub namespace: String,
+    /// Render the waypoint Gateway; false when one already runs.
     pub install: bool,
 }
 
