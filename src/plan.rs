@@ -1216,10 +1216,12 @@ impl Planner<'_> {
             };
             plan.egress_waypoints.push(EgressWaypointPlan {
                 meta: {
-                    let mut meta = meta_in(&ns, &wp.name, 1, &[("istio.io/waypoint-for", "service")]);
+                    let mut meta =
+                        meta_in(&ns, &wp.name, 1, &[("istio.io/waypoint-for", "service")]);
                     // As on the other gateways (see `build`).
                     if !plan.target.istio_revision.is_empty() {
-                        meta.labels.insert("istio.io/rev".into(), plan.target.istio_revision.clone());
+                        meta.labels
+                            .insert("istio.io/rev".into(), plan.target.istio_revision.clone());
                     }
                     meta
                 },

@@ -108,10 +108,7 @@ fn human_output_points_into_the_values_file() {
         "{}",
         r.stdout
     );
-    assert_eq!(
-        r.stderr,
-        "9 objects, 0 errors, 1 warning\n"
-    );
+    assert_eq!(r.stderr, "9 objects, 0 errors, 1 warning\n");
 }
 
 #[test]

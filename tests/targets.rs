@@ -110,10 +110,7 @@ fn unknown_versions_and_conflicts_are_located_errors() {
         err.contains("`target.gatewayAPI` v1.4.1 conflicts with `target.openshift` 4.19, whose Ingress Operator installs Gateway API v1.2.1"),
         "{err}"
     );
-    assert!(
-        err.contains(&format!("--> {}:3:3", file.arg())),
-        "{err}"
-    );
+    assert!(err.contains(&format!("--> {}:3:3", file.arg())), "{err}");
     // Agreeing with the table is fine.
     render_for(
         &ew,
@@ -136,7 +133,9 @@ fn labels(doc: &Value) -> &Value {
 fn a_revision_labels_both_gateways() {
     let ew = example("east-west.yaml");
     let (_, plain) = render_for(&ew, &[]);
-    assert!(!serde_yaml::to_string(&plain).unwrap().contains("istio.io/rev"));
+    assert!(!serde_yaml::to_string(&plain)
+        .unwrap()
+        .contains("istio.io/rev"));
     let (_, d) = render_for(&ew, &["--set", "target.istioRevision=ossm-3-0"]);
     let gateways: Vec<&Value> = d.iter().filter(|d| d["kind"] == "Gateway").collect();
     assert_eq!(gateways.len(), 2, "the hub gateway and the waypoint");
@@ -210,13 +209,18 @@ fn every_routed_backend_has_an_effective_circuit_breaker_on_every_target() {
                     &format!("target.istio={istio}"),
                 ],
             );
-            let drs: Vec<&Value> = d.iter().filter(|d| d["kind"] == "DestinationRule").collect();
+            let drs: Vec<&Value> = d
+                .iter()
+                .filter(|d| d["kind"] == "DestinationRule")
+                .collect();
             let aliases: Vec<&Value> = d
                 .iter()
                 .filter(|d| d["kind"] == "Service" && d["spec"]["type"] == "ExternalName")
                 .collect();
             for name in routed_services(&d) {
-                let Some(svc) = aliases.iter().find(|s| s["metadata"]["name"] == name.as_str())
+                let Some(svc) = aliases
+                    .iter()
+                    .find(|s| s["metadata"]["name"] == name.as_str())
                 else {
                     continue; // the egress gateway's own Service
                 };
@@ -230,8 +234,10 @@ fn every_routed_backend_has_an_effective_circuit_breaker_on_every_target() {
                 let host = dr["spec"]["host"].as_str().unwrap();
                 let short = host.split('.').next().unwrap();
                 assert!(
-                    !aliases.iter().any(|s| s["metadata"]["name"] == short
-                        && host.ends_with(".svc.cluster.local")),
+                    !aliases
+                        .iter()
+                        .any(|s| s["metadata"]["name"] == short
+                            && host.ends_with(".svc.cluster.local")),
                     "{path}: {} names the ExternalName Service {host}",
                     kind_name(dr)
                 );
