@@ -39,7 +39,8 @@ fn rule_names(docs: &[Value]) -> Vec<Option<String>> {
 fn the_default_output_uses_no_rule_names() {
     // HTTPRoute `spec.rules[].name` first appears in Gateway API v1.4.0's
     // standard CRDs; OpenShift 4.19 to 4.21 lock v1.2.1 or v1.3.0.
-    for path in all_examples() {
+    for name in all_examples() {
+        let path = example(&name);
         let (_, docs) = render_for(&path, &[]);
         assert!(
             rule_names(&docs).iter().all(Option::is_none),
@@ -198,7 +199,8 @@ fn routed_services(docs: &[Value]) -> Vec<String> {
 
 #[test]
 fn every_routed_backend_has_an_effective_circuit_breaker_on_every_target() {
-    for path in all_examples() {
+    for name in all_examples() {
+        let path = example(&name);
         for (gateway_api, istio) in targets() {
             let (_, d) = render_for(
                 &path,
