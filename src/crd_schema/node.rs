@@ -7,9 +7,11 @@
 //! unknown keywords are ignored, `null` reads as absent (and as empty for lists and maps,
 //! which upstream CRDs sometimes spell `null`), and a keyword of the wrong type is an error.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use serde_json::{Map, Number, Value};
+use serde::Deserialize;
+use serde_json::{Number, Value};
 
 pub(super) use super::cel::CelProgram;
 
@@ -134,76 +136,148 @@ impl Node {
         Some(node)
     }
 
-    /// Reads one schema node and everything below it. The error names the keyword.
+    /// Reads one schema node and everything below it. The error names the keyword's path.
     pub fn from_json(value: &Value) -> Result<Node, String> {
-        let map = object(value, "schema")?;
-        let properties = match present(map, "properties") {
-            None => Vec::new(),
-            Some(v) => {
-                let mut props = object(v, "properties")?
-                    .iter()
-                    .map(|(name, sub)| {
-                        Ok((
-                            name.clone(),
-                            Node::from_json(sub).map_err(|e| format!("{name}: {e}"))?,
-                        ))
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-                // Byte order, the order of the `BTreeMap` the properties were once read into.
-                props.sort_by(|a, b| a.0.cmp(&b.0));
-                props
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." {
+                e.into_inner().to_string()
+            } else {
+                format!("{path}: {}", e.into_inner())
             }
-        };
-        let additional_properties = match present(map, "additionalProperties") {
-            None => None,
-            Some(Value::Bool(b)) => Some(AdditionalProperties::Allowed(*b)),
-            Some(v) => Some(AdditionalProperties::Schema(Box::new(
-                Node::from_json(v).map_err(|e| format!("additionalProperties: {e}"))?,
-            ))),
-        };
-        let enum_values = match present(map, "enum") {
-            None => None,
-            Some(Value::Array(values)) => Some(values.clone()),
-            Some(_) => return Err("enum: not an array".into()),
-        };
-        let validations = match present(map, "x-kubernetes-validations") {
-            None => Vec::new(),
-            Some(Value::Array(rules)) => rules
-                .iter()
-                .map(ValidationRule::from_json)
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err("x-kubernetes-validations: not an array".into()),
-        };
+        })
+    }
+
+    /// Reads a schema from its JSON text, straight into nodes (no `Value` in between:
+    /// that was most of the cost of a first use).
+    pub fn from_json_text(text: &str) -> Result<Node, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// The keywords as serde reads them: unknown ones ignored, `null` absent (or empty), a
+/// keyword of the wrong type an error, except booleans, for which `null` is an error too.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawNode {
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    nullable: bool,
+    properties: Option<BTreeMap<String, Node>>,
+    #[serde(rename = "additionalProperties")]
+    additional_properties: Option<RawAdditional>,
+    items: Option<Box<Node>>,
+    required: Option<Vec<String>>,
+    #[serde(rename = "enum")]
+    enum_values: Option<Vec<Value>>,
+    minimum: Option<Number>,
+    maximum: Option<Number>,
+    #[serde(rename = "exclusiveMinimum")]
+    exclusive_minimum: bool,
+    #[serde(rename = "exclusiveMaximum")]
+    exclusive_maximum: bool,
+    #[serde(rename = "minLength")]
+    min_length: Option<u64>,
+    #[serde(rename = "maxLength")]
+    max_length: Option<u64>,
+    #[serde(rename = "minItems")]
+    min_items: Option<u64>,
+    #[serde(rename = "maxItems")]
+    max_items: Option<u64>,
+    #[serde(rename = "minProperties")]
+    min_properties: Option<u64>,
+    #[serde(rename = "maxProperties")]
+    max_properties: Option<u64>,
+    pattern: Option<String>,
+    format: Option<String>,
+    default: Option<Value>,
+    #[serde(rename = "oneOf")]
+    one_of: Option<Vec<Node>>,
+    #[serde(rename = "anyOf")]
+    any_of: Option<Vec<Node>>,
+    #[serde(rename = "allOf")]
+    all_of: Option<Vec<Node>>,
+    not: Option<Box<Node>>,
+    #[serde(rename = "x-kubernetes-int-or-string")]
+    int_or_string: bool,
+    #[serde(rename = "x-kubernetes-preserve-unknown-fields")]
+    preserve_unknown_fields: bool,
+    #[serde(rename = "x-kubernetes-list-type")]
+    list_type: Option<String>,
+    #[serde(rename = "x-kubernetes-list-map-keys")]
+    list_map_keys: Option<Vec<String>>,
+    #[serde(rename = "x-kubernetes-validations")]
+    validations: Option<Vec<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawAdditional {
+    Allowed(bool),
+    Schema(Box<Node>),
+}
+
+#[derive(Deserialize)]
+struct RawRule {
+    rule: String,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default, rename = "messageExpression")]
+    message_expression: Option<String>,
+    #[serde(default, rename = "fieldPath")]
+    field_path: Option<String>,
+    #[serde(default, rename = "optionalOldSelf")]
+    optional_old_self: bool,
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        let raw = RawNode::deserialize(d)?;
         let mut node = Node {
-            ty: string(map, "type")?,
-            nullable: flag(map, "nullable")?,
-            properties,
-            additional_properties,
-            items: sub_schema(map, "items")?,
-            required: strings(map, "required")?,
-            enum_values,
-            minimum: number(map, "minimum")?,
-            maximum: number(map, "maximum")?,
-            exclusive_minimum: flag(map, "exclusiveMinimum")?,
-            exclusive_maximum: flag(map, "exclusiveMaximum")?,
-            min_length: count(map, "minLength")?,
-            max_length: count(map, "maxLength")?,
-            min_items: count(map, "minItems")?,
-            max_items: count(map, "maxItems")?,
-            min_properties: count(map, "minProperties")?,
-            max_properties: count(map, "maxProperties")?,
-            pattern: string(map, "pattern")?.map(Pattern::new),
-            format: string(map, "format")?,
-            default: present(map, "default").cloned(),
-            one_of: schemas(map, "oneOf")?,
-            any_of: schemas(map, "anyOf")?,
-            all_of: schemas(map, "allOf")?,
-            not: sub_schema(map, "not")?,
-            int_or_string: flag(map, "x-kubernetes-int-or-string")?,
-            preserve_unknown_fields: flag(map, "x-kubernetes-preserve-unknown-fields")?,
-            list_type: string(map, "x-kubernetes-list-type")?,
-            list_map_keys: strings(map, "x-kubernetes-list-map-keys")?,
-            validations,
+            ty: raw.ty,
+            nullable: raw.nullable,
+            // A BTreeMap's order: byte order, for `declared`'s binary search.
+            properties: raw.properties.unwrap_or_default().into_iter().collect(),
+            additional_properties: raw.additional_properties.map(|a| match a {
+                RawAdditional::Allowed(b) => AdditionalProperties::Allowed(b),
+                RawAdditional::Schema(s) => AdditionalProperties::Schema(s),
+            }),
+            items: raw.items,
+            required: raw.required.unwrap_or_default(),
+            enum_values: raw.enum_values,
+            minimum: raw.minimum,
+            maximum: raw.maximum,
+            exclusive_minimum: raw.exclusive_minimum,
+            exclusive_maximum: raw.exclusive_maximum,
+            min_length: raw.min_length,
+            max_length: raw.max_length,
+            min_items: raw.min_items,
+            max_items: raw.max_items,
+            min_properties: raw.min_properties,
+            max_properties: raw.max_properties,
+            pattern: raw.pattern.map(Pattern::new),
+            format: raw.format,
+            default: raw.default,
+            one_of: raw.one_of.unwrap_or_default(),
+            any_of: raw.any_of.unwrap_or_default(),
+            all_of: raw.all_of.unwrap_or_default(),
+            not: raw.not,
+            int_or_string: raw.int_or_string,
+            preserve_unknown_fields: raw.preserve_unknown_fields,
+            list_type: raw.list_type,
+            list_map_keys: raw.list_map_keys.unwrap_or_default(),
+            validations: raw
+                .validations
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| ValidationRule {
+                    rule: CelProgram::new(r.rule),
+                    message: r.message,
+                    message_expression: r.message_expression.map(CelProgram::new),
+                    field_path: r.field_path,
+                    optional_old_self: r.optional_old_self,
+                })
+                .collect(),
             has_rules: false,
         };
         node.has_rules = !node.validations.is_empty()
@@ -211,19 +285,6 @@ impl Node {
             || matches!(&node.additional_properties, Some(AdditionalProperties::Schema(s)) if s.has_rules)
             || node.items.as_ref().is_some_and(|i| i.has_rules);
         Ok(node)
-    }
-}
-
-impl ValidationRule {
-    fn from_json(value: &Value) -> Result<ValidationRule, String> {
-        let map = object(value, "x-kubernetes-validations")?;
-        Ok(ValidationRule {
-            rule: CelProgram::new(string(map, "rule")?.ok_or("x-kubernetes-validations: no rule")?),
-            message: string(map, "message")?,
-            message_expression: string(map, "messageExpression")?.map(CelProgram::new),
-            field_path: string(map, "fieldPath")?,
-            optional_old_self: flag(map, "optionalOldSelf")?,
-        })
     }
 }
 
@@ -251,86 +312,6 @@ impl Pattern {
 impl std::fmt::Debug for Pattern {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Pattern({:?})", self.source)
-    }
-}
-
-/// The keyword's value, `None` when absent or `null`.
-fn present<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    map.get(key).filter(|v| !v.is_null())
-}
-
-fn object<'v>(value: &'v Value, what: &str) -> Result<&'v Map<String, Value>, String> {
-    value
-        .as_object()
-        .ok_or_else(|| format!("{what}: not an object"))
-}
-
-fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
-    present(map, key)
-        .map(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .ok_or(format!("{key}: not a string"))
-        })
-        .transpose()
-}
-
-/// A boolean keyword; absent is false, `null` an error (as it was for serde's `bool`).
-fn flag(map: &Map<String, Value>, key: &str) -> Result<bool, String> {
-    match map.get(key) {
-        None => Ok(false),
-        Some(v) => v.as_bool().ok_or(format!("{key}: not a boolean")),
-    }
-}
-
-fn number(map: &Map<String, Value>, key: &str) -> Result<Option<Number>, String> {
-    present(map, key)
-        .map(|v| match v {
-            Value::Number(n) => Ok(n.clone()),
-            _ => Err(format!("{key}: not a number")),
-        })
-        .transpose()
-}
-
-fn count(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, String> {
-    present(map, key)
-        .map(|v| v.as_u64().ok_or(format!("{key}: not an unsigned integer")))
-        .transpose()
-}
-
-fn strings(map: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
-    match present(map, key) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or(format!("{key}: not a string"))
-            })
-            .collect(),
-        Some(_) => Err(format!("{key}: not an array")),
-    }
-}
-
-fn sub_schema(map: &Map<String, Value>, key: &str) -> Result<Option<Box<Node>>, String> {
-    present(map, key)
-        .map(|v| {
-            Node::from_json(v)
-                .map(Box::new)
-                .map_err(|e| format!("{key}: {e}"))
-        })
-        .transpose()
-}
-
-fn schemas(map: &Map<String, Value>, key: &str) -> Result<Vec<Node>, String> {
-    match present(map, key) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| Node::from_json(v).map_err(|e| format!("{key}: {e}")))
-            .collect(),
-        Some(_) => Err(format!("{key}: not an array")),
     }
 }
 

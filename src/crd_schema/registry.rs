@@ -40,10 +40,9 @@ static PARSED: [OnceLock<Node>; SCHEMA_JSON.len()] = [const { OnceLock::new() };
 /// The embedded schema `n`, parsed on first use.
 fn embedded_node(n: usize) -> &'static Node {
     PARSED[n].get_or_init(|| {
-        let value: Value = serde_json::from_str(SCHEMA_JSON[n])
-            .unwrap_or_else(|e| panic!("embedded CRD schema {n}: {e}"));
-        // `every_embedded_schema_parses` holds every one to this.
-        Node::from_json(&value).unwrap_or_else(|e| panic!("embedded CRD schema {n}: {e}"))
+        // The tests read every one (`for_each_embedded_node`).
+        Node::from_json_text(SCHEMA_JSON[n])
+            .unwrap_or_else(|e| panic!("embedded CRD schema {n}: {e}"))
     })
 }
 
@@ -212,8 +211,7 @@ impl CrdRegistry {
                 .iter()
                 .enumerate()
                 .map(|(n, text)| {
-                    let value: Value = serde_json::from_str(text).expect("schema JSON");
-                    Node::from_json(&value).unwrap_or_else(|e| panic!("schema {n}: {e}"))
+                    Node::from_json_text(text).unwrap_or_else(|e| panic!("schema {n}: {e}"))
                 })
                 .collect()
         });

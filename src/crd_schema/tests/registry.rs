@@ -167,7 +167,7 @@ fn cluster_crd_file_errors_name_the_file() {
         (
             "badschema.yaml",
             "kind: CustomResourceDefinition\nmetadata: {name: a.b}\nspec:\n  group: b\n  names: {kind: A}\n  versions:\n  - name: v1\n    served: true\n    schema:\n      openAPIV3Schema: {type: object, properties: {x: {minLength: -1}}}\n",
-            "document 0 (a.b), version v1: openAPIV3Schema: x: minLength: not an unsigned integer",
+            "document 0 (a.b), version v1: openAPIV3Schema: properties.x.minLength: invalid value: integer `-1`, expected u64",
         ),
     ];
     for (name, text, expected) in cases {
