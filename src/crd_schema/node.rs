@@ -7,7 +7,6 @@
 //! unknown keywords are ignored, `null` reads as absent (and as empty for lists and maps,
 //! which upstream CRDs sometimes spell `null`), and a keyword of the wrong type is an error.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
@@ -163,7 +162,8 @@ struct RawNode {
     #[serde(rename = "type")]
     ty: Option<String>,
     nullable: bool,
-    properties: Option<BTreeMap<String, Node>>,
+    #[serde(deserialize_with = "properties")]
+    properties: Vec<(String, Node)>,
     #[serde(rename = "additionalProperties")]
     additional_properties: Option<RawAdditional>,
     items: Option<Box<Node>>,
@@ -210,6 +210,38 @@ struct RawNode {
     validations: Option<Vec<RawRule>>,
 }
 
+/// `properties` in byte order of the names, for `declared`'s binary search (as a
+/// `BTreeMap` would give, without moving the nodes around a tree); `null` is none.
+fn properties<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, Node)>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Vec<(String, Node)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of property schemas")
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(String, Node)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some((name, node)) = map.next_entry::<String, Node>()? {
+                out.push((name, node));
+            }
+            // Upstream files list properties sorted, so this seldom moves anything.
+            // (JSON read from a map has no repeated name.)
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum RawAdditional {
@@ -236,8 +268,7 @@ impl<'de> Deserialize<'de> for Node {
         let mut node = Node {
             ty: raw.ty,
             nullable: raw.nullable,
-            // A BTreeMap's order: byte order, for `declared`'s binary search.
-            properties: raw.properties.unwrap_or_default().into_iter().collect(),
+            properties: raw.properties,
             additional_properties: raw.additional_properties.map(|a| match a {
                 RawAdditional::Allowed(b) => AdditionalProperties::Allowed(b),
                 RawAdditional::Schema(s) => AdditionalProperties::Schema(s),
