@@ -847,7 +847,12 @@ impl Planner<'_> {
         rules.push(RulePlan {
             name: "api".into(),
             matches: json!([{"path": {"type": "PathPrefix", "value": "/api"}}]),
-            istio_match: Some(json!([{"uri": {"prefix": "/api"}}])),
+            istio_match: Some(Json::Array(
+                istio_uri_matches("/api")
+                    .into_iter()
+                    .map(|uri| json!({ "uri": uri }))
+                    .collect(),
+            )),
             backends: enabled
                 .iter()
                 .zip(&api)
@@ -996,7 +1001,7 @@ impl Planner<'_> {
         backend: &dyn Fn(&SpokePlan, &str, i64) -> BackendPlan,
     ) -> Result<Vec<RulePlan>> {
         let base = path(&source.key("gateway.rules"));
-        let mut out = Vec::new();
+        let mut checked: Vec<(&HeaderRule, Vec<RuleMatchPlan>, Vec<BackendPlan>)> = Vec::new();
         for (i, rule) in source.rules.iter().enumerate() {
             let at = base.index(i);
             if let Some(p) = dns::label_problem(&rule.name) {
@@ -1021,11 +1026,12 @@ impl Planner<'_> {
                     .hint("give a path or headers, for example `matches: [{headers: {x-version: v2}}]`"));
             }
             let mut matches = Vec::new();
-            let mut istio = Vec::new();
             for (j, m) in rule.matches.iter().enumerate() {
                 let mat = at.key("matches").index(j);
-                let mut gw = serde_json::Map::new();
-                let mut is = serde_json::Map::new();
+                let mut checked = RuleMatchPlan {
+                    path: None,
+                    headers: Vec::new(),
+                };
                 if !m.path.is_empty() {
                     if !m.path.starts_with('/')
                         || m.path.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -1035,39 +1041,43 @@ impl Planner<'_> {
                             format!("path `{}` must start with `/` and hold no spaces", m.path),
                         ));
                     }
-                    gw.insert(
-                        "path".into(),
-                        json!({"type": "PathPrefix", "value": m.path}),
-                    );
-                    is.insert("uri".into(), json!({"prefix": m.path}));
+                    // Gateway API ignores a trailing `/` of a PathPrefix, as
+                    // Istio's own conversion does (createURIMatch).
+                    let trimmed = m.path.trim_end_matches('/');
+                    checked.path = Some(if trimmed.is_empty() { "/" } else { trimmed }.to_string());
                 }
-                if !m.headers.is_empty() {
-                    let mut gw_headers = Vec::new();
-                    let mut is_headers = serde_json::Map::new();
-                    for (name, value) in &m.headers {
-                        let token = !name.is_empty()
-                            && name.chars().all(|c| {
-                                c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-                            });
-                        if !token {
-                            return Err(self.error(
-                                &mat.key("headers").key(name.clone()),
-                                format!("`{name}` is not a valid HTTP header name"),
-                            ));
-                        }
-                        if value.chars().any(char::is_control) {
-                            return Err(self.error(
-                                &mat.key("headers").key(name.clone()),
-                                format!("the value of header `{name}` holds a control character"),
-                            ));
-                        }
-                        gw_headers.push(json!({"type": "Exact", "name": name, "value": value}));
-                        is_headers.insert(name.to_lowercase(), json!({"exact": value}));
+                for (name, value) in &m.headers {
+                    let token = !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+                    if !token {
+                        return Err(self.error(
+                            &mat.key("headers").key(name.clone()),
+                            format!("`{name}` is not a valid HTTP header name"),
+                        ));
                     }
-                    gw.insert("headers".into(), Json::Array(gw_headers));
-                    is.insert("headers".into(), Json::Object(is_headers));
+                    if value.chars().any(char::is_control) {
+                        return Err(self.error(
+                            &mat.key("headers").key(name.clone()),
+                            format!("the value of header `{name}` holds a control character"),
+                        ));
+                    }
+                    if let Some((first, _)) = checked
+                        .headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    {
+                        return Err(self
+                            .error(
+                                &mat.key("headers").key(name.clone()),
+                                format!("header `{name}` is given twice, as `{first}` too"),
+                            )
+                            .hint("header names ignore case; keep one"));
+                    }
+                    checked.headers.push((name.clone(), value.clone()));
                 }
-                if gw.is_empty() {
+                if checked.path.is_none() && checked.headers.is_empty() {
                     return Err(self.error(
                         &mat,
                         format!(
@@ -1076,8 +1086,7 @@ impl Planner<'_> {
                         ),
                     ));
                 }
-                matches.push(Json::Object(gw));
-                istio.push(Json::Object(is));
+                matches.push(checked);
             }
             if rule.backends.is_empty() {
                 return Err(self.error(
@@ -1125,12 +1134,120 @@ impl Planner<'_> {
                     )
                     .hint("give one a weight above 0"));
             }
+            checked.push((rule, matches, backends));
+        }
+
+        // Istio tries the rules in order; Gateway API ranks every match of
+        // every rule by path length, then header count, and only then by
+        // rule order. Each match therefore also gets a copy scoped to every
+        // later rule's path under its own, so that it ties on path length
+        // and wins on header count or, equal, on order. Where it would lose
+        // on header count, the values are refused.
+        let later_paths = |i: usize| -> Vec<&str> {
+            let later = checked[i + 1..]
+                .iter()
+                .flat_map(|(_, ms, _)| ms.iter().map(RuleMatchPlan::scope));
+            later.chain(DEFAULT_RULE_PATHS).collect()
+        };
+        let scopes = |i: usize, m: &RuleMatchPlan| -> Vec<String> {
+            let mut out = vec![m.scope().to_string()];
+            for p in later_paths(i) {
+                if path_under(p, m.scope()) && !out.iter().any(|o| o == p) {
+                    out.push(p.to_string());
+                }
+            }
+            out
+        };
+        for (i, (earlier, ms, _)) in checked.iter().enumerate() {
+            for (j, (later, ls, _)) in checked.iter().enumerate().skip(i + 1) {
+                for m in ms {
+                    for (k, l) in ls.iter().enumerate() {
+                        if l.headers.len() <= m.headers.len()
+                            || !headers_compatible(&m.headers, &l.headers)
+                        {
+                            continue;
+                        }
+                        let theirs = scopes(j, l);
+                        let Some(shared) = scopes(i, m).into_iter().find(|p| theirs.contains(p))
+                        else {
+                            continue;
+                        };
+                        return Err(self
+                            .error(&base.index(j).key("matches").index(k), format!(
+                                "rule `{}` cannot follow `{}`: on `{shared}`, a request matching both goes to `{}` in Istio mode (the first rule wins) but to `{}` in Gateway API mode, which ranks {} header matches above {} on the same path before rule order",
+                                later.name, earlier.name, earlier.name, later.name, l.headers.len(), m.headers.len()))
+                            .hint(format!(
+                                "list `{}` before `{}` (requests matching both then go to `{}` in both modes), or make them exclusive with one header of different values",
+                                later.name, earlier.name, later.name)));
+                    }
+                }
+            }
+        }
+
+        let mut out = Vec::new();
+        let mut total = DEFAULT_RULE_PATHS.len();
+        for (i, (rule, ms, backends)) in checked.iter().enumerate() {
+            let mut matches: Vec<Json> = Vec::new();
+            let mut istio = Vec::new();
+            for m in ms {
+                let gw_headers: Vec<Json> = m
+                    .headers
+                    .iter()
+                    .map(|(n, v)| json!({"type": "Exact", "name": n, "value": v}))
+                    .collect();
+                let is_headers: serde_json::Map<String, Json> = m
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.to_lowercase(), json!({"exact": v})))
+                    .collect();
+                for (k, scope) in scopes(i, m).iter().enumerate() {
+                    let mut gw = serde_json::Map::new();
+                    if k > 0 || m.path.is_some() {
+                        gw.insert("path".into(), json!({"type": "PathPrefix", "value": scope}));
+                    }
+                    if !gw_headers.is_empty() {
+                        gw.insert("headers".into(), Json::Array(gw_headers.clone()));
+                    }
+                    let gw = Json::Object(gw);
+                    if !matches.contains(&gw) {
+                        matches.push(gw);
+                    }
+                }
+                let uris = match &m.path {
+                    Some(p) => istio_uri_matches(p).into_iter().map(Some).collect(),
+                    None => vec![None],
+                };
+                for uri in uris {
+                    let mut is = serde_json::Map::new();
+                    if let Some(uri) = uri {
+                        is.insert("uri".into(), uri);
+                    }
+                    if !is_headers.is_empty() {
+                        is.insert("headers".into(), Json::Object(is_headers.clone()));
+                    }
+                    istio.push(Json::Object(is));
+                }
+            }
+            total += matches.len();
+            if matches.len() > MAX_RULE_MATCHES {
+                return Err(self
+                    .error(&base.index(i).key("matches"), format!(
+                        "rule `{}` needs {} HTTPRoute matches with the copies scoped to later rules' paths; Gateway API allows {MAX_RULE_MATCHES}",
+                        rule.name, matches.len()))
+                    .hint("use fewer matches or fewer paths in later rules"));
+            }
             out.push(RulePlan {
                 name: rule.name.clone(),
                 matches: Json::Array(matches),
                 istio_match: Some(Json::Array(istio)),
-                backends,
+                backends: backends.clone(),
             });
+        }
+        if total > MAX_ROUTE_MATCHES {
+            return Err(self
+                .error(&base, format!(
+                    "the rules need {total} HTTPRoute matches with the two defaults and the copies scoped to later rules' paths; Gateway API allows {MAX_ROUTE_MATCHES} per HTTPRoute"))
+                .hint("merge rules or use fewer paths"));
         }
         Ok(out)
     }
@@ -1791,6 +1908,59 @@ impl Planner<'_> {
 /// A single-app key (`gateway.weights`, `app.host`, `clusters.east`) as an
 /// `apps.<name>` entry spells it (`apps.shop.weights`); unchanged for the
 /// top-level app (`prefix` empty).
+/// Gateway API's limits on an HTTPRoute: matches per rule, and in all rules.
+const MAX_RULE_MATCHES: usize = 64;
+const MAX_ROUTE_MATCHES: usize = 128;
+/// The paths of the two default rules, `api` and `front`, which follow the
+/// header rules.
+const DEFAULT_RULE_PATHS: [&str; 2] = ["/api", "/"];
+
+/// One checked match of a header rule: a path prefix without a trailing `/`
+/// (None: any path) and exact headers.
+struct RuleMatchPlan {
+    path: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl RuleMatchPlan {
+    /// The paths it takes: Gateway API's default PathPrefix `/` without one.
+    fn scope(&self) -> &str {
+        self.path.as_deref().unwrap_or("/")
+    }
+}
+
+/// Whether PathPrefix `inner` lies under PathPrefix `outer`, by path
+/// elements: `/api/v2` lies under `/api` and `/`, `/apix` not under `/api`.
+fn path_under(inner: &str, outer: &str) -> bool {
+    outer == "/"
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether one request can carry both header sets: no header (names ignore
+/// case) is asked for with two values.
+fn headers_compatible(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    a.iter().all(|(an, av)| {
+        b.iter()
+            .all(|(bn, bv)| !an.eq_ignore_ascii_case(bn) || av == bv)
+    })
+}
+
+/// Istio `uri` matches for a Gateway API PathPrefix: an Istio `prefix` is a
+/// plain string prefix (`/api` would take `/apix`), so `/api` becomes
+/// `exact: /api` or `prefix: /api/`.
+fn istio_uri_matches(prefix: &str) -> Vec<Json> {
+    if prefix == "/" {
+        vec![json!({"prefix": "/"})]
+    } else {
+        vec![
+            json!({"exact": prefix}),
+            json!({"prefix": format!("{prefix}/")}),
+        ]
+    }
+}
+
 fn scoped_key(prefix: &str, top_level: &str) -> String {
     if prefix.is_empty() {
         return top_level.to_string();
@@ -1875,6 +2045,159 @@ mod tests {
         .unwrap();
         assert_eq!(weights(&p, 0), [100, 0, 0]);
         assert_eq!(weights(&p, 1), [33, 33, 33]);
+    }
+
+    /// Two spokes and header rules given as `--set` lines.
+    fn plan_with_rules(rules: &[&str]) -> Result<HubPlan> {
+        let mut set = vec![
+            "clusters.east.domain=e.example.com",
+            "clusters.west.domain=w.example.com",
+        ];
+        set.extend(rules);
+        plan(&set)
+    }
+
+    #[test]
+    fn a_header_rule_gets_a_copy_scoped_to_api_so_it_outranks_the_api_rule() {
+        let p = plan_with_rules(&[
+            "gateway.rules[0].name=canary",
+            "gateway.rules[0].matches[0].headers.x-version=v2",
+            "gateway.rules[0].backends[0].spoke=west",
+        ])
+        .unwrap();
+        let rules = &p.http_routes[0].rules;
+        let header = json!([{"type": "Exact", "name": "x-version", "value": "v2"}]);
+        assert_eq!(
+            rules[0].matches,
+            json!([
+                {"headers": header},
+                {"path": {"type": "PathPrefix", "value": "/api"}, "headers": header},
+            ])
+        );
+        assert_eq!(
+            rules[1].matches,
+            json!([{"path": {"type": "PathPrefix", "value": "/api"}}])
+        );
+    }
+
+    #[test]
+    fn copies_follow_later_rules_paths_under_the_match() {
+        let p = plan_with_rules(&[
+            "gateway.rules[0].name=beta",
+            "gateway.rules[0].matches[0].path=/beta/",
+            "gateway.rules[0].matches[0].headers.x-beta=on",
+            "gateway.rules[0].matches[1].path=/",
+            "gateway.rules[0].matches[1].headers.x-beta=all",
+            "gateway.rules[0].backends[0].spoke=west",
+            "gateway.rules[1].name=v2",
+            "gateway.rules[1].matches[0].path=/api/v2",
+            "gateway.rules[1].matches[0].headers.x-version=v2",
+            "gateway.rules[1].backends[0].spoke=west",
+        ])
+        .unwrap();
+        let paths = |rule: usize| -> Vec<String> {
+            let rules = &p.http_routes[0].rules;
+            let m = rules[rule].matches.as_array().unwrap();
+            m.iter()
+                .map(|m| m["path"]["value"].as_str().unwrap_or("-").to_string())
+                .collect()
+        };
+        // The trailing `/` goes; `/` takes copies for `/api/v2` and `/api`.
+        assert_eq!(paths(0), ["/beta", "/", "/api/v2", "/api"]);
+        // `/api` does not lie under `/api/v2`.
+        assert_eq!(paths(1), ["/api/v2"]);
+    }
+
+    #[test]
+    fn istio_prefixes_match_whole_path_elements() {
+        let p = plan_with_rules(&[
+            "gateway.api=istio",
+            "gateway.rules[0].name=beta",
+            "gateway.rules[0].matches[0].path=/beta",
+            "gateway.rules[0].matches[0].headers.X-Beta=on",
+            "gateway.rules[0].backends[0].spoke=west",
+        ])
+        .unwrap();
+        let rules = &p.virtual_services[0].rules;
+        assert_eq!(
+            rules[0].istio_match,
+            Some(json!([
+                {"uri": {"exact": "/beta"}, "headers": {"x-beta": {"exact": "on"}}},
+                {"uri": {"prefix": "/beta/"}, "headers": {"x-beta": {"exact": "on"}}},
+            ]))
+        );
+        assert_eq!(
+            rules[1].istio_match,
+            Some(json!([{"uri": {"exact": "/api"}}, {"uri": {"prefix": "/api/"}}]))
+        );
+        assert_eq!(rules[2].istio_match, None);
+    }
+
+    #[test]
+    fn a_later_rule_with_more_headers_on_a_shared_path_is_refused() {
+        let err = plan_with_rules(&[
+            "gateway.rules[0].name=canary",
+            "gateway.rules[0].matches[0].path=/api",
+            "gateway.rules[0].matches[0].headers.x-version=v2",
+            "gateway.rules[0].backends[0].spoke=west",
+            "gateway.rules[1].name=tester",
+            "gateway.rules[1].matches[0].path=/api/v2",
+            "gateway.rules[1].matches[0].headers.x-version=v2",
+            "gateway.rules[1].matches[0].headers.x-user=tester",
+            "gateway.rules[1].backends[0].spoke=east",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("rule `tester` cannot follow `canary`: on `/api/v2`"),
+            "{err}"
+        );
+        // Exclusive headers, or more headers first, are fine.
+        for second in ["x-version=v3", "x-user=tester"] {
+            let header = format!("gateway.rules[1].matches[0].headers.{second}");
+            plan_with_rules(&[
+                "gateway.rules[0].name=canary",
+                "gateway.rules[0].matches[0].headers.x-version=v2",
+                "gateway.rules[0].matches[0].headers.x-user=tester",
+                "gateway.rules[0].backends[0].spoke=west",
+                "gateway.rules[1].name=other",
+                &header,
+                "gateway.rules[1].backends[0].spoke=east",
+            ])
+            .unwrap();
+        }
+        // An earlier rule on a path of its own, with no later path under it.
+        plan_with_rules(&[
+            "gateway.rules[0].name=beta",
+            "gateway.rules[0].matches[0].path=/api/beta",
+            "gateway.rules[0].backends[0].spoke=west",
+            "gateway.rules[1].name=canary",
+            "gateway.rules[1].matches[0].headers.x-version=v2",
+            "gateway.rules[1].backends[0].spoke=east",
+        ])
+        .unwrap();
+    }
+
+    #[test]
+    fn paths_lie_under_prefixes_by_elements() {
+        assert!(path_under("/api", "/api"));
+        assert!(path_under("/api/v2", "/api"));
+        assert!(path_under("/api", "/"));
+        assert!(!path_under("/apix", "/api"));
+        assert!(!path_under("/api", "/api/v2"));
+    }
+
+    #[test]
+    fn a_header_given_twice_in_two_cases_is_refused() {
+        let err = plan_with_rules(&[
+            "gateway.rules[0].name=canary",
+            "gateway.rules[0].matches[0].headers.x-version=v2",
+            "gateway.rules[0].matches[0].headers.X-Version=v3",
+            "gateway.rules[0].backends[0].spoke=west",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("header `X-Version` is given twice"), "{err}");
     }
 
     #[test]
