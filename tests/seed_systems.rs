@@ -40,7 +40,9 @@ fn istio_mode_routes_with_a_virtual_service_and_no_waypoint() {
     let vs = find(&d, "VirtualService", "industrial-edge");
     assert_eq!(vs["spec"]["gateways"][0], "hub-gateway-system/hub-gateway");
     let http = vs["spec"]["http"].as_sequence().unwrap();
-    assert_eq!(http[0]["match"][0]["uri"]["prefix"], "/api");
+    // `/api` by whole path elements, as Gateway API's PathPrefix matches.
+    assert_eq!(http[0]["match"][0]["uri"]["exact"], "/api");
+    assert_eq!(http[0]["match"][1]["uri"]["prefix"], "/api/");
     assert!(
         http[1]["match"].is_null(),
         "the catch-all matches everything"
