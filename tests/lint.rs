@@ -21,6 +21,9 @@ fn check_fixture(name: &str) -> Run {
     let path = format!("tests/fixtures/lint/{name}");
     if name.ends_with("-values.yaml") {
         hubgw_run(&["lint", "-f", &path])
+    } else if name.starts_with("HG019") {
+        // The oldest bundle, which lacks HTTPRoute rule names.
+        hubgw_run(&["validate", "--gateway-api", "v1.2.1", &path])
     } else {
         // The CRDs the fixtures were written against (their HTTPRoutes name their rules).
         hubgw_run(&[
@@ -37,7 +40,7 @@ fn check_fixture(name: &str) -> Run {
 #[test]
 fn every_rule_has_a_fixture_that_trips_it_and_one_that_passes() {
     let ids = rule_ids();
-    assert_eq!(ids.len(), 19, "{ids:?}");
+    assert_eq!(ids.len(), 20, "{ids:?}");
     for id in ids {
         let (trip, pass) = if id == "HG012" {
             (

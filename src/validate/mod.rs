@@ -247,10 +247,18 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
     found.extend(core::check(m).into_iter().map(|(p, msg)| (p, msg, None)));
     for (path, message, help) in found {
         let mut d = Diagnostic::error(m, path, message);
+        // Only the findings of a field a newer release declares have a help.
+        if help.is_some() {
+            d.rule = Some(TARGET_LACKS_FIELD.to_string());
+        }
         d.help = help;
         report.diagnostics.push(d);
     }
 }
+
+/// The rule id (in lint's table, for `--explain`) of a field the target's
+/// CRDs lack while a newer embedded release declares it.
+pub const TARGET_LACKS_FIELD: &str = "HG019";
 
 /// Whether field path `child` is `parent` or below it.
 fn is_within(child: &str, parent: &str) -> bool {
