@@ -40,7 +40,7 @@ fn istio_mode_routes_with_a_virtual_service_and_no_waypoint() {
     let vs = find(&d, "VirtualService", "industrial-edge");
     assert_eq!(vs["spec"]["gateways"][0], "hub-gateway-system/hub-gateway");
     let http = vs["spec"]["http"].as_sequence().unwrap();
-    // `/api` by whole path elements, as Gateway API's PathPrefix matches.
+    // `/api` by path elements, as Gateway API's PathPrefix: not `/apix`.
     assert_eq!(http[0]["match"][0]["uri"]["exact"], "/api");
     assert_eq!(http[0]["match"][1]["uri"]["prefix"], "/api/");
     assert!(
@@ -240,6 +240,9 @@ fn header_rules_come_before_the_default_rules() {
     let names: Vec<&str> = rules.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["canary", "api", "front"]);
     assert_eq!(rules[0]["matches"][0]["headers"][0]["name"], "x-version");
+    // A copy scoped to `/api` outranks the `/api` rule (tests/routing_parity.rs).
+    assert_eq!(rules[0]["matches"][1]["path"]["value"], "/api");
+    assert_eq!(rules[0]["matches"][1]["headers"][0]["name"], "x-version");
     assert_eq!(
         rules[0]["backendRefs"][0]["name"],
         "industrial-edge-west-front"

@@ -96,7 +96,7 @@ fn older_bundles_refuse_rule_names_and_say_where_they_appear() {
                     .unwrap_or_else(|| panic!("{name} {g} {i}: not an HTTPRoute finding: {line}"));
                 assert!(
                     finding.contains(": spec.rules[")
-                        && finding.contains("].name: unknown field \"spec.rules[")
+                        && finding.contains("].name: error[HG019]: unknown field \"spec.rules[")
                         && finding.ends_with(&format!(
                             "].name\": the HTTPRoute CRD of Gateway API {g} has no such field (it first appears in v1.4.1)"
                         )),

@@ -9,8 +9,8 @@ pub mod rules;
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::manifest::Manifest;
 use crate::plan::HubPlan;
-use crate::values::{KeyPath, LoadedValues};
 use crate::validate::TARGET_LACKS_FIELD;
+use crate::values::{KeyPath, LoadedValues};
 use index::StreamIndex;
 
 /// What a render was made from, when lint runs on a render.
@@ -248,10 +248,12 @@ pub fn lint(manifests: &[Manifest], values: Option<&ValuesContext>) -> Vec<Diagn
         values,
     };
     // Rules are independent; on a large stream each takes milliseconds.
-    let findings =
-        crate::par::map_weighted(RULES, |_| manifests.len(), 4096, |rule| {
-        rule.check.map_or_else(Vec::new, |check| check(&ctx))
-    });
+    let findings = crate::par::map_weighted(
+        RULES,
+        |_| manifests.len(),
+        4096,
+        |rule| rule.check.map_or_else(Vec::new, |check| check(&ctx)),
+    );
     let mut out = Vec::new();
     for (rule, found) in RULES.iter().zip(findings) {
         for f in found {
