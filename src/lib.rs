@@ -76,7 +76,7 @@ pub fn render_sources(files: &[values::ValuesSource], req: &RenderRequest) -> Re
         loaded: &loaded,
         plan: &plan,
     };
-    let diagnostics = check(&manifests, Some(&context));
+    let diagnostics = check(&manifests, Some(&context), &rendered_target(&plan));
     let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
         .into_iter()
         .partition(|d| d.severity == diagnostic::Severity::Error);
@@ -146,16 +146,25 @@ pub fn lint_render(
         loaded: &loaded,
         plan: &plan,
     };
-    Ok((manifests.len(), check(&manifests, Some(&context))))
+    Ok((
+        manifests.len(),
+        check(&manifests, Some(&context), &rendered_target(&plan)),
+    ))
 }
 
-/// Schema validation and lint of a stream, in that order.
+/// The CRDs `render` and `lint` check their objects against: the target's
+/// (`target.*` in the values; the oldest supported when none is given).
+fn rendered_target(plan: &plan::HubPlan) -> validate::ValidateOptions {
+    validate::ValidateOptions::for_target(plan.target.gateway_api, plan.target.istio)
+}
+
+/// Schema validation (against the CRDs `options` name) and lint of a stream, in that order.
 pub fn check(
     manifests: &[manifest::Manifest],
     values: Option<&lint::ValuesContext>,
+    options: &validate::ValidateOptions,
 ) -> Vec<diagnostic::Diagnostic> {
-    let mut diagnostics =
-        validate::validate(manifests, validate::ValidateOptions::default()).diagnostics;
+    let mut diagnostics = validate::validate(manifests, options).diagnostics;
     diagnostics.extend(lint::lint(manifests, values));
     diagnostics
 }

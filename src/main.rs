@@ -75,7 +75,7 @@ use hubgw::diagnostic::{report, summarize, ReportFormat};
 use hubgw::graph::GraphRequest;
 use hubgw::output::{Format, OutputOptions};
 use hubgw::render::TemplateSource;
-use hubgw::validate::ValidateOptions;
+use hubgw::validate::{Crds, ValidateOptions};
 use hubgw::values::ValuesInput;
 use hubgw::{Error, RenderRequest};
 
@@ -110,9 +110,15 @@ enum Command {
         after_help = "Each problem is printed as `<source>:<document index> <Kind>/<name>: <field path>: <message>`\n\
         (document indexes count from 0); lint findings add `error[HGnnn]` or `warning[HGnnn]`.\n\
         A summary goes to stderr. Exit 0 when clean, 1 on any error, 2 on usage errors.\n\n\
+        CRDs: by default the embedded ones of the oldest supported target (Gateway API v1.2.1,\n\
+        Istio 1.24, OpenShift Route); --gateway-api and --istio pick another. With --crds,\n\
+        a cluster's own CRDs (CEL rules included) are used for the kinds they define; other\n\
+        kinds fall back to the target's embedded CRDs.\n\n\
         Examples:\n  \
         hubgw render -f values/examples/east-west.yaml | hubgw validate -\n  \
-        hubgw validate hand-written.yaml other.yaml --verbose"
+        hubgw validate hand-written.yaml other.yaml --verbose\n  \
+        hubgw render -f values.yaml | hubgw validate --gateway-api v1.4.1 --istio 1.28 -\n  \
+        oc get crd -o yaml > cluster-crds.yaml && hubgw validate --crds cluster-crds.yaml hub.yaml"
     )]
     Validate(ValidateArgs),
     /// Render values and check the result against the hub's rules (HG001...).
@@ -322,6 +328,16 @@ struct ValidateArgs {
     /// Treat warnings as errors.
     #[arg(long = "strict")]
     strict: bool,
+    /// Gateway API CRD bundle to validate against (v1.2.1, v1.3.0, v1.4.1, v1.6.1).
+    #[arg(long = "gateway-api", value_name = "VERSION", default_value = "v1.2.1")]
+    gateway_api: String,
+    /// Istio minor whose CRDs to validate against (1.24, 1.26, 1.27, 1.28, 1.30).
+    #[arg(long = "istio", value_name = "VERSION", default_value = "1.24")]
+    istio: String,
+    /// A cluster's CRDs: a file, a folder of files, or `oc get crd -o yaml` output
+    /// (repeatable). Kinds they do not define use the embedded CRDs.
+    #[arg(long = "crds", value_name = "PATH")]
+    crds: Vec<String>,
 }
 
 #[derive(Args)]
@@ -515,13 +531,50 @@ fn color_on(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The CRDs `--gateway-api`, `--istio` and `--crds` ask for.
+fn validate_crds(args: &ValidateArgs) -> Result<Crds, Error> {
+    use hubgw::target::{supported_gateway_api, supported_istio, GatewayApi, Istio};
+    let gateway_api = GatewayApi::parse(&args.gateway_api).ok_or_else(|| {
+        Error::usage(format!(
+            "unsupported Gateway API version `{}` for --gateway-api",
+            args.gateway_api
+        ))
+        .hint(format!(
+            "the supported bundles are {}",
+            supported_gateway_api()
+        ))
+    })?;
+    let istio = Istio::parse(&args.istio).ok_or_else(|| {
+        Error::usage(format!(
+            "unsupported Istio version `{}` for --istio",
+            args.istio
+        ))
+        .hint(format!("the supported minors are {}", supported_istio()))
+    })?;
+    if args.crds.is_empty() {
+        return Ok(Crds::Target(gateway_api, istio));
+    }
+    let cluster = hubgw::crd_schema::CrdRegistry::from_crd_files(&args.crds).map_err(|e| {
+        Error::input(format!("CRD file `{}`: {}", e.file, e.message)).hint(
+            "--crds takes CustomResourceDefinition files, folders of them, or `oc get crd -o yaml` output",
+        )
+    })?;
+    Ok(Crds::Cluster(
+        std::sync::Arc::new(cluster),
+        gateway_api,
+        istio,
+    ))
+}
+
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
+    let crds = validate_crds(args)?;
     let manifests = hubgw::read_streams(&args.files, &mut std::io::stdin().lock())?;
     let outcome = hubgw::validate::check_stream(
         &manifests,
         &hubgw::validate::StreamCheckOptions {
             validate: ValidateOptions {
                 allow_unknown_kinds: args.allow_unknown_kinds,
+                crds,
             },
             format: args.format.map(Into::into),
             strict: args.strict,

@@ -10,6 +10,7 @@ use serde_json::{json, Value as Json};
 use crate::dns;
 use crate::error::{closest, Error, Result};
 use crate::lint::rules::API_WEIGHTS_OPT_IN;
+use crate::target::{self, OpenShiftRow, Target};
 use crate::values::model::{
     AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
     InsecurePolicy, ServiceType, TlsTermination, Traffic,
@@ -38,6 +39,10 @@ const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 /// optional, so templates only loop.
 #[derive(Debug, Clone, Serialize)]
 pub struct HubPlan {
+    /// The cluster the objects are for (`target`): what they may use, and
+    /// which CRDs validate them.
+    #[serde(skip)]
+    pub target: Target,
     /// The hub apps domain the fallbacks chose.
     pub hub_domain: String,
     /// `gateway-api` or `istio`.
@@ -59,8 +64,14 @@ pub struct HubPlan {
     /// The ingress Istio Gateway (`api: istio`).
     pub istio_gateways: Vec<IstioGatewayPlan>,
     pub virtual_services: Vec<VirtualServicePlan>,
-    /// Per external host: ServiceEntry, Gateway, DestinationRule, VirtualService.
+    /// Per external host: ServiceEntry, Gateway, DestinationRule,
+    /// VirtualService (`api: istio`, the sidecar recipe).
     pub egress: Vec<EgressPlan>,
+    /// The egress waypoint (`api: gateway-api`, ambient), when hubgw installs it.
+    pub egress_waypoints: Vec<EgressWaypointPlan>,
+    /// Per external host, a ServiceEntry that uses the egress waypoint
+    /// (`api: gateway-api`, ambient).
+    pub egress_service_entries: Vec<EgressServiceEntryPlan>,
     pub destination_rules: Vec<DestinationRulePlan>,
     pub routes: Vec<RoutePlan>,
     pub pod_monitors: Vec<PodMonitorPlan>,
@@ -193,6 +204,8 @@ pub struct HttpRoutePlan {
     pub hostnames: Vec<String>,
     pub parent_refs: Vec<Json>,
     pub rules: Vec<RulePlan>,
+    /// Whether rules carry `name` (the target's CRDs have the field).
+    pub rule_names: bool,
 }
 
 /// One traffic rule, shared by HTTPRoute and VirtualService.
@@ -253,7 +266,9 @@ pub struct VirtualServicePlan {
     pub rules: Vec<RulePlan>,
 }
 
-/// Egress to one external host through the egress gateway (seed 001 ch. 3).
+/// Egress to one external host through the egress gateway (seed 001 ch. 3):
+/// sidecar mode only, since the VirtualService bound to `mesh` is applied by
+/// the client's sidecar.
 #[derive(Debug, Clone, Serialize)]
 pub struct EgressPlan {
     pub host: String,
@@ -271,9 +286,40 @@ pub struct EgressPlan {
     pub subset: String,
 }
 
+/// The egress waypoint of ambient mode: an `istio-waypoint` Gateway for
+/// service traffic, as Istio's ambient "Egress gateways" page deploys one
+/// (istio.io, docs/ambient/usage/egress-gateway; the 1.24 form is
+/// tests/integration/ambient/waypoint_test.go `TestWaypointAsEgressGateway`
+/// at istio/istio tag 1.24.6).
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressWaypointPlan {
+    pub meta: Meta,
+    pub class_name: String,
+    /// The `mesh` listener's `allowedRoutes`: which namespaces may use it.
+    pub allowed_routes: Json,
+}
+
+/// One external host in ambient mode: a ServiceEntry labeled
+/// `istio.io/use-waypoint` (and `istio.io/use-waypoint-namespace` when the
+/// waypoint is in another namespace), so ztunnel sends ambient pods' traffic
+/// for the host through the egress waypoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressServiceEntryPlan {
+    pub meta: Meta,
+    pub host: String,
+    pub port: u16,
+}
+
+/// Circuit breaking for one spoke host. The ExternalName Services are
+/// aliases since Istio 1.21, so a route to one is a route to the cluster of
+/// its target host (`GetDestinationCluster` in
+/// pilot/pkg/networking/core/route/route.go, istio/istio 1.24.6 to 1.30.3):
+/// the proxy that carries the traffic (the ingress gateway) applies the
+/// DestinationRule of that host, the ServiceEntry's.
 #[derive(Debug, Clone, Serialize)]
 pub struct DestinationRulePlan {
     pub meta: Meta,
+    /// The spoke host (the ServiceEntry's), never a Service name.
     pub host: String,
     pub traffic_policy: Json,
 }
@@ -430,6 +476,17 @@ impl Planner<'_> {
         self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
         let apps = self.resolve_apps(&domain)?;
+        let target = self.target()?;
+        // The control plane a revision names claims a Gateway or injects a
+        // pod only when it carries `istio.io/rev` (pkg/revisions/tag_watcher.go
+        // `IsMine`, and the `rev.object.` webhook's objectSelector in
+        // manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml,
+        // istio/istio 1.24.6).
+        let revision: Vec<(&str, &str)> = if target.istio_revision.is_empty() {
+            Vec::new()
+        } else {
+            vec![("istio.io/rev", target.istio_revision.as_str())]
+        };
 
         let waves = v.argocd.sync_waves;
         let meta_in = |namespace: &str, name: &str, wave: u8, extra: &[(&str, &str)]| -> Meta {
@@ -465,6 +522,7 @@ impl Planner<'_> {
             )
         };
         let mut plan = HubPlan {
+            target: target.clone(),
             hub_domain: domain.clone(),
             api: v.gateway.api,
             namespace: NamespacePlan {
@@ -485,6 +543,8 @@ impl Planner<'_> {
             istio_gateways: Vec::new(),
             virtual_services: Vec::new(),
             egress: Vec::new(),
+            egress_waypoints: Vec::new(),
+            egress_service_entries: Vec::new(),
             destination_rules: Vec::new(),
             routes: Vec::new(),
             pod_monitors: Vec::new(),
@@ -494,7 +554,7 @@ impl Planner<'_> {
         let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
         if istio_api {
             plan.injected_gateways
-                .push(self.injected_gateway(meta(&v.gateway.name, 1, &[])));
+                .push(self.injected_gateway(meta(&v.gateway.name, 1, &[]), &target.istio_revision));
             let mut servers = vec![ServerPlan {
                 number: INJECTED_HTTP_PORT,
                 name: "http".into(),
@@ -517,7 +577,7 @@ impl Planner<'_> {
                 servers,
             });
         } else {
-            let mut gateway_meta = meta(&v.gateway.name, 1, &[]);
+            let mut gateway_meta = meta(&v.gateway.name, 1, &revision);
             gateway_meta.annotations.insert(
                 "networking.istio.io/service-type".into(),
                 service_type_name(v.gateway.service_type).into(),
@@ -557,7 +617,11 @@ impl Planner<'_> {
                 service_name: gateway_service.clone(),
             });
             plan.waypoints.push(WaypointPlan {
-                meta: meta(&waypoint_name, 1, &[("istio.io/waypoint-for", "service")]),
+                meta: meta(
+                    &waypoint_name,
+                    1,
+                    &[[("istio.io/waypoint-for", "service")].as_slice(), &revision].concat(),
+                ),
                 class_name: v.waypoint.class_name.clone(),
             });
         }
@@ -570,7 +634,11 @@ impl Planner<'_> {
         for app in &apps {
             self.app_objects(app, &mut plan, &meta, &meta_in, &facts)?;
         }
-        self.egress_objects(&mut plan, &meta)?;
+        if istio_api {
+            self.egress_objects(&mut plan, &meta)?;
+        } else {
+            self.ambient_egress_objects(&mut plan, &meta_in, &waypoint_name)?;
+        }
         if !plan.injected_gateways.is_empty() {
             plan.secret_readers.push(meta(SECRET_READER, 1, &[]));
         }
@@ -604,11 +672,15 @@ impl Planner<'_> {
         Ok(plan)
     }
 
-    fn injected_gateway(&self, meta: Meta) -> InjectedGatewayPlan {
+    /// `revision`: the control plane's (`istio.io/rev` on the pods); empty: none.
+    fn injected_gateway(&self, meta: Meta, revision: &str) -> InjectedGatewayPlan {
         let d = &self.v.gateway.deployment;
         let selector = istio_selector(&meta.name);
         let mut pod_labels = selector.clone();
         pod_labels.insert("sidecar.istio.io/inject".into(), "true".into());
+        if !revision.is_empty() {
+            pod_labels.insert("istio.io/rev".into(), revision.into());
+        }
         InjectedGatewayPlan {
             selector,
             pod_labels,
@@ -757,13 +829,9 @@ impl Planner<'_> {
                     external_name: spoke.host.clone(),
                     port: SPOKE_PORT,
                 });
-                if let Some(policy) = &policy {
-                    plan.destination_rules.push(DestinationRulePlan {
-                        meta: meta(&format!("cb-{service}"), 3, &labels),
-                        host: format!("{service}.{ns}.svc.cluster.local"),
-                        traffic_policy: policy.clone(),
-                    });
-                }
+            }
+            if let Some(policy) = &policy {
+                self.circuit_breaker(plan, app, spoke, policy, meta)?;
             }
             if !plan.service_entries.iter().any(|se| se.host == spoke.host) {
                 plan.service_entries.push(ServiceEntryPlan {
@@ -779,7 +847,12 @@ impl Planner<'_> {
         rules.push(RulePlan {
             name: "api".into(),
             matches: json!([{"path": {"type": "PathPrefix", "value": "/api"}}]),
-            istio_match: Some(json!([{"uri": {"prefix": "/api"}}])),
+            istio_match: Some(Json::Array(
+                istio_uri_matches("/api")
+                    .into_iter()
+                    .map(|uri| json!({ "uri": uri }))
+                    .collect(),
+            )),
             backends: enabled
                 .iter()
                 .zip(&api)
@@ -843,6 +916,7 @@ impl Planner<'_> {
                 hostnames: vec![app.plan.host.clone()],
                 parent_refs,
                 rules,
+                rule_names: plan.target.gateway_api.has_rule_names(),
             });
             if cross_namespace
                 && !plan
@@ -882,6 +956,43 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// The DestinationRule of one spoke host: one per host, shared by the
+    /// applications that route to it, which must then agree on the policy.
+    fn circuit_breaker(
+        &self,
+        plan: &mut HubPlan,
+        app: &ResolvedApp,
+        spoke: &SpokePlan,
+        policy: &Json,
+        meta: &MetaFn,
+    ) -> Result<()> {
+        let name = app.plan.name.as_str();
+        if let Some(other) = plan.destination_rules.iter().find(|d| d.host == spoke.host) {
+            if other.traffic_policy == *policy {
+                return Ok(());
+            }
+            return Err(self
+                .error(
+                    &path(&app.source.key("gateway.circuitBreaking")),
+                    format!(
+                        "application `{name}` routes to spoke host `{}` with other circuit breaking than `{}`, which routes there too; Istio applies one DestinationRule per host",
+                        spoke.host, other.meta.name
+                    ),
+                )
+                .hint("give both applications the same circuitBreaking, or different spoke hosts"));
+        }
+        let labels = [
+            ("app.kubernetes.io/name", name),
+            ("hub-gateway/spoke", spoke.name.as_str()),
+        ];
+        plan.destination_rules.push(DestinationRulePlan {
+            meta: meta(&format!("cb-{name}-{}", spoke.name), 3, &labels),
+            host: spoke.host.clone(),
+            traffic_policy: policy.clone(),
+        });
+        Ok(())
+    }
+
     /// `gateway.rules` (or an app's `rules`) as traffic rules.
     fn header_rules(
         &self,
@@ -890,7 +1001,7 @@ impl Planner<'_> {
         backend: &dyn Fn(&SpokePlan, &str, i64) -> BackendPlan,
     ) -> Result<Vec<RulePlan>> {
         let base = path(&source.key("gateway.rules"));
-        let mut out = Vec::new();
+        let mut checked: Vec<(&HeaderRule, Vec<RuleMatchPlan>, Vec<BackendPlan>)> = Vec::new();
         for (i, rule) in source.rules.iter().enumerate() {
             let at = base.index(i);
             if let Some(p) = dns::label_problem(&rule.name) {
@@ -915,11 +1026,12 @@ impl Planner<'_> {
                     .hint("give a path or headers, for example `matches: [{headers: {x-version: v2}}]`"));
             }
             let mut matches = Vec::new();
-            let mut istio = Vec::new();
             for (j, m) in rule.matches.iter().enumerate() {
                 let mat = at.key("matches").index(j);
-                let mut gw = serde_json::Map::new();
-                let mut is = serde_json::Map::new();
+                let mut checked = RuleMatchPlan {
+                    path: None,
+                    headers: Vec::new(),
+                };
                 if !m.path.is_empty() {
                     if !m.path.starts_with('/')
                         || m.path.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -929,39 +1041,43 @@ impl Planner<'_> {
                             format!("path `{}` must start with `/` and hold no spaces", m.path),
                         ));
                     }
-                    gw.insert(
-                        "path".into(),
-                        json!({"type": "PathPrefix", "value": m.path}),
-                    );
-                    is.insert("uri".into(), json!({"prefix": m.path}));
+                    // Gateway API ignores a trailing `/` of a PathPrefix, as
+                    // Istio's own conversion does (createURIMatch).
+                    let trimmed = m.path.trim_end_matches('/');
+                    checked.path = Some(if trimmed.is_empty() { "/" } else { trimmed }.to_string());
                 }
-                if !m.headers.is_empty() {
-                    let mut gw_headers = Vec::new();
-                    let mut is_headers = serde_json::Map::new();
-                    for (name, value) in &m.headers {
-                        let token = !name.is_empty()
-                            && name.chars().all(|c| {
-                                c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-                            });
-                        if !token {
-                            return Err(self.error(
-                                &mat.key("headers").key(name.clone()),
-                                format!("`{name}` is not a valid HTTP header name"),
-                            ));
-                        }
-                        if value.chars().any(char::is_control) {
-                            return Err(self.error(
-                                &mat.key("headers").key(name.clone()),
-                                format!("the value of header `{name}` holds a control character"),
-                            ));
-                        }
-                        gw_headers.push(json!({"type": "Exact", "name": name, "value": value}));
-                        is_headers.insert(name.to_lowercase(), json!({"exact": value}));
+                for (name, value) in &m.headers {
+                    let token = !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+                    if !token {
+                        return Err(self.error(
+                            &mat.key("headers").key(name.clone()),
+                            format!("`{name}` is not a valid HTTP header name"),
+                        ));
                     }
-                    gw.insert("headers".into(), Json::Array(gw_headers));
-                    is.insert("headers".into(), Json::Object(is_headers));
+                    if value.chars().any(char::is_control) {
+                        return Err(self.error(
+                            &mat.key("headers").key(name.clone()),
+                            format!("the value of header `{name}` holds a control character"),
+                        ));
+                    }
+                    if let Some((first, _)) = checked
+                        .headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    {
+                        return Err(self
+                            .error(
+                                &mat.key("headers").key(name.clone()),
+                                format!("header `{name}` is given twice, as `{first}` too"),
+                            )
+                            .hint("header names ignore case; keep one"));
+                    }
+                    checked.headers.push((name.clone(), value.clone()));
                 }
-                if gw.is_empty() {
+                if checked.path.is_none() && checked.headers.is_empty() {
                     return Err(self.error(
                         &mat,
                         format!(
@@ -970,8 +1086,7 @@ impl Planner<'_> {
                         ),
                     ));
                 }
-                matches.push(Json::Object(gw));
-                istio.push(Json::Object(is));
+                matches.push(checked);
             }
             if rule.backends.is_empty() {
                 return Err(self.error(
@@ -1019,17 +1134,234 @@ impl Planner<'_> {
                     )
                     .hint("give one a weight above 0"));
             }
+            checked.push((rule, matches, backends));
+        }
+
+        // Istio tries the rules in order; Gateway API ranks every match of
+        // every rule by path length, then header count, and only then by
+        // rule order. Each match therefore also gets a copy scoped to every
+        // later rule's path under its own, so that it ties on path length
+        // and wins on header count or, equal, on order. Where it would lose
+        // on header count, the values are refused.
+        let later_paths = |i: usize| -> Vec<&str> {
+            let later = checked[i + 1..]
+                .iter()
+                .flat_map(|(_, ms, _)| ms.iter().map(RuleMatchPlan::scope));
+            later.chain(DEFAULT_RULE_PATHS).collect()
+        };
+        let scopes = |i: usize, m: &RuleMatchPlan| -> Vec<String> {
+            let mut out = vec![m.scope().to_string()];
+            for p in later_paths(i) {
+                if path_under(p, m.scope()) && !out.iter().any(|o| o == p) {
+                    out.push(p.to_string());
+                }
+            }
+            out
+        };
+        for (i, (earlier, ms, _)) in checked.iter().enumerate() {
+            for (j, (later, ls, _)) in checked.iter().enumerate().skip(i + 1) {
+                for m in ms {
+                    for (k, l) in ls.iter().enumerate() {
+                        if l.headers.len() <= m.headers.len()
+                            || !headers_compatible(&m.headers, &l.headers)
+                        {
+                            continue;
+                        }
+                        let theirs = scopes(j, l);
+                        let Some(shared) = scopes(i, m).into_iter().find(|p| theirs.contains(p))
+                        else {
+                            continue;
+                        };
+                        return Err(self
+                            .error(&base.index(j).key("matches").index(k), format!(
+                                "rule `{}` cannot follow `{}`: on `{shared}`, a request matching both goes to `{}` in Istio mode (the first rule wins) but to `{}` in Gateway API mode, which ranks {} header matches above {} on the same path before rule order",
+                                later.name, earlier.name, earlier.name, later.name, l.headers.len(), m.headers.len()))
+                            .hint(format!(
+                                "list `{}` before `{}` (requests matching both then go to `{}` in both modes), or make them exclusive with one header of different values",
+                                later.name, earlier.name, later.name)));
+                    }
+                }
+            }
+        }
+
+        let mut out = Vec::new();
+        let mut total = DEFAULT_RULE_PATHS.len();
+        for (i, (rule, ms, backends)) in checked.iter().enumerate() {
+            let mut matches: Vec<Json> = Vec::new();
+            let mut istio = Vec::new();
+            for m in ms {
+                let gw_headers: Vec<Json> = m
+                    .headers
+                    .iter()
+                    .map(|(n, v)| json!({"type": "Exact", "name": n, "value": v}))
+                    .collect();
+                let is_headers: serde_json::Map<String, Json> = m
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.to_lowercase(), json!({"exact": v})))
+                    .collect();
+                for (k, scope) in scopes(i, m).iter().enumerate() {
+                    let mut gw = serde_json::Map::new();
+                    if k > 0 || m.path.is_some() {
+                        gw.insert("path".into(), json!({"type": "PathPrefix", "value": scope}));
+                    }
+                    if !gw_headers.is_empty() {
+                        gw.insert("headers".into(), Json::Array(gw_headers.clone()));
+                    }
+                    let gw = Json::Object(gw);
+                    if !matches.contains(&gw) {
+                        matches.push(gw);
+                    }
+                }
+                let uris = match &m.path {
+                    Some(p) => istio_uri_matches(p).into_iter().map(Some).collect(),
+                    None => vec![None],
+                };
+                for uri in uris {
+                    let mut is = serde_json::Map::new();
+                    if let Some(uri) = uri {
+                        is.insert("uri".into(), uri);
+                    }
+                    if !is_headers.is_empty() {
+                        is.insert("headers".into(), Json::Object(is_headers.clone()));
+                    }
+                    istio.push(Json::Object(is));
+                }
+            }
+            total += matches.len();
+            if matches.len() > MAX_RULE_MATCHES {
+                return Err(self
+                    .error(&base.index(i).key("matches"), format!(
+                        "rule `{}` needs {} HTTPRoute matches with the copies scoped to later rules' paths; Gateway API allows {MAX_RULE_MATCHES}",
+                        rule.name, matches.len()))
+                    .hint("use fewer matches or fewer paths in later rules"));
+            }
             out.push(RulePlan {
                 name: rule.name.clone(),
                 matches: Json::Array(matches),
                 istio_match: Some(Json::Array(istio)),
-                backends,
+                backends: backends.clone(),
             });
+        }
+        if total > MAX_ROUTE_MATCHES {
+            return Err(self
+                .error(&base, format!(
+                    "the rules need {total} HTTPRoute matches with the two defaults and the copies scoped to later rules' paths; Gateway API allows {MAX_ROUTE_MATCHES} per HTTPRoute"))
+                .hint("merge rules or use fewer paths"));
         }
         Ok(out)
     }
 
-    /// ServiceEntry, Gateway, DestinationRule and VirtualService per egress host.
+    /// The egress hosts, checked: host names and ports, no host twice.
+    fn egress_hosts(&self) -> Result<Vec<(String, u16)>> {
+        let mut out: Vec<(String, u16)> = Vec::new();
+        for (i, entry) in self.v.egress.hosts.iter().enumerate() {
+            let at = path("egress.hosts").index(i);
+            let (host, port) = match entry {
+                EgressHost::Name(h) => (h.clone(), 80),
+                EgressHost::Entry(e) => (e.host.clone(), e.port.unwrap_or(80)),
+            };
+            self.check_host(&at, &host)?;
+            let port = match u16::try_from(port) {
+                Ok(p) if p > 0 => p,
+                _ => {
+                    return Err(self.error(
+                        &at.key("port"),
+                        format!("port must be from 1 to 65535, found {port}"),
+                    ))
+                }
+            };
+            if out.iter().any(|(h, _)| *h == host) {
+                return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
+            }
+            out.push((host, port));
+        }
+        Ok(out)
+    }
+
+    /// Ambient egress (`api: gateway-api`), as Istio's ambient "Egress
+    /// gateways" page does it: a waypoint is the egress gateway, and each
+    /// host's ServiceEntry names it with `istio.io/use-waypoint` (plus
+    /// `istio.io/use-waypoint-namespace` across namespaces; both labels are
+    /// read by pilot/pkg/serviceregistry/kube/controller/ambient/waypoints.go
+    /// `getUseWaypoint` at istio/istio tag 1.24.6). ztunnel then sends ambient
+    /// pods' traffic for the host through the waypoint: no VirtualService
+    /// bound to `mesh` (only sidecars apply those) and no injected gateway.
+    fn ambient_egress_objects(
+        &self,
+        plan: &mut HubPlan,
+        meta_in: &MetaInFn,
+        namespace_waypoint: &str,
+    ) -> Result<()> {
+        let v = self.v;
+        let hosts = self.egress_hosts()?;
+        if hosts.is_empty() {
+            return Ok(());
+        }
+        let wp = &v.egress.waypoint;
+        self.check_label("egress.waypoint.name", &wp.name, "waypoint name")?;
+        let ns = if wp.namespace.is_empty() {
+            v.namespace.clone()
+        } else {
+            self.check_label("egress.waypoint.namespace", &wp.namespace, "namespace name")?;
+            wp.namespace.clone()
+        };
+        let here = ns == v.namespace;
+        if wp.install {
+            if here && (wp.name == v.gateway.name || wp.name == namespace_waypoint) {
+                return Err(self
+                    .error(
+                        &path("egress.waypoint.name"),
+                        format!(
+                            "the egress waypoint `{}` has the name of the hub's {}",
+                            wp.name,
+                            if wp.name == v.gateway.name {
+                                "gateway"
+                            } else {
+                                "namespace waypoint"
+                            }
+                        ),
+                    )
+                    .hint("give the egress waypoint its own name"));
+            }
+            // A waypoint admits only its own namespace unless the HBONE
+            // listener says otherwise (waypoints.go `makeAllowedRoutes`, 1.24.6).
+            let allowed_routes = if here {
+                json!({"namespaces": {"from": "Same"}})
+            } else {
+                json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": {"kubernetes.io/metadata.name": v.namespace}}}})
+            };
+            plan.egress_waypoints.push(EgressWaypointPlan {
+                meta: {
+                    let mut meta =
+                        meta_in(&ns, &wp.name, 1, &[("istio.io/waypoint-for", "service")]);
+                    // As on the other gateways (see `build`).
+                    if !plan.target.istio_revision.is_empty() {
+                        meta.labels
+                            .insert("istio.io/rev".into(), plan.target.istio_revision.clone());
+                    }
+                    meta
+                },
+                class_name: v.waypoint.class_name.clone(),
+                allowed_routes,
+            });
+        }
+        let mut labels = vec![("istio.io/use-waypoint", wp.name.as_str())];
+        if !here {
+            labels.push(("istio.io/use-waypoint-namespace", ns.as_str()));
+        }
+        for (host, port) in hosts {
+            plan.egress_service_entries.push(EgressServiceEntryPlan {
+                meta: meta_in(&v.namespace, &format!("egress-{host}"), 2, &labels),
+                host,
+                port,
+            });
+        }
+        Ok(())
+    }
+
+    /// The sidecar recipe (`api: istio`): ServiceEntry, Gateway,
+    /// DestinationRule and VirtualService per egress host.
     fn egress_objects(&self, plan: &mut HubPlan, meta: &MetaFn) -> Result<()> {
         let v = self.v;
         let egress = &v.egress;
@@ -1047,29 +1379,12 @@ impl Planner<'_> {
                     )
                     .hint("give the egress gateway its own name"));
             }
+            let revision = plan.target.istio_revision.clone();
             plan.injected_gateways
-                .push(self.injected_gateway(meta(gw, 1, &[])));
+                .push(self.injected_gateway(meta(gw, 1, &[]), &revision));
         }
         let ns = &v.namespace;
-        for (i, entry) in egress.hosts.iter().enumerate() {
-            let at = path("egress.hosts").index(i);
-            let (host, port) = match entry {
-                EgressHost::Name(h) => (h.clone(), 80),
-                EgressHost::Entry(e) => (e.host.clone(), e.port.unwrap_or(80)),
-            };
-            self.check_host(&at, &host)?;
-            let port = match u16::try_from(port) {
-                Ok(p) if p > 0 => p,
-                _ => {
-                    return Err(self.error(
-                        &at.key("port"),
-                        format!("port must be from 1 to 65535, found {port}"),
-                    ))
-                }
-            };
-            if plan.egress.iter().any(|e| e.host == host) {
-                return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
-            }
+        for (host, port) in self.egress_hosts()? {
             let name = format!("egress-{host}");
             let subset = host.replace('.', "-");
             plan.egress.push(EgressPlan {
@@ -1101,6 +1416,75 @@ impl Planner<'_> {
     }
 
     /// The hub apps domain, from the first of the four keys that is set.
+    /// `target`: the OpenShift shorthand expanded, each version checked
+    /// against what hubgw embeds; unset keys take the portable default.
+    fn target(&self) -> Result<Target> {
+        let t = &self.v.target;
+        let mut resolved = Target::default();
+        let row = if t.openshift.is_empty() {
+            None
+        } else {
+            let row = OpenShiftRow::find(&t.openshift).ok_or_else(|| {
+                self.error(
+                    &path("target.openshift"),
+                    format!("`target.openshift` {:?} is not an OpenShift release hubgw knows", t.openshift),
+                )
+                .hint(format!(
+                    "supported: {}; for another release give target.gatewayAPI and target.istio instead",
+                    target::supported_openshift()
+                ))
+            })?;
+            resolved.gateway_api = row.gateway_api;
+            resolved.istio = row.istio;
+            Some(row)
+        };
+        if !t.gateway_api.is_empty() {
+            let at = path("target.gatewayAPI");
+            let version = target::GatewayApi::parse(&t.gateway_api).ok_or_else(|| {
+                self.error(&at, format!("`target.gatewayAPI` {:?} is not a Gateway API bundle hubgw embeds", t.gateway_api))
+                    .hint(format!("supported: {}; a cluster's is the gateway.networking.k8s.io/bundle-version annotation of its httproutes CRD", target::supported_gateway_api()))
+            })?;
+            if let Some(row) = row.filter(|r| r.gateway_api != version) {
+                return Err(self
+                    .error(&at, format!("`target.gatewayAPI` {} conflicts with `target.openshift` {}, whose Ingress Operator installs Gateway API {}", version.as_str(), row.openshift, row.gateway_api.as_str()))
+                    .hint("remove one of the two: target.openshift sets target.gatewayAPI"));
+            }
+            resolved.gateway_api = version;
+        }
+        if !t.istio.is_empty() {
+            let at = path("target.istio");
+            let version = target::Istio::parse(&t.istio).ok_or_else(|| {
+                self.error(
+                    &at,
+                    format!(
+                        "`target.istio` {:?} is not an Istio minor hubgw embeds",
+                        t.istio
+                    ),
+                )
+                .hint(format!("supported: {}", target::supported_istio()))
+            })?;
+            if let Some(row) = row.filter(|r| r.istio != version) {
+                return Err(self
+                    .error(&at, format!("`target.istio` {} conflicts with `target.openshift` {}, which hubgw pairs with OpenShift Service Mesh {} (Istio {})", version.as_str(), row.openshift, row.service_mesh, row.istio.as_str()))
+                    .hint("to run another Service Mesh release, drop target.openshift and give target.gatewayAPI and target.istio"));
+            }
+            resolved.istio = version;
+        }
+        if !t.istio_revision.is_empty() {
+            // A label value: `istio.io/rev` carries it.
+            if let Some(p) = dns::label_problem(&t.istio_revision) {
+                return Err(self
+                    .error(
+                        &path("target.istioRevision"),
+                        format!("`target.istioRevision` is not a valid revision name: {p}"),
+                    )
+                    .hint("a revision is a DNS label, as `oc get istiorevisions` lists it"));
+            }
+            resolved.istio_revision = t.istio_revision.clone();
+        }
+        Ok(resolved)
+    }
+
     fn hub_domain(&self) -> Result<String> {
         let v = self.v;
         let candidates = [
@@ -1524,6 +1908,59 @@ impl Planner<'_> {
 /// A single-app key (`gateway.weights`, `app.host`, `clusters.east`) as an
 /// `apps.<name>` entry spells it (`apps.shop.weights`); unchanged for the
 /// top-level app (`prefix` empty).
+/// Gateway API's limits on an HTTPRoute: matches per rule, and in all rules.
+const MAX_RULE_MATCHES: usize = 64;
+const MAX_ROUTE_MATCHES: usize = 128;
+/// The paths of the two default rules, `api` and `front`, which follow the
+/// header rules.
+const DEFAULT_RULE_PATHS: [&str; 2] = ["/api", "/"];
+
+/// One checked match of a header rule: a path prefix without a trailing `/`
+/// (None: any path) and exact headers.
+struct RuleMatchPlan {
+    path: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl RuleMatchPlan {
+    /// The paths it takes: Gateway API's default PathPrefix `/` without one.
+    fn scope(&self) -> &str {
+        self.path.as_deref().unwrap_or("/")
+    }
+}
+
+/// Whether PathPrefix `inner` lies under PathPrefix `outer`, by path
+/// elements: `/api/v2` lies under `/api` and `/`, `/apix` not under `/api`.
+fn path_under(inner: &str, outer: &str) -> bool {
+    outer == "/"
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether one request can carry both header sets: no header (names ignore
+/// case) is asked for with two values.
+fn headers_compatible(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    a.iter().all(|(an, av)| {
+        b.iter()
+            .all(|(bn, bv)| !an.eq_ignore_ascii_case(bn) || av == bv)
+    })
+}
+
+/// Istio `uri` matches for a Gateway API PathPrefix: an Istio `prefix` is a
+/// plain string prefix (`/api` would take `/apix`), so `/api` becomes
+/// `exact: /api` or `prefix: /api/`.
+fn istio_uri_matches(prefix: &str) -> Vec<Json> {
+    if prefix == "/" {
+        vec![json!({"prefix": "/"})]
+    } else {
+        vec![
+            json!({"exact": prefix}),
+            json!({"prefix": format!("{prefix}/")}),
+        ]
+    }
+}
+
 fn scoped_key(prefix: &str, top_level: &str) -> String {
     if prefix.is_empty() {
         return top_level.to_string();
@@ -1610,6 +2047,159 @@ mod tests {
         assert_eq!(weights(&p, 1), [33, 33, 33]);
     }
 
+    /// Two spokes and header rules given as `--set` lines.
+    fn plan_with_rules(rules: &[&str]) -> Result<HubPlan> {
+        let mut set = vec![
+            "clusters.east.domain=e.example.com",
+            "clusters.west.domain=w.example.com",
+        ];
+        set.extend(rules);
+        plan(&set)
+    }
+
+    #[test]
+    fn a_header_rule_gets_a_copy_scoped_to_api_so_it_outranks_the_api_rule() {
+        let p = plan_with_rules(&[
+            "gateway.rules[0].name=canary",
+            "gateway.rules[0].matches[0].headers.x-version=v2",
+            "gateway.rules[0].backends[0].spoke=west",
+        ])
+        .unwrap();
+        let rules = &p.http_routes[0].rules;
+        let header = json!([{"type": "Exact", "name": "x-version", "value": "v2"}]);
+        assert_eq!(
+            rules[0].matches,
+            json!([
+                {"headers": header},
+                {"path": {"type": "PathPrefix", "value": "/api"}, "headers": header},
+            ])
+        );
+        assert_eq!(
+            rules[1].matches,
+            json!([{"path": {"type": "PathPrefix", "value": "/api"}}])
+        );
+    }
+
+    #[test]
+    fn copies_follow_later_rules_paths_under_the_match() {
+        let p = plan_with_rules(&[
+            "gateway.rules[0].name=beta",
+            "gateway.rules[0].matches[0].path=/beta/",
+            "gateway.rules[0].matches[0].headers.x-beta=on",
+            "gateway.rules[0].matches[1].path=/",
+            "gateway.rules[0].matches[1].headers.x-beta=all",
+            "gateway.rules[0].backends[0].spoke=west",
+            "gateway.rules[1].name=v2",
+            "gateway.rules[1].matches[0].path=/api/v2",
+            "gateway.rules[1].matches[0].headers.x-version=v2",
+            "gateway.rules[1].backends[0].spoke=west",
+        ])
+        .unwrap();
+        let paths = |rule: usize| -> Vec<String> {
+            let rules = &p.http_routes[0].rules;
+            let m = rules[rule].matches.as_array().unwrap();
+            m.iter()
+                .map(|m| m["path"]["value"].as_str().unwrap_or("-").to_string())
+                .collect()
+        };
+        // The trailing `/` goes; `/` takes copies for `/api/v2` and `/api`.
+        assert_eq!(paths(0), ["/beta", "/", "/api/v2", "/api"]);
+        // `/api` does not lie under `/api/v2`.
+        assert_eq!(paths(1), ["/api/v2"]);
+    }
+
+    #[test]
+    fn istio_prefixes_match_whole_path_elements() {
+        let p = plan_with_rules(&[
+            "gateway.api=istio",
+            "gateway.rules[0].name=beta",
+            "gateway.rules[0].matches[0].path=/beta",
+            "gateway.rules[0].matches[0].headers.X-Beta=on",
+            "gateway.rules[0].backends[0].spoke=west",
+        ])
+        .unwrap();
+        let rules = &p.virtual_services[0].rules;
+        assert_eq!(
+            rules[0].istio_match,
+            Some(json!([
+                {"uri": {"exact": "/beta"}, "headers": {"x-beta": {"exact": "on"}}},
+                {"uri": {"prefix": "/beta/"}, "headers": {"x-beta": {"exact": "on"}}},
+            ]))
+        );
+        assert_eq!(
+            rules[1].istio_match,
+            Some(json!([{"uri": {"exact": "/api"}}, {"uri": {"prefix": "/api/"}}]))
+        );
+        assert_eq!(rules[2].istio_match, None);
+    }
+
+    #[test]
+    fn a_later_rule_with_more_headers_on_a_shared_path_is_refused() {
+        let err = plan_with_rules(&[
+            "gateway.rules[0].name=canary",
+            "gateway.rules[0].matches[0].path=/api",
+            "gateway.rules[0].matches[0].headers.x-version=v2",
+            "gateway.rules[0].backends[0].spoke=west",
+            "gateway.rules[1].name=tester",
+            "gateway.rules[1].matches[0].path=/api/v2",
+            "gateway.rules[1].matches[0].headers.x-version=v2",
+            "gateway.rules[1].matches[0].headers.x-user=tester",
+            "gateway.rules[1].backends[0].spoke=east",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("rule `tester` cannot follow `canary`: on `/api/v2`"),
+            "{err}"
+        );
+        // Exclusive headers, or more headers first, are fine.
+        for second in ["x-version=v3", "x-user=tester"] {
+            let header = format!("gateway.rules[1].matches[0].headers.{second}");
+            plan_with_rules(&[
+                "gateway.rules[0].name=canary",
+                "gateway.rules[0].matches[0].headers.x-version=v2",
+                "gateway.rules[0].matches[0].headers.x-user=tester",
+                "gateway.rules[0].backends[0].spoke=west",
+                "gateway.rules[1].name=other",
+                &header,
+                "gateway.rules[1].backends[0].spoke=east",
+            ])
+            .unwrap();
+        }
+        // An earlier rule on a path of its own, with no later path under it.
+        plan_with_rules(&[
+            "gateway.rules[0].name=beta",
+            "gateway.rules[0].matches[0].path=/api/beta",
+            "gateway.rules[0].backends[0].spoke=west",
+            "gateway.rules[1].name=canary",
+            "gateway.rules[1].matches[0].headers.x-version=v2",
+            "gateway.rules[1].backends[0].spoke=east",
+        ])
+        .unwrap();
+    }
+
+    #[test]
+    fn paths_lie_under_prefixes_by_elements() {
+        assert!(path_under("/api", "/api"));
+        assert!(path_under("/api/v2", "/api"));
+        assert!(path_under("/api", "/"));
+        assert!(!path_under("/apix", "/api"));
+        assert!(!path_under("/api", "/api/v2"));
+    }
+
+    #[test]
+    fn a_header_given_twice_in_two_cases_is_refused() {
+        let err = plan_with_rules(&[
+            "gateway.rules[0].name=canary",
+            "gateway.rules[0].matches[0].headers.x-version=v2",
+            "gateway.rules[0].matches[0].headers.X-Version=v3",
+            "gateway.rules[0].backends[0].spoke=west",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("header `X-Version` is given twice"), "{err}");
+    }
+
     #[test]
     fn disabled_spokes_are_skipped_but_kept_in_the_app() {
         let p = plan(&["clusters.west.domain=w.example.com"]).unwrap();
@@ -1651,11 +2241,11 @@ mod tests {
         assert_eq!(p.apps[0].host, "shop.hub.example.com");
         assert_eq!(p.services[0].meta.name, "shop-east-front");
         assert_eq!(p.services[0].external_name, "shop.e.example.com");
-        assert_eq!(p.destination_rules[0].meta.name, "cb-shop-east-front");
-        assert_eq!(
-            p.destination_rules[0].host,
-            "shop-east-front.hub-gateway-system.svc.cluster.local"
-        );
+        // One rule per spoke host: a rule on the ExternalName Service itself
+        // applies to nothing since Istio 1.21 (DestinationRulePlan).
+        assert_eq!(p.destination_rules.len(), 1);
+        assert_eq!(p.destination_rules[0].meta.name, "cb-shop-east");
+        assert_eq!(p.destination_rules[0].host, "shop.e.example.com");
         assert_eq!(p.gateways[0].service_name, "hub-gateway-istio");
         assert_eq!(p.routes[0].service_name, "hub-gateway-istio");
     }
@@ -1697,6 +2287,86 @@ mod tests {
         let refs: Vec<&str> = set.iter().map(String::as_str).collect();
         let p = plan(&refs).unwrap();
         assert_eq!(weights(&p, 1), vec![6; 16]);
+    }
+
+    const EGRESS: &str = "egress.hosts[0]=docs.example.com";
+    const EAST: &str = "clusters.east.domain=east.example.com";
+
+    #[test]
+    fn ambient_egress_is_a_waypoint_and_labeled_service_entries() {
+        let p = plan(&[EAST, EGRESS]).unwrap();
+        assert!(p.egress.is_empty(), "no sidecar recipe in ambient");
+        assert!(p.injected_gateways.is_empty() && p.secret_readers.is_empty());
+        let wp = &p.egress_waypoints[0];
+        assert_eq!(wp.meta.name, "egress-waypoint");
+        assert_eq!(wp.meta.namespace.as_deref(), Some("hub-gateway-system"));
+        assert_eq!(wp.meta.labels["istio.io/waypoint-for"], "service");
+        assert_eq!(wp.class_name, "istio-waypoint");
+        assert_eq!(wp.allowed_routes["namespaces"]["from"], "Same");
+        let se = &p.egress_service_entries[0];
+        assert_eq!(se.meta.name, "egress-docs.example.com");
+        assert_eq!(se.meta.labels["istio.io/use-waypoint"], "egress-waypoint");
+        assert!(!se
+            .meta
+            .labels
+            .contains_key("istio.io/use-waypoint-namespace"));
+        assert_eq!((se.host.as_str(), se.port), ("docs.example.com", 80));
+    }
+
+    #[test]
+    fn an_egress_waypoint_elsewhere_admits_the_hub_namespace() {
+        let p = plan(&[EAST, EGRESS, "egress.waypoint.namespace=istio-egress"]).unwrap();
+        let wp = &p.egress_waypoints[0];
+        assert_eq!(wp.meta.namespace.as_deref(), Some("istio-egress"));
+        assert_eq!(
+            wp.allowed_routes,
+            json!({"namespaces": {"from": "Selector", "selector": {"matchLabels": {"kubernetes.io/metadata.name": "hub-gateway-system"}}}})
+        );
+        let se = &p.egress_service_entries[0];
+        assert_eq!(se.meta.namespace.as_deref(), Some("hub-gateway-system"));
+        assert_eq!(
+            se.meta.labels["istio.io/use-waypoint-namespace"],
+            "istio-egress"
+        );
+
+        let p = plan(&[EAST, EGRESS, "egress.waypoint.install=false"]).unwrap();
+        assert!(p.egress_waypoints.is_empty());
+        assert_eq!(p.egress_service_entries.len(), 1);
+    }
+
+    #[test]
+    fn the_egress_waypoint_needs_its_own_name() {
+        for name in ["hub-gateway", "hub-gateway-system-waypoint"] {
+            let set = format!("egress.waypoint.name={name}");
+            let err = plan(&[EAST, EGRESS, &set]).unwrap_err();
+            assert!(
+                err.message.contains("has the name of the hub's"),
+                "{}",
+                err.message
+            );
+        }
+        // Not rendered: no clash.
+        plan(&[
+            EAST,
+            EGRESS,
+            "egress.waypoint.name=hub-gateway",
+            "egress.waypoint.install=false",
+        ])
+        .unwrap();
+    }
+
+    #[test]
+    fn istio_mode_egress_keeps_the_sidecar_recipe() {
+        let p = plan(&[EAST, EGRESS, "gateway.api=istio"]).unwrap();
+        assert!(p.egress_waypoints.is_empty() && p.egress_service_entries.is_empty());
+        assert_eq!(
+            p.egress[0].gateway_ref,
+            "hub-gateway-system/egress-docs.example.com"
+        );
+        assert!(p
+            .injected_gateways
+            .iter()
+            .any(|g| g.meta.name == "egress-gateway"));
     }
 }
 

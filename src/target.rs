@@ -228,7 +228,10 @@ mod tests {
         assert_eq!(Istio::parse("v1.30"), Some(Istio::V1_30));
         assert_eq!(Istio::parse("1.25"), None);
         assert_eq!(Istio::parse("1.24.x"), None);
-        assert_eq!(OpenShiftRow::find("4.21.3").map(|r| r.istio), Some(Istio::V1_27));
+        assert_eq!(
+            OpenShiftRow::find("4.21.3").map(|r| r.istio),
+            Some(Istio::V1_27)
+        );
         assert_eq!(OpenShiftRow::find("4.18"), None);
     }
 

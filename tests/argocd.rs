@@ -90,7 +90,7 @@ fn generate_prints_only_manifests() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
     let docs = docs(&r.stdout);
-    assert_eq!(docs.len(), 15);
+    assert_eq!(docs.len(), 13);
     for d in &docs {
         assert!(
             d["apiVersion"].is_string() && d["kind"].is_string(),

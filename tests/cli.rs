@@ -161,7 +161,7 @@ fn a_closed_standard_output_is_not_taken_by_a_file() {
     );
     assert_eq!(closed.code(), Some(0), "{closed:?}");
     let written = files_of(&open_dir);
-    assert_eq!(written.len(), 15);
+    assert_eq!(written.len(), 13);
     assert_eq!(files_of(&closed_dir), written);
 }
 

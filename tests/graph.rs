@@ -129,7 +129,7 @@ fn a_rendered_stream_draws_like_its_values() {
 }
 
 #[test]
-fn circuit_breaking_settings_are_on_the_waypoint() {
+fn circuit_breaking_settings_are_on_the_spoke_hosts() {
     let out = graph(&[
         "-f",
         &example("east-west.yaml"),
@@ -149,6 +149,56 @@ fn circuit_breaking_settings_are_on_the_waypoint() {
         "gateway.circuitBreaking.enabled=false",
     ]);
     assert!(off.contains("<br/>no circuit breaking\"]"), "{off}");
+}
+
+#[test]
+fn east_west_circuit_breaking_is_enforced_by_the_gateway_not_the_waypoint() {
+    let out = graph(&["-f", &example("east-west.yaml")]);
+    for spoke in ["east", "west"] {
+        let line = format!(
+            "[\"spoke {spoke}<br/>industrial-edge.apps.{spoke}.example.com<br/>HTTP :80<br/>circuit breaking: maxConnections 100, 10 req/conn, 5xx x3 / 10s, eject 30s, max 100%<br/>DestinationRule cb-industrial-edge-{spoke}<br/>enforced by the gateway's proxy (hub-gateway)\"]"
+        );
+        assert!(out.contains(&line), "{line}\n{out}");
+    }
+    // Ingress to the ExternalName Services does not cross the waypoint.
+    assert!(!out.contains("subgraph"), "{out}");
+    assert!(
+        out.contains("[\"waypoint hub-gateway-system-waypoint<br/>in-mesh callers only<br/>not on the ingress path: gateways call no waypoint for ExternalName hosts\"]"),
+        "{out}"
+    );
+    assert!(!out.contains("no effect"), "{out}");
+}
+
+#[test]
+fn a_destination_rule_on_an_externalname_service_shows_no_effect() {
+    let rendered = run(hubgw().args(["render", "-f", &example("east-west.yaml")]));
+    assert_eq!(rendered.code, 0);
+    let spoke_host = "  host: industrial-edge.apps.east.example.com\n";
+    assert_eq!(
+        rendered.stdout.matches(spoke_host).count(),
+        1,
+        "the east DestinationRule"
+    );
+    let on_alias = rendered.stdout.replace(
+        spoke_host,
+        "  host: industrial-edge-east-api.hub-gateway-system.svc.cluster.local\n",
+    );
+    let out = run(hubgw().args(["graph", "-"]).write_stdin(on_alias));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = out.stdout;
+    assert!(
+        out.contains("[\"Service industrial-edge-east-api<br/>ExternalName :80<br/>DestinationRule cb-industrial-edge-east targets an alias: no effect (Istio ≥ 1.21)\"]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[\"Service industrial-edge-east-front<br/>ExternalName :80\"]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[\"spoke east<br/>industrial-edge.apps.east.example.com<br/>HTTP :80<br/>no circuit breaking\"]"),
+        "{out}"
+    );
+    assert!(out.contains("DestinationRule cb-industrial-edge-west<br/>enforced by the gateway's proxy (hub-gateway)"), "{out}");
 }
 
 #[test]

@@ -189,7 +189,14 @@ proptest! {
                 let manifests = manifest::parse_stream("<render>", &stream)
                     .map_err(|e| TestCaseError::fail(format!("output does not parse: {e}")))?;
                 prop_assert!(!manifests.is_empty());
-                let report = validate::validate(&manifests, Default::default());
+                let report = validate::validate(
+                    &manifests,
+                    // The oldest bundle with HTTPRoute rule names, which renders carry.
+                    &validate::ValidateOptions::for_target(
+                        hubgw::target::GatewayApi::V1_4_1,
+                        hubgw::target::Istio::V1_24,
+                    ),
+                );
                 prop_assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
                 let lint_errors: Vec<_> = hubgw::lint::lint(&manifests, None)
                     .into_iter()

@@ -37,7 +37,7 @@ fn east_west_has_exactly_the_seed_objects() {
     assert!(out.starts_with("---\n"));
     assert_eq!(
         out.matches("\n---\n").count() + 1,
-        15,
+        13,
         "every document opens with ---"
     );
     let docs = docs(&out);
@@ -55,10 +55,9 @@ fn east_west_has_exactly_the_seed_objects() {
             "ServiceEntry/industrial-edge.apps.east.example.com",
             "ServiceEntry/industrial-edge.apps.west.example.com",
             "HTTPRoute/industrial-edge",
-            "DestinationRule/cb-industrial-edge-east-front",
-            "DestinationRule/cb-industrial-edge-east-api",
-            "DestinationRule/cb-industrial-edge-west-front",
-            "DestinationRule/cb-industrial-edge-west-api",
+            // One per spoke host: the ExternalName Services are aliases of it.
+            "DestinationRule/cb-industrial-edge-east",
+            "DestinationRule/cb-industrial-edge-west",
             "Route/hub-gateway",
         ]
     );
@@ -125,7 +124,13 @@ fn east_west_has_exactly_the_seed_objects() {
         }
     }
 
-    for dr in &docs[10..14] {
+    // Every Service's alias target, the host the gateway's cluster is for,
+    // has exactly one rule.
+    let targets: Vec<&str> = docs[3..7]
+        .iter()
+        .map(|s| s["spec"]["externalName"].as_str().unwrap())
+        .collect();
+    for dr in &docs[10..12] {
         let tp = &dr["spec"]["trafficPolicy"];
         assert_eq!(tp["connectionPool"]["tcp"]["maxConnections"], 100);
         assert_eq!(
@@ -137,17 +142,16 @@ fn east_west_has_exactly_the_seed_objects() {
         assert_eq!(tp["outlierDetection"]["interval"], "10s");
         assert_eq!(tp["outlierDetection"]["baseEjectionTime"], "30s");
         assert_eq!(tp["outlierDetection"]["maxEjectionPercent"], 100);
-        let svc = dr["metadata"]["name"]
+        let spoke = dr["metadata"]["name"]
             .as_str()
             .unwrap()
-            .strip_prefix("cb-")
+            .strip_prefix("cb-industrial-edge-")
             .unwrap();
-        assert_eq!(
-            dr["spec"]["host"].as_str().unwrap(),
-            format!("{svc}.hub-gateway-system.svc.cluster.local")
-        );
+        let host = dr["spec"]["host"].as_str().unwrap();
+        assert_eq!(host, format!("industrial-edge.apps.{spoke}.example.com"));
+        assert_eq!(targets.iter().filter(|t| **t == host).count(), 2);
     }
-    let route = &docs[14]["spec"];
+    let route = &docs[12]["spec"];
     assert_eq!(route["tls"]["termination"], "edge");
     assert_eq!(route["tls"]["insecureEdgeTerminationPolicy"], "Redirect");
     assert_eq!(route["to"]["name"], "hub-gateway-istio");
@@ -261,7 +265,7 @@ fn namespace_flag_overrides_the_value() {
     for d in &docs[1..] {
         assert_eq!(d["metadata"]["namespace"], "edge-hub", "{}", kind_name(d));
     }
-    assert!(out.contains("host: industrial-edge-east-front.edge-hub.svc.cluster.local"));
+    assert!(out.contains("\n  name: edge-hub-waypoint\n"));
 }
 
 #[test]

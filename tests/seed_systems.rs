@@ -40,7 +40,9 @@ fn istio_mode_routes_with_a_virtual_service_and_no_waypoint() {
     let vs = find(&d, "VirtualService", "industrial-edge");
     assert_eq!(vs["spec"]["gateways"][0], "hub-gateway-system/hub-gateway");
     let http = vs["spec"]["http"].as_sequence().unwrap();
-    assert_eq!(http[0]["match"][0]["uri"]["prefix"], "/api");
+    // `/api` by path elements, as Gateway API's PathPrefix: not `/apix`.
+    assert_eq!(http[0]["match"][0]["uri"]["exact"], "/api");
+    assert_eq!(http[0]["match"][1]["uri"]["prefix"], "/api/");
     assert!(
         http[1]["match"].is_null(),
         "the catch-all matches everything"
@@ -87,9 +89,94 @@ fn istio_weights_are_percentages_that_add_up_to_100() {
     assert_eq!(weights, [34, 33, 33]);
 }
 
+/// Ambient (the default `gateway.api: gateway-api`): a waypoint is the egress
+/// gateway and each host's ServiceEntry uses it, as Istio's ambient "Egress
+/// gateways" page does; nothing of the sidecar recipe.
 #[test]
-fn egress_renders_four_objects_per_host_and_the_gateway() {
+fn ambient_egress_renders_a_waypoint_and_labeled_service_entries() {
     let d = render_ok(&["-f", &example("egress.yaml")]);
+    let k = kinds(&d);
+    for absent in ["VirtualService/", "Deployment/", "DestinationRule/egress-"] {
+        assert!(!k.iter().any(|k| k.starts_with(absent)), "{absent}: {k:?}");
+    }
+    assert!(
+        !d.iter()
+            .any(|o| o["apiVersion"] == "networking.istio.io/v1" && o["kind"] == "Gateway"),
+        "no Istio Gateway: {k:?}"
+    );
+    let wp = find(&d, "Gateway", "egress-waypoint");
+    assert_eq!(wp["apiVersion"], "gateway.networking.k8s.io/v1");
+    assert_eq!(wp["metadata"]["namespace"], "hub-gateway-system");
+    assert_eq!(wp["metadata"]["labels"]["istio.io/waypoint-for"], "service");
+    assert_eq!(wp["spec"]["gatewayClassName"], "istio-waypoint");
+    let mesh = &wp["spec"]["listeners"][0];
+    assert_eq!(
+        (&mesh["name"], &mesh["port"], &mesh["protocol"]),
+        (&"mesh".into(), &15008.into(), &"HBONE".into())
+    );
+    for (host, port) in [("docs.redhat.com", 80), ("api.partner.example.com", 8080)] {
+        let se = find(&d, "ServiceEntry", &format!("egress-{host}"));
+        assert_eq!(
+            se["metadata"]["labels"]["istio.io/use-waypoint"],
+            "egress-waypoint"
+        );
+        assert!(se["metadata"]["labels"]["istio.io/use-waypoint-namespace"].is_null());
+        assert_eq!(se["spec"]["hosts"][0], host);
+        assert_eq!(se["spec"]["ports"][0]["number"], port);
+        assert_eq!(se["spec"]["ports"][0]["protocol"], "HTTP");
+        assert_eq!(se["spec"]["location"], "MESH_EXTERNAL");
+        assert_eq!(se["spec"]["resolution"], "DNS");
+    }
+
+    // A waypoint in another namespace: it admits the hub namespace, and the
+    // ServiceEntries name its namespace.
+    let d = render_ok(&[
+        "-f",
+        &example("egress.yaml"),
+        "--set",
+        "egress.waypoint.namespace=istio-egress",
+        "--set",
+        "egress.waypoint.name=waypoint",
+    ]);
+    let wp = find(&d, "Gateway", "waypoint");
+    assert_eq!(wp["metadata"]["namespace"], "istio-egress");
+    let allowed = &wp["spec"]["listeners"][0]["allowedRoutes"]["namespaces"];
+    assert_eq!(allowed["from"], "Selector");
+    assert_eq!(
+        allowed["selector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "hub-gateway-system"
+    );
+    let se = find(&d, "ServiceEntry", "egress-docs.redhat.com");
+    assert_eq!(se["metadata"]["namespace"], "hub-gateway-system");
+    assert_eq!(
+        se["metadata"]["labels"]["istio.io/use-waypoint"],
+        "waypoint"
+    );
+    assert_eq!(
+        se["metadata"]["labels"]["istio.io/use-waypoint-namespace"],
+        "istio-egress"
+    );
+
+    let without = render_ok(&[
+        "-f",
+        &example("egress.yaml"),
+        "--set",
+        "egress.waypoint.install=false",
+    ]);
+    assert!(
+        !kinds(&without).contains(&"Gateway/egress-waypoint".to_string()),
+        "{:?}",
+        kinds(&without)
+    );
+    find(&without, "ServiceEntry", "egress-docs.redhat.com");
+}
+
+/// Istio API mode (sidecars): the recipe of OpenShift Service Mesh 3
+/// "Gateways" chapter 3, as before, and no egress waypoint.
+#[test]
+fn istio_mode_egress_renders_four_objects_per_host_and_the_gateway() {
+    let istio = ["-f", &example("egress.yaml"), "--set", "gateway.api=istio"];
+    let d = render_ok(&istio);
     for kind in [
         "ServiceEntry",
         "Gateway",
@@ -99,10 +186,13 @@ fn egress_renders_four_objects_per_host_and_the_gateway() {
         find(&d, kind, "egress-docs.redhat.com");
         find(&d, kind, "egress-api.partner.example.com");
     }
+    assert!(!kinds(&d).contains(&"Gateway/egress-waypoint".to_string()));
     find(&d, "Deployment", "egress-gateway");
     let se = find(&d, "ServiceEntry", "egress-api.partner.example.com");
     assert_eq!(se["spec"]["ports"][0]["number"], 8080);
+    assert!(se["metadata"]["labels"]["istio.io/use-waypoint"].is_null());
     let vs = find(&d, "VirtualService", "egress-api.partner.example.com");
+    assert_eq!(vs["spec"]["gateways"][0], "mesh");
     assert_eq!(
         vs["spec"]["gateways"][1],
         "hub-gateway-system/egress-api.partner.example.com"
@@ -123,22 +213,26 @@ fn egress_renders_four_objects_per_host_and_the_gateway() {
     let dr = find(&d, "DestinationRule", "egress-api.partner.example.com");
     assert_eq!(dr["spec"]["subsets"][0]["name"], "api-partner-example-com");
 
-    let without = render_ok(&[
-        "-f",
-        &example("egress.yaml"),
-        "--set",
-        "egress.gateway.install=false",
-    ]);
-    assert!(
-        !kinds(&without).iter().any(|k| k.starts_with("Deployment/")),
-        "{:?}",
+    let without = render_ok(&[&istio[..], &["--set", "egress.gateway.install=false"]].concat());
+    assert_eq!(
         kinds(&without)
+            .iter()
+            .filter(|k| k.starts_with("Deployment/"))
+            .collect::<Vec<_>>(),
+        ["Deployment/hub-gateway"],
+        "only the ingress gateway is injected"
     );
 }
 
 #[test]
 fn header_rules_come_before_the_default_rules() {
-    let d = render_ok(&["-f", &example("header-rules.yaml")]);
+    // Rule names need Gateway API v1.4 or later.
+    let d = render_ok(&[
+        "-f",
+        &example("header-rules.yaml"),
+        "--set",
+        "target.gatewayAPI=v1.4.1",
+    ]);
     let rules = find(&d, "HTTPRoute", "industrial-edge")["spec"]["rules"]
         .as_sequence()
         .unwrap()
@@ -146,6 +240,9 @@ fn header_rules_come_before_the_default_rules() {
     let names: Vec<&str> = rules.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["canary", "api", "front"]);
     assert_eq!(rules[0]["matches"][0]["headers"][0]["name"], "x-version");
+    // A copy scoped to `/api` outranks the `/api` rule (tests/routing_parity.rs).
+    assert_eq!(rules[0]["matches"][1]["path"]["value"], "/api");
+    assert_eq!(rules[0]["matches"][1]["headers"][0]["name"], "x-version");
     assert_eq!(
         rules[0]["backendRefs"][0]["name"],
         "industrial-edge-west-front"
@@ -263,8 +360,43 @@ fn many_apps_share_the_gateway_and_service_entries() {
         find(&d, "Route", "manuela")["spec"]["host"],
         "manuela.apps.hub.example.com"
     );
+    // One DestinationRule per spoke host: manuela shares line-dashboard's
+    // west host, so it shares its rule.
+    let drs: Vec<&String> = k
+        .iter()
+        .filter(|k| k.starts_with("DestinationRule/"))
+        .collect();
+    assert_eq!(drs.len(), 4, "{drs:?}");
+    assert_eq!(
+        find(&d, "DestinationRule", "cb-line-dashboard-west")["spec"]["host"],
+        "line-dashboard.apps.west.example.com"
+    );
+    // Two apps on one host with different circuit breaking: Istio would
+    // apply one of the two rules, so hubgw refuses, pointing at the key.
+    let conflict = hubgw_run(&[
+        "render",
+        "-f",
+        &example("many-apps.yaml"),
+        "--set",
+        "apps.manuela.circuitBreaking.outlierDetection.consecutive5xxErrors=5",
+    ]);
+    assert_eq!(conflict.code, 1, "{}", conflict.stderr);
+    assert!(
+        conflict.stderr.contains("routes to spoke host `line-dashboard.apps.west.example.com` with other circuit breaking than `cb-line-dashboard-west`"),
+        "{}",
+        conflict.stderr
+    );
     // manuela's circuit breaking is merged over the global one.
-    let dr = find(&d, "DestinationRule", "cb-manuela-west-front");
+    let own = render_ok(&[
+        "-f",
+        &example("many-apps.yaml"),
+        "--set",
+        "apps.manuela.clusters.west.host=manuela.apps.west.example.com",
+        "--set",
+        "apps.manuela.circuitBreaking.outlierDetection.consecutive5xxErrors=5",
+    ]);
+    let dr = find(&own, "DestinationRule", "cb-manuela-west");
+    assert_eq!(dr["spec"]["host"], "manuela.apps.west.example.com");
     assert_eq!(
         dr["spec"]["trafficPolicy"]["outlierDetection"]["consecutive5xxErrors"],
         5

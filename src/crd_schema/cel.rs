@@ -1,8 +1,7 @@
 //! CEL evaluation of `x-kubernetes-validations` rules with the `cel` crate: the shared
 //! environment (CEL standard library + strings/lists extensions, `matches` with a pattern
-//! cache), the programs of the embedded rules ([`CelProgram`], their ASTs built by code that
-//! `build.rs` writes with the [`ast`] helpers), the per-rule-string program cache for other
-//! rules, and the Kubernetes conversion of JSON values to CEL values (property-name
+//! cache), the programs of the schemas' rules ([`CelProgram`], compiled on first use through
+//! a per-rule-text cache), and the Kubernetes conversion of JSON values to CEL values (property-name
 //! escaping, `number` as double, maps and lists shared).
 
 use std::borrow::Cow;
@@ -25,7 +24,6 @@ use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
 
 use super::node::Node;
-use super::registry::CEL_MATCHES;
 
 /// What happened when a rule was evaluated.
 pub(super) enum Outcome {
@@ -71,29 +69,24 @@ fn runtime() -> &'static Runtime {
     })
 }
 
-/// One CEL text of the embedded schemas (a rule or a `messageExpression`), compiled once
-/// on first use: from the AST builder `build.rs` generated, or, when it had none (the fast
-/// parser refused the text at build time), by compiling the text.
+/// One CEL text of a schema (a rule or a `messageExpression`), compiled on first use.
+/// Compiling goes through the process-wide cache by text, so the same rule in several
+/// nodes or releases is compiled once.
 pub(super) struct CelProgram {
-    pub source: &'static str,
-    build: Option<fn() -> Expression>,
+    pub source: String,
     compiled: OnceLock<Arc<Compiled>>,
 }
 
 impl CelProgram {
-    pub(super) const fn new(source: &'static str, build: Option<fn() -> Expression>) -> Self {
+    pub(super) fn new(source: String) -> Self {
         CelProgram {
             source,
-            build,
             compiled: OnceLock::new(),
         }
     }
 
     fn compiled(&self) -> &Compiled {
-        self.compiled.get_or_init(|| match self.build {
-            Some(build) => Arc::new(Compiled::from_ast(self.source, build())),
-            None => compiled(self.source),
-        })
+        self.compiled.get_or_init(|| compiled(&self.source))
     }
 }
 
@@ -149,14 +142,6 @@ fn add_matches(env: &mut Env) -> Result<(), cel::DeclarationError> {
 }
 
 fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
-    // A literal pattern of an embedded rule: its DFA from the build.
-    let precompiled = CEL_MATCHES
-        .binary_search_by(|p| p.source.cmp(re.inner()))
-        .ok()
-        .and_then(|i| CEL_MATCHES[i].is_match(this.inner()).ok());
-    if let Some(found) = precompiled {
-        return Ok(CelBool::from(found));
-    }
     let regex = regex_for(re.inner()).map_err(|err| ExecutionError::FunctionError {
         function: "matches".to_string(),
         message: format!("'{}' not a valid regex:\n{err}", re.inner()),
@@ -169,7 +154,7 @@ fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, Executio
 const REGEX_CACHE_MAX: usize = 256;
 
 /// `pattern`, compiled, from the cache when it has been compiled before.
-fn regex_for(pattern: &str) -> Result<Arc<regex::Regex>, regex::Error> {
+pub(super) fn regex_for(pattern: &str) -> Result<Arc<regex::Regex>, regex::Error> {
     static CACHE: OnceLock<Mutex<FastMap<String, Arc<regex::Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
@@ -254,17 +239,13 @@ pub(super) fn evaluate(
     value: &Value,
     node: &Node,
 ) -> Outcome {
-    fn leaked(text: &str) -> &'static CelProgram {
-        Box::leak(Box::new(CelProgram::new(
-            Box::leak(text.to_owned().into_boxed_str()),
-            None,
-        )))
-    }
     evaluate_in(
         &mut Scope::new(value, node, None),
-        leaked(rule),
+        &CelProgram::new(rule.to_owned()),
         message,
-        message_expression.map(leaked),
+        message_expression
+            .map(|m| CelProgram::new(m.to_owned()))
+            .as_ref(),
         optional_old_self,
     )
 }
@@ -336,7 +317,7 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         Value::Null => Box::new(CelNull),
         Value::Bool(b) => Box::new(CelBool::from(*b)),
         Value::Number(n) => {
-            let is_number = node.is_some_and(|n| n.ty == Some("number"));
+            let is_number = node.is_some_and(|n| n.ty.as_deref() == Some("number"));
             match (n.as_i64(), n.as_u64(), is_number) {
                 (Some(i), _, false) => Box::new(CelInt::from(i)),
                 (None, Some(u), false) => Box::new(CelUInt::from(u)),
@@ -345,7 +326,7 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         }
         Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
-            let item_node = node.and_then(|n| n.items);
+            let item_node = node.and_then(|n| n.items.as_deref());
             Box::new(Shared(Arc::new(CelList::from(
                 items
                     .iter()
@@ -605,160 +586,6 @@ fn escape_property_name(name: &str) -> Option<Cow<'_, str>> {
     ))
 }
 
-/// Constructors for the AST code `build.rs` writes (see `cel_codegen.rs`): one short call per
-/// node keeps the generated text small. Names and ids are the parser's own.
-#[allow(dead_code)] // the embedded rules need not use every kind of node
-pub(super) mod ast {
-    use cel::common::ast::{
-        CallExpr, ComprehensionExpr, EntryExpr, Expr, IdedEntryExpr, IdedExpr, ListExpr,
-        LiteralValue, MapEntryExpr, MapExpr, SelectExpr, StructExpr, StructFieldExpr,
-    };
-    use cel::common::types::{CelBool, CelBytes, CelDouble, CelInt, CelString, CelUInt};
-
-    fn node(id: u64, expr: Expr) -> IdedExpr {
-        IdedExpr { id, expr }
-    }
-
-    pub fn unspecified(id: u64) -> IdedExpr {
-        node(id, Expr::Unspecified)
-    }
-
-    pub fn ident(id: u64, name: &str) -> IdedExpr {
-        node(id, Expr::Ident(name.to_owned()))
-    }
-
-    pub fn select(id: u64, operand: IdedExpr, field: &str, test: bool) -> IdedExpr {
-        node(
-            id,
-            Expr::Select(SelectExpr {
-                operand: Box::new(operand),
-                field: field.to_owned(),
-                test,
-            }),
-        )
-    }
-
-    pub fn call(id: u64, name: &str, target: Option<IdedExpr>, args: Vec<IdedExpr>) -> IdedExpr {
-        node(
-            id,
-            Expr::Call(CallExpr {
-                func_name: name.to_owned(),
-                target: target.map(Box::new),
-                args,
-            }),
-        )
-    }
-
-    pub fn list(id: u64, elements: Vec<IdedExpr>, optional_indices: Vec<usize>) -> IdedExpr {
-        node(
-            id,
-            Expr::List(ListExpr {
-                elements,
-                optional_indices,
-            }),
-        )
-    }
-
-    pub fn map(id: u64, entries: Vec<IdedEntryExpr>) -> IdedExpr {
-        node(id, Expr::Map(MapExpr { entries }))
-    }
-
-    pub fn structure(id: u64, type_name: &str, entries: Vec<IdedEntryExpr>) -> IdedExpr {
-        node(
-            id,
-            Expr::Struct(StructExpr {
-                type_name: type_name.to_owned(),
-                entries,
-            }),
-        )
-    }
-
-    pub fn map_entry(id: u64, key: IdedExpr, value: IdedExpr, optional: bool) -> IdedEntryExpr {
-        IdedEntryExpr {
-            id,
-            expr: EntryExpr::MapEntry(MapEntryExpr {
-                key,
-                value,
-                optional,
-            }),
-        }
-    }
-
-    pub fn struct_field(id: u64, field: &str, value: IdedExpr, optional: bool) -> IdedEntryExpr {
-        IdedEntryExpr {
-            id,
-            expr: EntryExpr::StructField(StructFieldExpr {
-                field: field.to_owned(),
-                value,
-                optional,
-            }),
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)] // the fields of a comprehension, in order
-    pub fn comprehension(
-        id: u64,
-        iter_range: IdedExpr,
-        iter_var: &str,
-        iter_var2: Option<&str>,
-        accu_var: &str,
-        accu_init: IdedExpr,
-        loop_cond: IdedExpr,
-        loop_step: IdedExpr,
-        result: IdedExpr,
-    ) -> IdedExpr {
-        node(
-            id,
-            Expr::Comprehension(Box::new(ComprehensionExpr {
-                iter_range,
-                iter_var: iter_var.to_owned(),
-                iter_var2: iter_var2.map(str::to_owned),
-                accu_var: accu_var.to_owned(),
-                accu_init,
-                loop_cond,
-                loop_step,
-                result,
-            })),
-        )
-    }
-
-    fn literal(id: u64, value: LiteralValue) -> IdedExpr {
-        node(id, Expr::Literal(value))
-    }
-
-    pub fn boolean(id: u64, b: bool) -> IdedExpr {
-        literal(id, LiteralValue::Boolean(CelBool::from(b)))
-    }
-
-    pub fn int(id: u64, i: i64) -> IdedExpr {
-        literal(id, LiteralValue::Int(CelInt::from(i)))
-    }
-
-    pub fn uint(id: u64, u: u64) -> IdedExpr {
-        literal(id, LiteralValue::UInt(CelUInt::from(u)))
-    }
-
-    pub fn double(id: u64, bits: u64) -> IdedExpr {
-        literal(
-            id,
-            LiteralValue::Double(CelDouble::from(f64::from_bits(bits))),
-        )
-    }
-
-    /// Borrowed from the binary: a string literal costs no allocation.
-    pub fn string(id: u64, s: &'static str) -> IdedExpr {
-        literal(id, LiteralValue::String(CelString::from(s)))
-    }
-
-    pub fn bytes(id: u64, b: &'static [u8]) -> IdedExpr {
-        literal(id, LiteralValue::Bytes(CelBytes::from(b)))
-    }
-
-    pub fn null(id: u64) -> IdedExpr {
-        literal(id, LiteralValue::Null)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::escape_property_name;
@@ -854,7 +681,7 @@ mod evaluate_tests {
         use super::super::registry::CrdRegistry;
 
         let mut rules = Vec::new();
-        CrdRegistry::embedded().for_each_node(&mut |n| {
+        CrdRegistry::for_each_embedded_node(&mut |n| {
             rules.extend(n.validations.iter().map(|v| v.rule.source.to_owned()));
         });
         rules.sort();
@@ -891,57 +718,29 @@ mod evaluate_tests {
 }
 
 #[cfg(test)]
-mod precompiled_tests {
+mod program_tests {
     use super::super::registry::CrdRegistry;
-    use super::{fast_parser, CelProgram, Compiled};
+    use super::{CelProgram, Compiled};
 
-    fn embedded_programs() -> Vec<&'static CelProgram> {
-        let mut programs: Vec<&'static CelProgram> = Vec::new();
-        CrdRegistry::embedded().for_each_node(&mut |n| {
-            for v in n.validations {
-                programs.push(v.rule);
-                programs.extend(v.message_expression);
-            }
-        });
-        programs.sort_by_key(|p| p.source);
-        programs.dedup_by_key(|p| p.source);
-        programs
-    }
-
-    /// What `build.rs` wrote for each embedded rule builds the AST the run-time parser
-    /// reads from its text: ids, names and literals alike.
+    /// The same text is compiled once however many nodes (and releases) use it, and a
+    /// program is compiled when first evaluated, not when its schema is read.
     #[test]
-    fn generated_asts_are_the_parsed_ones() {
-        let programs = embedded_programs();
-        assert!(programs.len() > 80, "{}", programs.len());
-        let mut differ = Vec::new();
-        for p in &programs {
-            let build = p
-                .build
-                .unwrap_or_else(|| panic!("no AST for {:?}", p.source));
-            let parsed = fast_parser().parse(p.source).expect(p.source);
-            if build() != parsed {
-                differ.push(p.source);
-            }
-        }
-        assert!(differ.is_empty(), "{differ:#?}");
-    }
-
-    /// The same text is one `static`, so each is compiled once however many nodes use it.
-    #[test]
-    fn each_text_is_one_program() {
+    fn each_text_is_compiled_once() {
         let mut all: Vec<&'static CelProgram> = Vec::new();
-        CrdRegistry::embedded().for_each_node(&mut |n| {
-            all.extend(n.validations.iter().map(|v| v.rule));
+        CrdRegistry::for_each_embedded_node(&mut |n| {
+            all.extend(n.validations.iter().map(|v| &v.rule));
         });
-        for a in &all {
-            for b in &all {
-                assert_eq!(a.source == b.source, std::ptr::eq(*a, *b), "{}", a.source);
-            }
+        assert!(all.len() > 80, "{}", all.len());
+        let fresh = all.iter().find(|p| p.compiled.get().is_none());
+        assert!(
+            fresh.is_some(),
+            "reading a schema compiles none of its rules"
+        );
+        let first: *const Compiled = all[0].compiled();
+        assert!(std::ptr::eq(first, all[0].compiled()));
+        for p in all.iter().filter(|p| p.source == all[0].source) {
+            assert!(std::ptr::eq(first, p.compiled()), "{}", p.source);
         }
-        let first = all[0];
-        let compiled: *const Compiled = first.compiled();
-        assert!(std::ptr::eq(compiled, first.compiled()));
     }
 }
 

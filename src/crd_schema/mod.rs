@@ -4,20 +4,18 @@
 //! `x-kubernetes-validations` rules.
 //!
 //! ```text
-//! let registry = CrdRegistry::embedded();
+//! let registry = CrdRegistry::for_target(GatewayApi::V1_4_1, Istio::V1_26);
 //! if let Some(schema) = registry.schema_for("gateway.networking.k8s.io/v1", "HTTPRoute") {
 //!     let report = schema.validate(&manifest_json);
 //!     for f in &report.findings { eprintln!("{}: {}", f.path, f.message); }
 //! }
 //! ```
 //!
-//! The schemas are extracted from `crds/*.yaml` by `build.rs` and embedded as static Rust
-//! data (`node.rs` types): nothing is parsed at run time.
+//! The schemas are extracted from `crds/*.yaml` by `build.rs` and embedded as JSON text; a
+//! kind's schema is parsed into `node.rs` types when an object of that kind is first
+//! validated, its CEL rules and patterns compiled when first evaluated.
 
 mod cel;
-// Included by build.rs too; the crate reads schema JSON only in tests.
-#[cfg(test)]
-mod model;
 mod node;
 mod registry;
 mod validate;
@@ -25,5 +23,5 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use registry::{CrdRegistry, CrdSchema, CrdSource};
+pub use registry::{CrdFileError, CrdRegistry, CrdSchema, CrdSource};
 pub use validate::{Finding, SchemaReport, UnevaluatedRule};

@@ -14,7 +14,7 @@ use ::cel::common::value::{CowVal, Val};
 use serde_json::{Map, Value};
 
 use super::cel::{self, Outcome};
-use super::node::{Json, Node};
+use super::node::Node;
 use super::registry::CrdSchema;
 
 /// One validation error.
@@ -70,7 +70,7 @@ impl CrdSchema {
             report: SchemaReport::default(),
             junctor: false,
         };
-        walker.node(self.root, object, &Path::Root, true, None);
+        walker.node(self.root(), object, &Path::Root, true, None);
         walker.report
     }
 }
@@ -86,11 +86,11 @@ impl CrdSchema {
     /// (as for most rendered objects, which spell their defaults out): the
     /// copy was most of the cost.
     pub fn stored<'v>(&self, object: &'v Value) -> Cow<'v, Value> {
-        if !needs_prepare(object, self.root, true) {
+        if !needs_prepare(object, self.root(), true) {
             return Cow::Borrowed(object);
         }
         let mut object = object.clone();
-        prepare(&mut object, self.root, true);
+        prepare(&mut object, self.root(), true);
         Cow::Owned(object)
     }
 }
@@ -104,7 +104,7 @@ fn needs_prepare(value: &Value, node: &Node, root: bool) -> bool {
                     && !(root && name == "metadata")
                     && node.declared(name).is_some_and(|prop| !prop.nullable)
             });
-            let adds_default = node.properties.iter().any(|&(name, ref prop)| {
+            let adds_default = node.properties.iter().any(|(name, prop)| {
                 prop.default.is_some() && !(root && name == "metadata") && !map.contains_key(name)
             });
             drops_null
@@ -118,6 +118,7 @@ fn needs_prepare(value: &Value, node: &Node, root: bool) -> bool {
         }
         Value::Array(items) => node
             .items
+            .as_deref()
             .is_some_and(|item| items.iter().any(|v| needs_prepare(v, item, false))),
         _ => false,
     }
@@ -136,14 +137,14 @@ pub(super) fn prepare(value: &mut Value, node: &Node, root: bool) {
                     && !(root && name == "metadata")
                     && node.declared(name).is_some_and(|prop| !prop.nullable))
             });
-            for &(name, ref prop) in node.properties {
-                let Some(default) = prop.default else {
+            for (name, prop) in &node.properties {
+                let Some(default) = &prop.default else {
                     continue;
                 };
                 if (root && name == "metadata") || map.contains_key(name) {
                     continue;
                 }
-                map.insert(name.to_owned(), default.to_value());
+                map.insert(name.clone(), default.clone());
             }
             for (name, v) in map.iter_mut() {
                 if root && name == "metadata" {
@@ -155,7 +156,7 @@ pub(super) fn prepare(value: &mut Value, node: &Node, root: bool) {
             }
         }
         Value::Array(items) => {
-            if let Some(item) = node.items {
+            if let Some(item) = node.items.as_deref() {
                 for v in items {
                     prepare(v, item, false);
                 }
@@ -274,7 +275,7 @@ impl Walker {
     ) {
         if value.is_null() {
             if !node.nullable && !self.junctor && (node.ty.is_some() || node.int_or_string) {
-                let ty = node.ty.unwrap_or("integer or string");
+                let ty = node.ty.as_deref().unwrap_or("integer or string");
                 self.push(
                     path,
                     format!(
@@ -292,7 +293,7 @@ impl Walker {
                 );
                 return;
             }
-        } else if let Some(ty) = node.ty {
+        } else if let Some(ty) = node.ty.as_deref() {
             if !type_matches(ty, value) {
                 self.push(
                     path,
@@ -323,7 +324,7 @@ impl Walker {
         let cel = cel.as_deref();
         match value {
             Value::Array(items) => {
-                if let Some(item) = node.items {
+                if let Some(item) = node.items.as_deref() {
                     let cel = cel.filter(|_| item.has_rules);
                     for (i, v) in items.iter().enumerate() {
                         let item_cel = cel.and_then(|c| cel::item(c, i));
@@ -337,15 +338,15 @@ impl Walker {
     }
 
     fn enumeration(&mut self, node: &Node, value: &Value, path: &Path) {
-        let Some(values) = node.enum_values else {
+        let Some(values) = &node.enum_values else {
             return;
         };
-        let equal = |a: &Json, b: &Value| match (a, b) {
-            (Json::Number(x), Value::Number(y)) => Some(x.as_f64()) == y.as_f64(),
-            _ => a.eq_value(b),
+        let equal = |a: &Value, b: &Value| match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            _ => a == b,
         };
         if !values.iter().any(|v| equal(v, value)) {
-            let supported: Vec<String> = values.iter().map(|v| v.to_value().to_string()).collect();
+            let supported: Vec<String> = values.iter().map(Value::to_string).collect();
             self.push(
                 path,
                 format!(
@@ -360,8 +361,8 @@ impl Walker {
     fn number(&mut self, node: &Node, value: &Value, path: &Path) {
         let Value::Number(n) = value else { return };
         let x = n.as_f64().unwrap_or(f64::NAN);
-        if let Some(max) = node.maximum {
-            let m = max.as_f64();
+        if let Some(max) = &node.maximum {
+            let m = max.as_f64().unwrap_or(f64::NAN);
             if node.exclusive_maximum && x >= m {
                 self.push(
                     path,
@@ -376,8 +377,8 @@ impl Walker {
                 );
             }
         }
-        if let Some(min) = node.minimum {
-            let m = min.as_f64();
+        if let Some(min) = &node.minimum {
+            let m = min.as_f64().unwrap_or(f64::NAN);
             if node.exclusive_minimum && x <= m {
                 self.push(
                     path,
@@ -387,19 +388,20 @@ impl Walker {
                 self.push(path, format!("Invalid value: {n}: {path} in body should be greater than or equal to {min}"));
             }
         }
-        let range = match node.format {
+        let format = node.format.as_deref();
+        let range = match format {
             Some("int32") => Some((i32::MIN as f64, i32::MAX as f64)),
             Some("int64") => Some((i64::MIN as f64, i64::MAX as f64)),
             _ => None,
         };
         if let Some((lo, hi)) = range {
-            let fits = match (n.as_i64(), node.format) {
+            let fits = match (n.as_i64(), format) {
                 (Some(i), Some("int32")) => i32::try_from(i).is_ok(),
                 (Some(_), _) => true,
                 (None, _) => n.as_f64().is_some_and(|f| f >= lo && f <= hi),
             };
             if !fits {
-                let format = node.format.unwrap_or_default();
+                let format = format.unwrap_or_default();
                 self.push(
                     path,
                     format!("Invalid value: {n}: {path} in body must be of type {format}: \"{n}\""),
@@ -425,10 +427,10 @@ impl Walker {
                 );
             }
         }
-        if let Some(pattern) = node.pattern {
+        if let Some(pattern) = &node.pattern {
             match pattern.is_match(s) {
                 Ok(false) => {
-                    let pattern = pattern.source;
+                    let pattern = &pattern.source;
                     self.push(
                         path,
                         format!("Invalid value: {s:?}: {path} in body should match '{pattern}'"),
@@ -441,7 +443,7 @@ impl Walker {
                 ),
             }
         }
-        if let Some(format) = node.format {
+        if let Some(format) = node.format.as_deref() {
             if !string_format_ok(format, s) {
                 self.push(
                     path,
@@ -472,7 +474,7 @@ impl Walker {
         if self.junctor {
             return;
         }
-        match node.list_type {
+        match node.list_type.as_deref() {
             Some("set") => {
                 for (i, v) in items.iter().enumerate() {
                     if items[..i].contains(v) {
@@ -484,7 +486,7 @@ impl Walker {
                 let key_of = |v: &Value| -> Map<String, Value> {
                     node.list_map_keys
                         .iter()
-                        .filter_map(|&k| v.get(k).map(|kv| (k.to_owned(), kv.clone())))
+                        .filter_map(|k| v.get(k).map(|kv| (k.clone(), kv.clone())))
                         .collect()
                 };
                 let keys: Vec<Map<String, Value>> = items.iter().map(key_of).collect();
@@ -535,7 +537,7 @@ impl Walker {
     }
 
     fn junctors(&mut self, node: &Node, value: &Value, path: &Path) {
-        for sub in node.all_of {
+        for sub in &node.all_of {
             let saved = std::mem::replace(&mut self.junctor, true);
             self.node(sub, value, path, false, None);
             self.junctor = saved;
@@ -570,7 +572,7 @@ impl Walker {
                 );
             }
         }
-        if let Some(not) = node.not {
+        if let Some(not) = node.not.as_deref() {
             if self.passes(not, value, path) {
                 self.push(
                     path,
@@ -596,18 +598,18 @@ impl Walker {
             return cel.map(CowVal::Borrowed);
         }
         let mut scope = cel::Scope::new(value, node, cel);
-        for rule in node.validations {
+        for rule in &node.validations {
             match cel::evaluate_in(
                 &mut scope,
-                rule.rule,
-                rule.message,
-                rule.message_expression,
+                &rule.rule,
+                rule.message.as_deref(),
+                rule.message_expression.as_ref(),
                 rule.optional_old_self,
             ) {
                 Outcome::Passed => self.report.cel_evaluated += 1,
                 Outcome::Failed(message) => {
                     self.report.cel_evaluated += 1;
-                    let at = match rule.field_path {
+                    let at = match rule.field_path.as_deref() {
                         Some(fp) if fp.starts_with('.') || fp.starts_with('[') => {
                             format!("{path}{fp}")
                         }
@@ -620,7 +622,7 @@ impl Walker {
                 Outcome::Transition => self.report.transition_rules_skipped += 1,
                 Outcome::Unevaluated(reason) => self.report.cel_unevaluated.push(UnevaluatedRule {
                     path: path.to_string(),
-                    rule: rule.rule.source.to_owned(),
+                    rule: rule.rule.source.clone(),
                     reason,
                 }),
             }
@@ -636,7 +638,7 @@ impl Walker {
         root: bool,
         cel: Option<&(dyn Val + 'a)>,
     ) {
-        for &name in node.required {
+        for name in &node.required {
             if !map.contains_key(name) {
                 self.push(path.field(name), "Required value".into());
             }

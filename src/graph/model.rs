@@ -1,9 +1,18 @@
 //! The traffic model: where requests go, read from rendered objects (hub
 //! Route -> Gateway listener -> HTTPRoute rules and weighted backendRefs ->
-//! ExternalName Services behind the waypoint -> spoke hosts). Built from
-//! manifests, never from values, so the picture cannot disagree with the
-//! YAML; the one exception is spokes that are off, which leave no object
-//! behind and are added from the plan.
+//! ExternalName Services, aliases of -> spoke hosts). Built from manifests,
+//! never from values, so the picture cannot disagree with the YAML; the one
+//! exception is spokes that are off, which leave no object behind and are
+//! added from the plan.
+//!
+//! Where policies take effect, as Istio (1.21 and later) does it: a route to
+//! an ExternalName Service goes to the Envoy cluster of its `externalName`
+//! host, so circuit breaking is that of the DestinationRule on that host
+//! (a DestinationRule on the alias itself applies to nothing), enforced by
+//! the ingress gateway's proxy. Gateways call a waypoint only for ordinary
+//! Services labeled `istio.io/ingress-use-waypoint: "true"`, never for
+//! DNS-resolved hosts, so the waypoint serves in-mesh callers only for
+//! ExternalName backends.
 
 use serde_json::Value;
 
@@ -13,9 +22,6 @@ use crate::plan::HubPlan;
 /// Everything the picture shows, in the order the objects came.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Traffic {
-    /// The ingress gateway is an injected Envoy (Istio API mode), which
-    /// applies DestinationRules itself: no waypoint needed.
-    pub gateway_applies_policies: bool,
     pub entries: Vec<Entry>,
     pub gateways: Vec<Gateway>,
     pub http_routes: Vec<HttpRoute>,
@@ -111,7 +117,8 @@ impl std::fmt::Display for Share {
     }
 }
 
-/// The namespace waypoint (Istio ambient L7) that enforces DestinationRules.
+/// A waypoint (Istio ambient L7 proxy): in-mesh callers of its Services pass
+/// it; ingress traffic only for Services that ask for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waypoint {
     pub name: String,
@@ -126,10 +133,25 @@ pub struct Service {
     pub kind: String,
     pub external_name: Option<String>,
     pub port: Option<i64>,
-    /// The circuit breaking of its DestinationRule, in short; None: no rule.
+    /// The circuit breaking in effect, in short: that of the DestinationRule
+    /// on its `externalName` host (ExternalName) or on its own host; None:
+    /// no such rule.
     pub circuit_breaking: Option<String>,
-    /// The waypoint its traffic passes, if that waypoint is in the stream.
+    /// The name of the DestinationRule `circuit_breaking` comes from.
+    pub circuit_breaking_rule: Option<String>,
+    /// DestinationRules whose host is this ExternalName Service itself: an
+    /// alias has no Envoy cluster of its own, so they apply to nothing.
+    pub rules_without_effect: Vec<String>,
+    /// The Gateways whose routes send to it: their proxies call it and
+    /// enforce its circuit breaking.
+    pub enforced_by: Vec<String>,
+    /// The waypoint in-mesh callers pass (`istio.io/use-waypoint`), if that
+    /// waypoint is in the stream.
     pub waypoint: Option<String>,
+    /// Whether traffic from the ingress gateway crosses `waypoint` too: only
+    /// for an ordinary Service labeled (or in a Namespace labeled)
+    /// `istio.io/ingress-use-waypoint: "true"`; never for an ExternalName.
+    pub ingress_via_waypoint: bool,
 }
 
 /// A spoke cluster's Route host, reached through the ExternalName Services.
@@ -146,6 +168,7 @@ pub struct Spoke {
 
 const SPOKE_LABEL: &str = "hub-gateway/spoke";
 const USE_WAYPOINT: &str = "istio.io/use-waypoint";
+const INGRESS_USE_WAYPOINT: &str = "istio.io/ingress-use-waypoint";
 const WAYPOINT_FOR: &str = "istio.io/waypoint-for";
 
 fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
@@ -226,7 +249,6 @@ impl Traffic {
                     .is_some_and(|s| route_targets.contains(&s))
             })
             .collect();
-        t.gateway_applies_policies = !istio_gateways.is_empty();
         for gw in &istio_gateways {
             let selector = str_at(&gw.object, "/spec/selector/istio").unwrap_or("?");
             let listeners = list_at(&gw.object, "/spec/servers")
@@ -336,33 +358,56 @@ impl Traffic {
                     spoke_names.push((host.clone(), label.unwrap_or(host).to_string()));
                 }
             }
-            let circuit_breaking = rules
-                .iter()
-                .find(|dr| {
-                    let dr_ns = if dr.namespace().is_empty() {
-                        ns
-                    } else {
-                        dr.namespace()
-                    };
-                    dr_ns == ns
-                        && host_names_service(
-                            str_at(&dr.object, "/spec/host").unwrap_or(""),
-                            m.name(),
-                            ns,
-                        )
-                })
-                .map(|dr| circuit_breaking_summary(&dr.object["spec"]["trafficPolicy"]));
+            let kind = str_at(o, "/spec/type").unwrap_or("ClusterIP");
+            let fqdn = format!("{}.{ns}.svc.cluster.local", m.name());
+            // The host whose Envoy cluster carries the traffic.
+            let cluster_host = match (kind, &external_name) {
+                ("ExternalName", Some(host)) => host.as_str(),
+                _ => fqdn.as_str(),
+            };
+            let rule = destination_rule_for(&rules, cluster_host, ns);
+            let rules_without_effect = if kind == "ExternalName" {
+                rules
+                    .iter()
+                    .filter(|dr| dr_host(dr, ns) == fqdn)
+                    .map(|dr| dr.name().to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut enforced_by: Vec<String> = Vec::new();
+            for r in t.http_routes.iter().filter(|r| {
+                r.rules
+                    .iter()
+                    .flat_map(|r| &r.backends)
+                    .any(|b| b.service == m.name())
+            }) {
+                for parent in &r.parents {
+                    if !enforced_by.contains(parent) {
+                        enforced_by.push(parent.clone());
+                    }
+                }
+            }
+            let waypoint = waypoint_of(m, &namespaces, &t.waypoints);
+            let ingress_via_waypoint = waypoint.is_some()
+                && kind != "ExternalName"
+                && ingress_uses_waypoint(m, &namespaces);
             t.services.push(Service {
                 name: m.name().to_string(),
                 namespace: ns.to_string(),
-                kind: str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string(),
+                kind: kind.to_string(),
                 external_name,
                 port: list_at(o, "/spec/ports")
                     .first()
                     .and_then(|p| p.get("port"))
                     .and_then(Value::as_i64),
-                circuit_breaking,
-                waypoint: waypoint_of(m, &namespaces, &t.waypoints),
+                circuit_breaking: rule
+                    .map(|dr| circuit_breaking_summary(&dr.object["spec"]["trafficPolicy"])),
+                circuit_breaking_rule: rule.map(|dr| dr.name().to_string()),
+                rules_without_effect,
+                enforced_by,
+                waypoint,
+                ingress_via_waypoint,
             });
         }
 
@@ -436,19 +481,67 @@ fn pointer_escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Whether a DestinationRule host means this Service (short or qualified).
-fn host_names_service(host: &str, name: &str, ns: &str) -> bool {
-    [
-        name.to_string(),
-        format!("{name}.{ns}"),
-        format!("{name}.{ns}.svc"),
-        format!("{name}.{ns}.svc.cluster.local"),
-    ]
-    .iter()
-    .any(|h| h == host)
+/// A DestinationRule's host as Istio reads it: a short name (no dot) is a
+/// Service in the rule's namespace (`ns` when the rule names none);
+/// anything else is taken as written.
+fn dr_host(dr: &Manifest, ns: &str) -> String {
+    let host = str_at(&dr.object, "/spec/host").unwrap_or("");
+    let dr_ns = if dr.namespace().is_empty() {
+        ns
+    } else {
+        dr.namespace()
+    };
+    if host == "*" || host.contains('.') {
+        host.to_string()
+    } else {
+        format!("{host}.{dr_ns}.svc.cluster.local")
+    }
 }
 
-/// The waypoint a Service's traffic passes: its own `istio.io/use-waypoint`
+/// Whether a DestinationRule host covers `host`: the same name, or a
+/// wildcard (`*.example.com`, `*`) it falls under.
+fn host_covers(rule_host: &str, host: &str) -> bool {
+    match rule_host.strip_prefix('*') {
+        Some("") => true,
+        Some(suffix) => suffix.starts_with('.') && host.ends_with(suffix),
+        None => rule_host == host,
+    }
+}
+
+/// The DestinationRule Istio applies to the Envoy cluster of `host`: an
+/// exact host before a wildcard, one in `ns` (the Service's) before others.
+fn destination_rule_for<'a>(rules: &[&'a Manifest], host: &str, ns: &str) -> Option<&'a Manifest> {
+    rules
+        .iter()
+        .filter(|dr| host_covers(&dr_host(dr, ns), host))
+        .min_by_key(|dr| {
+            let same_ns = dr.namespace().is_empty() || dr.namespace() == ns;
+            (dr_host(dr, ns) != host, !same_ns)
+        })
+        .copied()
+}
+
+/// `istio.io/ingress-use-waypoint: "true"` on the Service, else on its
+/// Namespace (Istio 1.25 and later read the Namespace's too).
+fn ingress_uses_waypoint(svc: &Manifest, namespaces: &[&Manifest]) -> bool {
+    let label = |m: &Manifest| {
+        str_at(
+            &m.object,
+            &format!("/metadata/labels/{}", pointer_escape(INGRESS_USE_WAYPOINT)),
+        )
+        .map(|v| v == "true")
+    };
+    label(svc)
+        .or_else(|| {
+            namespaces
+                .iter()
+                .find(|n| n.name() == svc.namespace())
+                .and_then(|n| label(n))
+        })
+        .unwrap_or(false)
+}
+
+/// The waypoint in-mesh traffic to a Service passes: its own `istio.io/use-waypoint`
 /// label, else its Namespace's; with no Namespace object in the stream, the
 /// waypoint of its namespace. Only waypoints in the stream count.
 fn waypoint_of(svc: &Manifest, namespaces: &[&Manifest], waypoints: &[Waypoint]) -> Option<String> {
@@ -895,34 +988,168 @@ spec:
         assert!(!t.spoke_dimmed(&t.spokes[0]));
     }
 
-    #[test]
-    fn waypoint_and_circuit_breaking_are_read_per_service() {
-        let t = traffic(&format!(
-            "{SPOKES}---
+    const WAYPOINT: &str = "
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
-metadata: {{name: hub-waypoint, namespace: hub, labels: {{istio.io/waypoint-for: service}}}}
-spec: {{gatewayClassName: istio-waypoint}}
----
-apiVersion: networking.istio.io/v1
+metadata: {name: hub-waypoint, namespace: hub, labels: {istio.io/waypoint-for: service}}
+spec: {gatewayClassName: istio-waypoint}
+";
+
+    /// SPOKES with the route attached to Gateway `gw`, a waypoint and `more`.
+    fn spokes_with(more: &str) -> Traffic {
+        let spokes = SPOKES.replace(
+            "spec:\n  rules:",
+            "spec:\n  parentRefs: [{name: gw}]\n  rules:",
+        );
+        traffic(&format!("{spokes}---{WAYPOINT}---\n{more}"))
+    }
+
+    #[test]
+    fn waypoint_and_circuit_breaking_are_read_per_service() {
+        // The DestinationRule on the spoke host: the ExternalName Services
+        // aliasing it get its circuit breaking, enforced by the gateway.
+        let t = spokes_with(
+            "apiVersion: networking.istio.io/v1
 kind: DestinationRule
-metadata: {{name: cb, namespace: hub}}
+metadata: {name: cb-east, namespace: hub}
 spec:
-  host: app-east-api.hub.svc.cluster.local
+  host: app.east
   trafficPolicy:
-    connectionPool: {{tcp: {{maxConnections: 100}}, http: {{h2UpgradePolicy: DO_NOT_UPGRADE, maxRequestsPerConnection: 10}}}}
-    outlierDetection: {{consecutive5xxErrors: 3, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 100}}
-"
-        ));
+    connectionPool: {tcp: {maxConnections: 100}, http: {h2UpgradePolicy: DO_NOT_UPGRADE, maxRequestsPerConnection: 10}}
+    outlierDetection: {consecutive5xxErrors: 3, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 100}
+",
+        );
         assert!(t.gateways.is_empty(), "a waypoint is not an entry gateway");
         assert_eq!(t.waypoints[0].name, "hub-waypoint");
         let east = &t.services[0];
         assert_eq!(east.waypoint.as_deref(), Some("hub-waypoint"));
+        assert!(
+            !east.ingress_via_waypoint,
+            "gateways call no waypoint for an ExternalName (DNS) host"
+        );
         assert_eq!(
             east.circuit_breaking.as_deref(),
             Some("maxConnections 100, 10 req/conn, 5xx x3 / 10s, eject 30s, max 100%")
         );
+        assert_eq!(east.circuit_breaking_rule.as_deref(), Some("cb-east"));
+        assert_eq!(east.enforced_by, ["gw"]);
+        assert!(east.rules_without_effect.is_empty());
         assert_eq!(t.services[1].circuit_breaking, None);
+    }
+
+    #[test]
+    fn a_destination_rule_on_the_alias_has_no_effect() {
+        // Istio >= 1.21 routes to the externalName host's cluster; the
+        // alias has none, so a rule on its name applies to nothing.
+        let t = spokes_with(
+            "apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cb-alias, namespace: hub}
+spec:
+  host: app-east-api.hub.svc.cluster.local
+  trafficPolicy: {connectionPool: {tcp: {maxConnections: 100}}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cb-short, namespace: hub}
+spec: {host: app-west-api, trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}}
+",
+        );
+        let (east, west) = (&t.services[0], &t.services[1]);
+        assert_eq!(
+            (
+                east.circuit_breaking.as_deref(),
+                east.circuit_breaking_rule.as_deref()
+            ),
+            (None, None)
+        );
+        assert_eq!(east.rules_without_effect, ["cb-alias"]);
+        assert_eq!(west.circuit_breaking, None);
+        assert_eq!(
+            west.rules_without_effect,
+            ["cb-short"],
+            "a short host names the Service in the rule's namespace"
+        );
+    }
+
+    #[test]
+    fn a_wildcard_host_covers_the_spoke_and_an_exact_one_wins() {
+        let t = spokes_with(
+            "apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cb-all, namespace: hub}
+spec: {host: '*.west', trafficPolicy: {connectionPool: {tcp: {maxConnections: 5}}}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cb-any, namespace: hub}
+spec: {host: '*', trafficPolicy: {connectionPool: {tcp: {maxConnections: 7}}}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cb-west, namespace: hub}
+spec: {host: app.west, trafficPolicy: {connectionPool: {tcp: {maxConnections: 9}}}}
+",
+        );
+        assert_eq!(
+            t.services[0].circuit_breaking_rule.as_deref(),
+            Some("cb-any")
+        );
+        assert_eq!(
+            t.services[1].circuit_breaking_rule.as_deref(),
+            Some("cb-west")
+        );
+        assert!(host_covers("*.west", "app.west"));
+        assert!(host_covers("*.example.com", "a.b.example.com"));
+        assert!(!host_covers("*.west", "west"));
+        assert!(!host_covers("*.west", "app.midwest"));
+    }
+
+    #[test]
+    fn ingress_crosses_the_waypoint_only_for_labeled_ordinary_services() {
+        let t = traffic(&format!(
+            "{WAYPOINT}---
+apiVersion: v1
+kind: Service
+metadata: {{name: api, namespace: hub, labels: {{istio.io/ingress-use-waypoint: 'true'}}}}
+spec: {{ports: [{{port: 8080}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: web, namespace: hub}}
+spec: {{ports: [{{port: 8080}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: alias, namespace: hub, labels: {{istio.io/ingress-use-waypoint: 'true'}}}}
+spec: {{type: ExternalName, externalName: app.east}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {{name: cb-api, namespace: hub}}
+spec: {{host: api.hub.svc.cluster.local, trafficPolicy: {{connectionPool: {{tcp: {{maxConnections: 3}}}}}}}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: r, namespace: hub}}
+spec:
+  parentRefs: [{{name: gw}}]
+  rules: [{{backendRefs: [{{name: api}}, {{name: web}}, {{name: alias}}]}}]
+"
+        ));
+        let via: Vec<(&str, bool)> = t
+            .services
+            .iter()
+            .map(|s| (s.name.as_str(), s.ingress_via_waypoint))
+            .collect();
+        assert_eq!(via, [("api", true), ("web", false), ("alias", false)]);
+        let api = &t.services[0];
+        assert_eq!(
+            api.circuit_breaking.as_deref(),
+            Some("maxConnections 3"),
+            "an ordinary Service's own host"
+        );
+        assert!(api.rules_without_effect.is_empty(), "not an alias");
     }
 
     #[test]

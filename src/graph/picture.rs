@@ -3,7 +3,7 @@
 //! `50% -> 80%`, added and removed parts are marked). The writers
 //! (`mermaid.rs`, `dot.rs`) only format it, so both formats say the same.
 
-use super::model::{Spoke, Traffic};
+use super::model::{Service, Spoke, Traffic};
 
 /// How a part of the picture differs from the old input (`Same` when there
 /// is only one input).
@@ -37,7 +37,7 @@ pub struct Node {
     pub change: Change,
 }
 
-/// A box around nodes: the waypoint and the Services it serves.
+/// A box around nodes: a waypoint and the Services whose ingress crosses it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub key: String,
@@ -160,6 +160,7 @@ impl Picture {
                 "httproute" => next("hr"),
                 "rule" => next("rule"),
                 "service" => next("svc"),
+                "waypoint" => next("wp"),
                 _ => next("spoke"),
             };
         }
@@ -249,27 +250,29 @@ fn build(t: &Traffic) -> Picture {
         }
     }
 
-    // The waypoint's box says the circuit breaking once when all its
-    // Services share it, which is how hubgw renders it.
+    // A waypoint is a box only around the Services whose ingress traffic
+    // crosses it (ordinary Services labeled istio.io/ingress-use-waypoint);
+    // for the rest it serves in-mesh callers only and is a node aside.
     for w in &t.waypoints {
-        let members: Vec<_> = t
-            .services
-            .iter()
-            .filter(|s| s.waypoint.as_deref() == Some(w.name.as_str()))
-            .collect();
-        let first = members.first().map(|s| &s.circuit_breaking);
-        let cb = match first {
-            Some(cb) if members.iter().all(|s| &s.circuit_breaking == cb) => match cb {
-                Some(summary) => format!("circuit breaking: {summary}"),
-                None => "no circuit breaking".into(),
-            },
-            Some(_) => "circuit breaking per Service".into(),
-            None => "no Services".into(),
+        let members = || {
+            t.services
+                .iter()
+                .filter(|s| s.waypoint.as_deref() == Some(w.name.as_str()))
         };
+        if !members().any(|s| s.ingress_via_waypoint) {
+            continue;
+        }
+        let mut lines = vec![
+            format!("waypoint {}", w.name),
+            "ingress crosses it: istio.io/ingress-use-waypoint".into(),
+        ];
+        if members().any(|s| !s.ingress_via_waypoint) {
+            lines.push("in-mesh callers only for its other Services".into());
+        }
         p.groups.push(Group {
             key: format!("waypoint:{}", w.name),
             id: String::new(),
-            lines: vec![format!("waypoint {}", w.name), cb],
+            lines,
             change: Change::Same,
         });
     }
@@ -294,24 +297,25 @@ fn build(t: &Traffic) -> Picture {
             Some(port) => lines.push(format!("{} :{port}", s.kind)),
             None => lines.push(s.kind.clone()),
         }
-        let group = s.waypoint.as_ref().map(|w| format!("waypoint:{w}"));
-        let shared = group
-            .as_ref()
-            .and_then(|g| p.groups.iter().find(|x| &x.key == g))
-            .is_some_and(|g| g.lines[1] != "circuit breaking per Service");
-        if !shared {
-            lines.push(match &s.circuit_breaking {
-                Some(summary) => format!("circuit breaking: {summary}"),
-                None => "no circuit breaking".into(),
-            });
-            if s.waypoint.is_none() && s.circuit_breaking.is_some() {
-                lines.push(if t.gateway_applies_policies {
-                    "enforced by the gateway's proxy".into()
-                } else {
-                    "not enforced: no waypoint".into()
-                });
-            }
+        // An alias's circuit breaking is its host's: said once on the spoke.
+        if said_on_spoke(t, s).is_none() {
+            lines.extend(circuit_breaking_lines(
+                &s.circuit_breaking,
+                s.circuit_breaking_rule.as_deref(),
+                &s.enforced_by,
+                s.waypoint.as_deref().filter(|_| s.ingress_via_waypoint),
+            ));
         }
+        for rule in &s.rules_without_effect {
+            lines.push(format!(
+                "DestinationRule {rule} targets an alias: no effect (Istio ≥ 1.21)"
+            ));
+        }
+        let group = s
+            .waypoint
+            .as_ref()
+            .filter(|_| s.ingress_via_waypoint)
+            .map(|w| format!("waypoint:{w}"));
         let node = p.node(format!("service:{}", s.name), lines);
         node.group = group;
         node.dimmed = t.service_dimmed(&s.name);
@@ -356,6 +360,25 @@ fn build(t: &Traffic) -> Picture {
                 Some(port) => port.clone(),
                 None => "no ServiceEntry: answers 500".into(),
             });
+            let aliases: Vec<_> = t
+                .services
+                .iter()
+                .filter(|s| s.external_name.as_deref() == Some(spoke.host.as_str()))
+                .collect();
+            if let Some(first) = aliases.first().filter(|s| said_on_spoke(t, s).is_some()) {
+                let mut gateways: Vec<String> = Vec::new();
+                for g in aliases.iter().flat_map(|s| &s.enforced_by) {
+                    if !gateways.contains(g) {
+                        gateways.push(g.clone());
+                    }
+                }
+                lines.extend(circuit_breaking_lines(
+                    &first.circuit_breaking,
+                    first.circuit_breaking_rule.as_deref(),
+                    &gateways,
+                    None,
+                ));
+            }
         }
         p.node(spoke_key(spoke), lines).dimmed = t.spoke_dimmed(spoke);
     }
@@ -378,7 +401,76 @@ fn build(t: &Traffic) -> Picture {
             .invisible = true;
         }
     }
+    for w in &t.waypoints {
+        let members: Vec<_> = services
+            .iter()
+            .filter(|s| s.waypoint.as_deref() == Some(w.name.as_str()))
+            .collect();
+        if members.iter().any(|s| s.ingress_via_waypoint) {
+            continue;
+        }
+        let mut lines = vec![format!("waypoint {}", w.name)];
+        if members.is_empty() {
+            lines.push("no Services".into());
+        } else {
+            lines.push("in-mesh callers only".into());
+            lines.push(if members.iter().all(|s| s.external_name.is_some()) {
+                "not on the ingress path: gateways call no waypoint for ExternalName hosts".into()
+            } else {
+                "not on the ingress path: no istio.io/ingress-use-waypoint".into()
+            });
+        }
+        let key = format!("waypoint:{}", w.name);
+        p.node(key.clone(), lines);
+        // Beside the Services it serves, with no traffic drawn to it.
+        if let Some(first) = members.first() {
+            p.edge(&format!("service:{}", first.name), &key, vec![])
+                .invisible = true;
+        }
+    }
     p
+}
+
+/// The spoke whose node says an ExternalName Service's circuit breaking:
+/// its host's, when every Service aliasing that host has the same.
+fn said_on_spoke<'a>(t: &'a Traffic, s: &Service) -> Option<&'a Spoke> {
+    let host = s.external_name.as_deref()?;
+    let spoke = t.spokes.iter().find(|x| x.enabled && x.host == host)?;
+    t.services
+        .iter()
+        .filter(|o| o.external_name.as_deref() == Some(host))
+        .all(|o| {
+            o.circuit_breaking == s.circuit_breaking
+                && o.circuit_breaking_rule == s.circuit_breaking_rule
+        })
+        .then_some(spoke)
+}
+
+/// The circuit breaking in effect and who enforces it: the proxies of the
+/// Gateways that call it (and the waypoint, when ingress crosses it).
+fn circuit_breaking_lines(
+    summary: &Option<String>,
+    rule: Option<&str>,
+    gateways: &[String],
+    waypoint: Option<&str>,
+) -> Vec<String> {
+    let Some(summary) = summary else {
+        return vec!["no circuit breaking".into()];
+    };
+    let mut lines = vec![format!("circuit breaking: {summary}")];
+    if let Some(rule) = rule {
+        lines.push(format!("DestinationRule {rule}"));
+    }
+    let by = if gateways.is_empty() {
+        "enforced by the proxy that calls it".to_string()
+    } else {
+        format!("enforced by the gateway's proxy ({})", gateways.join(", "))
+    };
+    lines.push(match waypoint {
+        Some(w) => format!("{by} and waypoint {w}"),
+        None => by,
+    });
+    lines
 }
 
 /// Lines of a part in both inputs: unchanged lines as they are, a changed
@@ -534,7 +626,11 @@ mod tests {
             external_name: Some(host.into()),
             port: Some(80),
             circuit_breaking: cb.map(str::to_string),
+            circuit_breaking_rule: cb.map(|_| format!("cb-{name}")),
+            rules_without_effect: vec![],
+            enforced_by: vec!["hub-gateway".into()],
             waypoint: Some("hub-waypoint".into()),
+            ingress_via_waypoint: false,
         }
     }
 
@@ -618,29 +714,87 @@ mod tests {
     }
 
     #[test]
-    fn shared_circuit_breaking_is_said_once_on_the_waypoint() {
+    fn an_alias_circuit_breaking_is_said_on_its_spoke_enforced_by_the_gateway() {
         let p = of(&traffic(&[("east", 1), ("west", 1)]));
+        assert_eq!(
+            node(&p, "spoke:east.spoke").lines,
+            [
+                "spoke east",
+                "east.spoke",
+                "HTTP :80",
+                "circuit breaking: maxConnections 100",
+                "DestinationRule cb-east",
+                "enforced by the gateway's proxy (hub-gateway)"
+            ]
+        );
+        let east = node(&p, "service:east");
+        assert_eq!(east.lines, ["Service east", "ExternalName :80"]);
+        assert_eq!(east.group, None, "ingress to an alias skips the waypoint");
+        assert!(p.groups.is_empty());
+        assert_eq!(
+            node(&p, "waypoint:hub-waypoint").lines,
+            [
+                "waypoint hub-waypoint",
+                "in-mesh callers only",
+                "not on the ingress path: gateways call no waypoint for ExternalName hosts"
+            ]
+        );
+        assert!(edge(&p, "service:east", "waypoint:hub-waypoint").invisible);
+
+        // Two aliases of one host that disagree are said per Service.
+        let mut t = traffic(&[("east", 1), ("west", 1)]);
+        t.services[1].external_name = Some("east.spoke".into());
+        t.services[1].circuit_breaking = None;
+        let p = of(&t);
+        assert_eq!(node(&p, "service:west").lines[2], "no circuit breaking");
+        assert_eq!(node(&p, "spoke:east.spoke").lines.len(), 3);
+    }
+
+    #[test]
+    fn a_rule_on_the_alias_reads_as_no_effect() {
+        let mut t = traffic(&[("east", 1)]);
+        t.services[0].circuit_breaking = None;
+        t.services[0].circuit_breaking_rule = None;
+        t.services[0].rules_without_effect = vec!["cb-x".into()];
+        let p = of(&t);
+        assert_eq!(
+            node(&p, "service:east").lines,
+            [
+                "Service east",
+                "ExternalName :80",
+                "DestinationRule cb-x targets an alias: no effect (Istio ≥ 1.21)"
+            ]
+        );
+        assert_eq!(
+            node(&p, "spoke:east.spoke").lines.last().unwrap(),
+            "no circuit breaking"
+        );
+    }
+
+    #[test]
+    fn ingress_through_the_waypoint_is_a_box_around_the_service() {
+        let mut t = traffic(&[("east", 1)]);
+        let s = &mut t.services[0];
+        (s.kind, s.external_name, s.ingress_via_waypoint) = ("ClusterIP".into(), None, true);
+        let p = of(&t);
         assert_eq!(
             p.groups[0].lines,
             [
                 "waypoint hub-waypoint",
-                "circuit breaking: maxConnections 100"
+                "ingress crosses it: istio.io/ingress-use-waypoint"
             ]
         );
+        let east = node(&p, "service:east");
+        assert_eq!(east.group.as_deref(), Some("waypoint:hub-waypoint"));
         assert_eq!(
-            node(&p, "service:east").lines,
-            ["Service east", "ExternalName :80"]
+            east.lines[2..],
+            [
+                "circuit breaking: maxConnections 100",
+                "DestinationRule cb-east",
+                "enforced by the gateway's proxy (hub-gateway) and waypoint hub-waypoint"
+            ]
         );
-        assert_eq!(
-            node(&p, "service:east").group.as_deref(),
-            Some("waypoint:hub-waypoint")
-        );
-
-        let mut t = traffic(&[("east", 1), ("west", 1)]);
-        t.services[1].circuit_breaking = None;
-        let p = of(&t);
-        assert_eq!(p.groups[0].lines[1], "circuit breaking per Service");
-        assert_eq!(node(&p, "service:west").lines[2], "no circuit breaking");
+        assert!(!p.has_node("waypoint:hub-waypoint"));
     }
 
     #[test]
@@ -718,7 +872,11 @@ mod tests {
 
     #[test]
     fn items_put_groups_where_their_first_node_is() {
-        let p = of(&traffic(&[("east", 1), ("west", 1)]));
+        let mut t = traffic(&[("east", 1), ("west", 1)]);
+        for s in &mut t.services {
+            s.ingress_via_waypoint = true;
+        }
+        let p = of(&t);
         let shape: Vec<String> = p
             .items()
             .iter()

@@ -218,15 +218,19 @@ pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding
 }
 
 /// HG004: with circuit breaking on, every ExternalName Service has a
-/// DestinationRule whose host resolves to it.
+/// HG004: with circuit breaking on, every spoke host a Service aliases has
+/// a DestinationRule (the one the ingress gateway applies).
 pub fn destination_rule_per_external_service<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let services: Vec<&Manifest> = ctx.index.external_name_services().collect();
-    let with_dr: Vec<bool> = services
-        .iter()
-        .map(|s| !ctx.index.destination_rules_for(s).is_empty())
-        .collect();
+    let covered = |svc: &Manifest| {
+        let target = svc.object["spec"]["externalName"].as_str().unwrap_or("");
+        ctx.index
+            .destination_rules()
+            .any(|dr| host_matches(dr.object["spec"]["host"].as_str().unwrap_or(""), target))
+    };
+    let with_dr: Vec<bool> = services.iter().map(|s| covered(s)).collect();
     // From values we know whether it is on; from a bare stream, any
-    // DestinationRule on an ExternalName Service says it is.
+    // DestinationRule on a spoke host says it is.
     let on = match ctx.values {
         Some(v) => v.plan.apps.iter().any(|a| a.circuit_breaking),
         None => with_dr.iter().any(|&b| b),
@@ -239,28 +243,150 @@ pub fn destination_rule_per_external_service<'a>(ctx: &LintContext<'a>) -> Vec<F
         .zip(with_dr)
         .filter(|(_, has)| !has)
         .map(|(svc, _)| {
-            let mut f = finding(svc, "", format!("circuit breaking is on, but no DestinationRule's host resolves to Service `{}`", svc.name()));
+            let target = svc.object["spec"]["externalName"].as_str().unwrap_or("");
+            let mut f = finding(svc, "spec.externalName", format!("circuit breaking is on, but no DestinationRule has host `{target}`: Service `{}` is an alias of that host, whose rule governs the traffic sent to it", svc.name()));
             f.values_key = Some("gateway.circuitBreaking.enabled".into());
             f
         })
         .collect()
 }
 
-/// The DestinationRules of ExternalName Services, with their Service.
-fn external_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<(&'a Manifest, &'a Manifest)> {
+/// Whether a DestinationRule `host` (exact, or a `*.` wildcard) covers `host`.
+fn host_matches(rule_host: &str, host: &str) -> bool {
+    match rule_host.strip_prefix('*') {
+        Some(suffix) => !host.is_empty() && host.ends_with(suffix),
+        None => !host.is_empty() && rule_host == host,
+    }
+}
+
+/// The DestinationRules of spoke hosts (the targets of ExternalName
+/// Services), each with the host.
+fn external_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<(&'a Manifest, &'a str)> {
+    let targets: Vec<&str> = ctx
+        .index
+        .external_name_services()
+        .filter_map(|s| s.object["spec"]["externalName"].as_str())
+        .collect();
     ctx.index
         .destination_rules()
         .filter_map(|dr| {
-            let svc = ctx.index.destination_rule_service(dr)?;
-            (svc.object["spec"]["type"] == "ExternalName").then_some((dr, svc))
+            let host = dr.object["spec"]["host"].as_str()?;
+            targets
+                .iter()
+                .any(|t| host_matches(host, t))
+                .then_some((dr, host))
         })
         .collect()
+}
+
+/// HG017: a DestinationRule whose host is an ExternalName Service.
+pub fn destination_rule_on_alias<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for dr in ctx.index.destination_rules() {
+        let Some(svc) = ctx.index.destination_rule_service(dr) else {
+            continue;
+        };
+        if svc.object["spec"]["type"] != "ExternalName" {
+            continue;
+        }
+        let target = svc.object["spec"]["externalName"].as_str().unwrap_or("");
+        let mut f = finding(dr, "spec.host", format!("host `{}` is the ExternalName Service `{}`, an alias of `{target}` since Istio 1.21: this DestinationRule applies to no traffic", dr.object["spec"]["host"].as_str().unwrap_or(""), svc.name()));
+        f.help = Some(format!(
+            "set spec.host to `{target}`, the host the Service is an alias of"
+        ));
+        out.push(f);
+    }
+    out
+}
+
+/// HG018: policy that assumes the ingress gateway sends traffic through a
+/// waypoint, where it does not.
+pub fn ingress_assumes_waypoint<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    let is_waypoint = |g: &Manifest| g.object["spec"]["gatewayClassName"] == "istio-waypoint";
+    // Services the HTTPRoutes of non-waypoint Gateways send traffic to.
+    let mut ingress_backends: Vec<&Manifest> = Vec::new();
+    for route in ctx.index.http_routes() {
+        let from_ingress = route.object["spec"]["parentRefs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| {
+                let ns = p["namespace"].as_str().unwrap_or(route.namespace());
+                let name = p["name"].as_str().unwrap_or("");
+                ctx.index
+                    .gateways()
+                    .any(|g| g.name() == name && g.namespace() == ns && !is_waypoint(g))
+            });
+        if !from_ingress {
+            continue;
+        }
+        for b in backend_refs(route) {
+            if !b.is_service() {
+                continue;
+            }
+            let ns = b.namespace(route);
+            if let Some(svc) = ctx
+                .index
+                .services()
+                .find(|s| s.name() == b.name() && s.namespace() == ns)
+            {
+                if !ingress_backends.iter().any(|s| std::ptr::eq(*s, svc)) {
+                    ingress_backends.push(svc);
+                }
+            }
+        }
+    }
+    for svc in &ingress_backends {
+        let labels = &svc.object["metadata"]["labels"];
+        if svc.object["spec"]["type"] == "ExternalName"
+            && labels["istio.io/ingress-use-waypoint"] == "true"
+        {
+            out.push(finding(svc, "metadata.labels.istio.io/ingress-use-waypoint", format!("Service `{}` asks gateways to use its waypoint, but it is an alias of the DNS host `{}`: gateways call no waypoint for DNS-resolved hosts", svc.name(), svc.object["spec"]["externalName"].as_str().unwrap_or(""))));
+        }
+    }
+    // Policies bound to a waypoint: they see only traffic that crosses it.
+    for policy in ctx
+        .index
+        .all
+        .iter()
+        .filter(|m| m.kind() == "AuthorizationPolicy" && m.group() == "security.istio.io")
+    {
+        for target in policy.object["spec"]["targetRefs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if target["kind"] != "Gateway" {
+                continue;
+            }
+            let name = target["name"].as_str().unwrap_or("");
+            let Some(waypoint) = ctx.index.gateways().find(|g| {
+                g.name() == name && g.namespace() == policy.namespace() && is_waypoint(g)
+            }) else {
+                continue;
+            };
+            let bypass: Vec<&str> = ingress_backends
+                .iter()
+                .filter(|s| s.namespace() == waypoint.namespace())
+                .filter(|s| {
+                    s.object["spec"]["type"] == "ExternalName"
+                        || s.object["metadata"]["labels"]["istio.io/ingress-use-waypoint"] != "true"
+                })
+                .map(|s| s.name())
+                .collect();
+            if !bypass.is_empty() {
+                out.push(finding(policy, "spec.targetRefs", format!("bound to waypoint `{name}`, which ingress traffic to {} does not cross: the policy does not apply to it", bypass.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))));
+            }
+        }
+    }
+    out
 }
 
 /// HG005: maxEjectionPercent below 100 on a single-endpoint ExternalName.
 pub fn max_ejection_percent<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
-    for (dr, svc) in external_destination_rules(ctx) {
+    for (dr, host) in external_destination_rules(ctx) {
         let od = &dr.object["spec"]["trafficPolicy"]["outlierDetection"];
         if od.is_null() {
             continue;
@@ -268,7 +394,7 @@ pub fn max_ejection_percent<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
         // Istio's default is 10%.
         let percent = od["maxEjectionPercent"].as_i64().unwrap_or(10);
         if percent < 100 {
-            let mut f = finding(dr, "spec.trafficPolicy.outlierDetection.maxEjectionPercent", format!("maxEjectionPercent is {percent} on `{}`, an ExternalName with one endpoint: Istio will never eject it", svc.name()));
+            let mut f = finding(dr, "spec.trafficPolicy.outlierDetection.maxEjectionPercent", format!("maxEjectionPercent is {percent} on spoke host `{host}`, a single endpoint: Istio will never eject it"));
             f.values_key =
                 Some("gateway.circuitBreaking.outlierDetection.maxEjectionPercent".into());
             out.push(f);
@@ -280,7 +406,7 @@ pub fn max_ejection_percent<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
 /// HG006: h2UpgradePolicy other than DO_NOT_UPGRADE towards HTTP/1.1 spokes.
 pub fn h2_upgrade_policy<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
-    for (dr, svc) in external_destination_rules(ctx) {
+    for (dr, host) in external_destination_rules(ctx) {
         let policy = dr.object["spec"]["trafficPolicy"]["connectionPool"]["http"]
             ["h2UpgradePolicy"]
             .as_str()
@@ -289,10 +415,7 @@ pub fn h2_upgrade_policy<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             let mut f = finding(
                 dr,
                 "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy",
-                format!(
-                    "h2UpgradePolicy is {policy} towards `{}`, an HTTP/1.1 spoke router",
-                    svc.name()
-                ),
+                format!("h2UpgradePolicy is {policy} towards `{host}`, an HTTP/1.1 spoke router"),
             );
             f.values_key =
                 Some("gateway.circuitBreaking.connectionPool.http.h2UpgradePolicy".into());
@@ -740,6 +863,30 @@ pub fn gateway_tls_agrees<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
             let mut f = finding(route, "spec.tls.termination", problem);
             f.values_key = Some("route.tls.termination".into());
             out.push(f);
+        }
+    }
+    out
+}
+
+/// HG026: a VirtualService bound to `mesh` (the sidecar egress recipe) in a
+/// namespace whose pods run in ambient mode, where no sidecar applies it.
+pub fn mesh_virtual_service_in_ambient<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for vs in ctx.index.of("networking.istio.io", "VirtualService") {
+        let Some(ns) = ctx.index.namespace(vs.namespace()) else {
+            continue;
+        };
+        if ns.object["metadata"]["labels"]["istio.io/dataplane-mode"] != "ambient" {
+            continue;
+        }
+        let gateways = vs.object["spec"]["gateways"]
+            .as_array()
+            .into_iter()
+            .flatten();
+        for (i, g) in gateways.enumerate() {
+            if g == "mesh" {
+                out.push(finding(vs, format!("spec.gateways[{i}]"), format!("bound to `mesh`, but namespace `{}` is ambient (istio.io/dataplane-mode: ambient): its pods have no sidecar to apply this route, so their traffic does not take it", vs.namespace())));
+            }
         }
     }
     out

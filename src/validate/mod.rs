@@ -7,16 +7,111 @@
 pub mod core;
 pub mod strict;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::crd_schema::{CrdRegistry, UnevaluatedRule};
+use crate::crd_schema::{CrdRegistry, CrdSchema, UnevaluatedRule};
 use crate::diagnostic::{self, Diagnostic, ObjectRef, ReportFormat, Severity};
 use crate::manifest::Manifest;
+use crate::target::{GatewayApi, Istio};
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone)]
 pub struct ValidateOptions {
     /// Skip objects of kinds hubgw does not know instead of failing them.
     pub allow_unknown_kinds: bool,
+    /// Which CRD schemas objects are checked against.
+    pub crds: Crds,
+}
+
+/// The CRD schemas to validate against.
+#[derive(Clone)]
+pub enum Crds {
+    /// The embedded CRDs of a target: a Gateway API bundle, an Istio minor (and the
+    /// OpenShift Route CRD).
+    Target(GatewayApi, Istio),
+    /// A cluster's own CRDs (`--crds`); kinds they do not define fall back to the
+    /// target's embedded ones.
+    Cluster(Arc<CrdRegistry>, GatewayApi, Istio),
+}
+
+impl Default for ValidateOptions {
+    /// The portable target's CRDs: the oldest bundle and minor.
+    fn default() -> Self {
+        ValidateOptions::for_target(GatewayApi::OLDEST, Istio::OLDEST)
+    }
+}
+
+impl ValidateOptions {
+    pub fn for_target(gateway_api: GatewayApi, istio: Istio) -> Self {
+        ValidateOptions {
+            allow_unknown_kinds: false,
+            crds: Crds::Target(gateway_api, istio),
+        }
+    }
+}
+
+impl Crds {
+    /// The schema for an object and, when it comes from the embedded CRDs, the target.
+    fn schema_for(&self, api_version: &str, kind: &str) -> Option<&CrdSchema> {
+        let (cluster, gateway_api, istio) = match self {
+            Crds::Target(g, i) => (None, *g, *i),
+            Crds::Cluster(c, g, i) => (Some(c), *g, *i),
+        };
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        if let Some(cluster) = cluster.filter(|c| c.has_kind(group, kind)) {
+            return cluster.schema_for(api_version, kind);
+        }
+        CrdRegistry::for_target(gateway_api, istio).schema_for(api_version, kind)
+    }
+
+    fn target(&self) -> (GatewayApi, Istio) {
+        match self {
+            Crds::Target(g, i) | Crds::Cluster(_, g, i) => (*g, *i),
+        }
+    }
+}
+
+/// For an unknown field of an embedded schema: the first newer embedded release whose
+/// CRD declares it, as `(release, help)`.
+fn newer_release_with(
+    schema: &CrdSchema,
+    target: (GatewayApi, Istio),
+    api_version: &str,
+    kind: &str,
+    path: &str,
+) -> Option<(String, String)> {
+    let (gateway_api, istio) = target;
+    let target_schema = CrdRegistry::for_target(gateway_api, istio).schema_for(api_version, kind);
+    if !target_schema.is_some_and(|s| std::ptr::eq(s, schema)) {
+        return None;
+    }
+    let declares = |g: GatewayApi, i: Istio| {
+        CrdRegistry::for_target(g, i)
+            .schema_for(api_version, kind)
+            .is_some_and(|s| s.declares(path))
+    };
+    if schema.origin().starts_with("Gateway API ") {
+        let newer = GatewayApi::ALL.into_iter().filter(|g| *g > gateway_api);
+        let first = newer.into_iter().find(|g| declares(*g, istio))?;
+        let v = first.as_str();
+        return Some((
+            v.to_owned(),
+            format!(
+                "target Gateway API {v} or newer (`--gateway-api {v}`), or leave the field out"
+            ),
+        ));
+    }
+    if schema.origin().starts_with("Istio ") {
+        let newer = Istio::ALL.into_iter().filter(|i| *i > istio);
+        let first = newer.into_iter().find(|i| declares(gateway_api, *i))?;
+        let v = first.as_str();
+        return Some((
+            format!("Istio {v}"),
+            format!("target Istio {v} or newer (`--istio {v}`), or leave the field out"),
+        ));
+    }
+    None
 }
 
 /// CEL rules of the CRD schemas, counted so none is reported as checked
@@ -48,7 +143,7 @@ impl ValidationReport {
 }
 
 /// Validates every object of a stream.
-pub fn validate(manifests: &[Manifest], options: ValidateOptions) -> ValidationReport {
+pub fn validate(manifests: &[Manifest], options: &ValidateOptions) -> ValidationReport {
     let mut report = ValidationReport {
         objects: manifests.len(),
         ..Default::default()
@@ -68,7 +163,7 @@ pub fn validate(manifests: &[Manifest], options: ValidateOptions) -> ValidationR
     report
 }
 
-fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationReport) {
+fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut ValidationReport) {
     let (api_version, kind) = (m.api_version(), m.kind());
     if api_version.is_empty() || kind.is_empty() {
         let missing = if api_version.is_empty() {
@@ -83,7 +178,10 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
         ));
         return;
     }
-    let Some(typed_check) = strict::check_for(api_version, kind) else {
+    let typed_check = strict::check_for(api_version, kind);
+    let schema = options.crds.schema_for(api_version, kind);
+    // A kind hubgw has no type for is checked by its schema alone, when `--crds` gave one.
+    if typed_check.is_none() && schema.is_none() {
         if options.allow_unknown_kinds {
             report.skipped.push(ObjectRef::of(m));
         } else {
@@ -98,10 +196,9 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
             report.diagnostics.push(d);
         }
         return;
-    };
+    }
 
-    let mut found: Vec<(String, String)> = Vec::new();
-    let schema = CrdRegistry::embedded().schema_for(api_version, kind);
+    let mut found: Vec<(String, String, Option<String>)> = Vec::new();
     // The object as the API server would store it (CRD defaults applied):
     // the schema checks it, and so do the typed structs, which know no CRD
     // defaults (a Route's `to.kind`).
@@ -113,27 +210,55 @@ fn validate_one(m: &Manifest, options: ValidateOptions, report: &mut ValidationR
         for rule in schema_report.cel_unevaluated {
             report.cel.unevaluated.push((ObjectRef::of(m), rule));
         }
-        found.extend(
-            schema_report
-                .findings
-                .into_iter()
-                .map(|f| (f.path, f.message)),
-        );
+        for f in schema_report.findings {
+            let newer = f
+                .message
+                .starts_with("unknown field \"")
+                .then(|| {
+                    newer_release_with(schema, options.crds.target(), api_version, kind, &f.path)
+                })
+                .flatten();
+            match newer {
+                Some((release, help)) => found.push((
+                    f.path.clone(),
+                    format!(
+                        "{}: the {kind} CRD of {} has no such field (it first appears in {release})",
+                        f.message,
+                        schema.origin()
+                    ),
+                    Some(help),
+                )),
+                None => found.push((f.path, f.message, None)),
+            }
+        }
     }
-    for p in typed_check(stored.as_deref().unwrap_or(&m.object)) {
+    let typed = typed_check.map_or_else(Vec::new, |check| {
+        check(stored.as_deref().unwrap_or(&m.object))
+    });
+    for p in typed {
         // The schema's wording is the API server's: keep it when both see a problem.
         let already = found
             .iter()
-            .any(|(path, _)| is_within(&p.path, path) || is_within(path, &p.path));
+            .any(|(path, _, _)| is_within(&p.path, path) || is_within(path, &p.path));
         if !already {
-            found.push((p.path, p.message));
+            found.push((p.path, p.message, None));
         }
     }
-    found.extend(core::check(m));
-    for (path, message) in found {
-        report.diagnostics.push(Diagnostic::error(m, path, message));
+    found.extend(core::check(m).into_iter().map(|(p, msg)| (p, msg, None)));
+    for (path, message, help) in found {
+        let mut d = Diagnostic::error(m, path, message);
+        // Only the findings of a field a newer release declares have a help.
+        if help.is_some() {
+            d.rule = Some(TARGET_LACKS_FIELD.to_string());
+        }
+        d.help = help;
+        report.diagnostics.push(d);
     }
 }
+
+/// The rule id (in lint's table, for `--explain`) of a field the target's
+/// CRDs lack while a newer embedded release declares it.
+pub const TARGET_LACKS_FIELD: &str = "HG019";
 
 /// Whether field path `child` is `parent` or below it.
 fn is_within(child: &str, parent: &str) -> bool {
@@ -164,7 +289,7 @@ pub struct StreamCheck {
 
 /// Schema validation and lint of any stream, as `hubgw validate` prints it.
 pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> StreamCheck {
-    let validation = validate(manifests, options.validate);
+    let validation = validate(manifests, &options.validate);
     let mut diagnostics = validation.diagnostics.clone();
     diagnostics.extend(crate::lint::lint(manifests, None));
     let clean = diagnostic::apply_strict(&mut diagnostics, options.strict);

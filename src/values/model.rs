@@ -43,6 +43,32 @@ pub struct Values {
     pub egress: Egress,
     /// Prometheus Operator monitoring of the gateway's Envoy metrics.
     pub monitoring: Monitoring,
+    /// The cluster the output is for: its Gateway API CRD bundle, Istio
+    /// minor and control-plane revision.
+    pub target: TargetValues,
+}
+
+/// `target`: which cluster the output must apply on and take effect on.
+/// Empty keys: the portable target (the oldest supported of each), whose
+/// output applies on every supported cluster.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetValues {
+    /// OpenShift minor (4.19, 4.20, 4.21, 4.22): sets `gatewayAPI` and `istio`
+    /// from hubgw's table; giving either as well must agree with it.
+    #[serde(default)]
+    pub openshift: String,
+    /// Gateway API CRD bundle the cluster serves (v1.2.1, v1.3.0, v1.4.1,
+    /// v1.6.1), as its CRDs' `gateway.networking.k8s.io/bundle-version`
+    /// annotation says.
+    #[serde(default, rename = "gatewayAPI")]
+    pub gateway_api: String,
+    /// Istio minor of the control plane (1.24, 1.26, 1.27, 1.28, 1.30).
+    #[serde(default)]
+    pub istio: String,
+    /// Revision of the control plane (`istio.io/rev`); empty: none.
+    #[serde(default, rename = "istioRevision")]
+    pub istio_revision: String,
 }
 
 /// One more application behind the hub gateway (`apps.<name>`): the same
@@ -132,14 +158,18 @@ pub enum Traffic {
     Api,
 }
 
-/// Egress through a gateway installed by gateway injection.
+/// Egress to external hosts: through an egress waypoint with `api:
+/// gateway-api` (ambient), through a gateway installed by gateway injection
+/// with `api: istio` (sidecar mode).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Egress {
     /// External hosts: `docs.example.com`, or `{host: api.example.com, port: 8080}`.
     pub hosts: Vec<EgressHost>,
-    /// The egress gateway.
+    /// The egress gateway (`api: istio`).
     pub gateway: EgressGateway,
+    /// The egress waypoint (`api: gateway-api`).
+    pub waypoint: EgressWaypoint,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -165,6 +195,21 @@ pub struct EgressGateway {
     pub name: String,
     /// Install it (Deployment, Service, RBAC) by gateway injection; false
     /// when one already runs.
+    pub install: bool,
+}
+
+/// The waypoint ambient pods' traffic to the egress hosts passes (Istio's
+/// ambient "Egress gateways" page): a `istio-waypoint` Gateway the egress
+/// ServiceEntries name with `istio.io/use-waypoint`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EgressWaypoint {
+    /// Name of the waypoint Gateway (and of the Deployment and Service Istio
+    /// provisions for it).
+    pub name: String,
+    /// Its namespace; empty for the hub namespace.
+    pub namespace: String,
+    /// Render the waypoint Gateway; false when one already runs.
     pub install: bool,
 }
 

@@ -1,6 +1,7 @@
 //! Fixtures shared by the tests: one valid manifest per needed kind, and JSON edit helpers.
 
 use super::super::{CrdRegistry, SchemaReport};
+use crate::target::{GatewayApi, Istio};
 use serde_json::Value;
 
 pub const HTTPROUTE: &str = r#"
@@ -180,6 +181,11 @@ pub const VALID: &[(&str, &str)] = &[
     ("VirtualService", VIRTUALSERVICE),
 ];
 
+/// The CRDs these tests were written against: the newest embedded bundle and minor.
+pub fn registry() -> &'static CrdRegistry {
+    CrdRegistry::for_target(GatewayApi::V1_6_1, Istio::V1_30)
+}
+
 pub fn doc(yaml: &str) -> Value {
     serde_yaml::from_str(yaml).expect("fixture parses")
 }
@@ -187,7 +193,7 @@ pub fn doc(yaml: &str) -> Value {
 pub fn validate(object: &Value) -> SchemaReport {
     let api_version = object["apiVersion"].as_str().unwrap();
     let kind = object["kind"].as_str().unwrap();
-    CrdRegistry::embedded()
+    registry()
         .schema_for(api_version, kind)
         .unwrap_or_else(|| panic!("no schema for {api_version} {kind}"))
         .validate(object)

@@ -3,4 +3,5 @@
 
 mod fixtures;
 mod invalid;
+mod registry;
 mod valid;

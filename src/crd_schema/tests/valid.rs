@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use super::super::CrdRegistry;
 use super::fixtures::{self, doc, validate, VALID};
 
 #[test]
@@ -45,7 +44,7 @@ fn valid_documents_have_no_findings() {
 
 #[test]
 fn every_embedded_schema_parses() {
-    let registry = CrdRegistry::embedded();
+    let registry = fixtures::registry();
     let sources = registry.sources();
     assert_eq!(sources.len(), 9, "{sources:#?}");
     for s in &sources {
@@ -109,7 +108,7 @@ fn exact_cel_statistics_for_valid_documents() {
 
 #[test]
 fn unknown_kinds_have_no_schema() {
-    let registry = CrdRegistry::embedded();
+    let registry = fixtures::registry();
     assert!(registry.schema_for("apps/v1", "Deployment").is_none());
     assert!(registry
         .schema_for("gateway.networking.k8s.io/v1alpha2", "HTTPRoute")
@@ -125,7 +124,7 @@ fn valid_documents_also_validate_against_older_served_versions() {
         let d = doc(yaml);
         let api_version = d["apiVersion"].as_str().unwrap().to_owned();
         let (group, _) = api_version.split_once('/').unwrap();
-        let registry = CrdRegistry::embedded();
+        let registry = fixtures::registry();
         let source = registry
             .sources()
             .into_iter()
@@ -182,7 +181,7 @@ fn stored_borrows_only_what_preparing_leaves_alone() {
     remove(&mut openshift, "/spec/to/kind");
     objects.push(openshift);
 
-    let registry = CrdRegistry::embedded();
+    let registry = fixtures::registry();
     let (mut borrowed, mut owned) = (0, 0);
     for object in &objects {
         let (Some(api_version), Some(kind)) =
@@ -194,7 +193,7 @@ fn stored_borrows_only_what_preparing_leaves_alone() {
             continue;
         };
         let mut prepared = object.clone();
-        prepare(&mut prepared, schema.root, true);
+        prepare(&mut prepared, schema.root(), true);
         let stored = schema.stored(object);
         assert_eq!(*stored, prepared, "{kind}");
         match stored {
