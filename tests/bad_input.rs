@@ -539,6 +539,19 @@ fn generated_cases(s: &Scratch) -> Vec<Case> {
         1,
         "`gateway.weights.east`",
     ));
+    // `null` deletes only what exists: a typo of a key is an unknown key.
+    for (expr, expect) in [
+        ("clusters.wset=null", "did you mean `west`?"),
+        ("apps.nope=null", "`apps` has no entry `nope`"),
+        ("gatway=null", "did you mean `gateway`?"),
+    ] {
+        add(Case::new(
+            &format!("--set {expr}"),
+            &["render", "-f", BASE, "--set", expr],
+            1,
+            expect,
+        ));
+    }
     cases
 }
 

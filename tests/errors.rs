@@ -302,3 +302,147 @@ fn error_messages_snapshot() {
     }
     snapshot!("errors-values", all);
 }
+
+#[test]
+fn null_for_a_spoke_that_does_not_exist_suggests_the_right_one() {
+    let err = fails(&["render", "-f", BASE, "--set", "clusters.wset=null"], 1);
+    assert!(
+        err.starts_with("error: cannot remove `clusters.wset`: `clusters` has no entry `wset`\n"),
+        "{err}"
+    );
+    assert!(err.contains("--> --set:1:1"), "{err}");
+    assert!(err.contains("= help: did you mean `west`?"), "{err}");
+    // Deleting inside an entry that is not there is as much of a no-op.
+    let err = fails(
+        &["render", "-f", BASE, "--set", "clusters.wset.domain=null"],
+        1,
+    );
+    assert!(
+        err.contains("cannot remove `clusters.wset.domain`: `clusters` has no entry `wset`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn null_for_an_existing_spoke_still_removes_it() {
+    let r = hubgw_run(&["render", "-f", BASE, "--set", "clusters.west=null"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("west"), "{}", r.stdout);
+    assert!(r.stdout.contains("east"), "{}", r.stdout);
+}
+
+#[test]
+fn null_for_an_app_that_does_not_exist_lists_the_apps() {
+    let err = fails(&["render", "-f", BASE, "--set", "apps.nope=null"], 1);
+    assert!(
+        err.contains("cannot remove `apps.nope`: `apps` has no entry `nope`"),
+        "{err}"
+    );
+    assert!(err.contains("= help: `apps` is empty"), "{err}");
+    let err = fails(&["render", "-f", BASE, "--set", "labels.tema=null"], 1);
+    assert!(err.contains("= help: `labels` is empty"), "{err}");
+}
+
+#[test]
+fn null_for_an_unknown_key_in_a_file_is_an_unknown_key() {
+    let file = TempFile::new("gatway-null.yaml", "gatway:\n");
+    let err = fails(&["render", "-f", BASE, "-f", file.arg()], 1);
+    assert!(
+        err.starts_with("error: unknown key `gatway` at the top level\n"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("--> {}:1:1", file.arg())), "{err}");
+    assert!(err.contains("= help: did you mean `gateway`?"), "{err}");
+
+    let file = TempFile::new("gatway-key.yaml", "? gatway\n");
+    let err = fails(&["render", "-f", BASE, "-f", file.arg()], 1);
+    assert!(
+        err.contains("unknown key `gatway` at the top level"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `gateway`?"), "{err}");
+
+    let file = TempFile::new("listener-null.yaml", "gateway:\n  listener:\n    nme: ~\n");
+    let err = fails(&["render", "-f", BASE, "-f", file.arg()], 1);
+    assert!(
+        err.contains("unknown key `nme` in `gateway.listener`"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("--> {}:3:5", file.arg())), "{err}");
+    assert!(err.contains("did you mean `name`?"), "{err}");
+
+    let err = fails(&["render", "-f", BASE, "--set", "gatway.name=null"], 1);
+    assert!(
+        err.contains("unknown key `gatway` at the top level"),
+        "{err}"
+    );
+    assert!(err.contains("--> --set:1:1"), "{err}");
+}
+
+#[test]
+fn null_in_a_file_for_a_spoke_it_does_not_have() {
+    let file = TempFile::new("wset-null.yaml", "clusters:\n  wset: null\n");
+    let err = fails(&["render", "-f", BASE, "-f", file.arg()], 1);
+    assert!(
+        err.contains("cannot remove `clusters.wset`: `clusters` has no entry `wset`"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("--> {}:2:3", file.arg())), "{err}");
+    assert!(err.contains("did you mean `west`?"), "{err}");
+}
+
+#[test]
+fn null_may_remove_what_an_earlier_source_added() {
+    let file = TempFile::new("north.yaml", "clusters:\n  north:\n    domain: n.example\n");
+    let r = hubgw_run(&[
+        "render",
+        "-f",
+        BASE,
+        "-f",
+        file.arg(),
+        "--set",
+        "clusters.north=null",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("north"), "{}", r.stdout);
+    // Known keys that happen to be absent may be nulled too.
+    let r = hubgw_run(&[
+        "render",
+        "-f",
+        BASE,
+        "--set",
+        "gateway.circuitBreaking.connectionPool.tcp.connectTimeout=null",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn null_under_global_is_still_accepted() {
+    let file = TempFile::new("global-null.yaml", "global:\n  whatever: null\n  other:\n");
+    let r = hubgw_run(&[
+        "render",
+        "-f",
+        BASE,
+        "-f",
+        file.arg(),
+        "--set",
+        "global.whatever=null,global.deep.key=null",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A typo of one of ours is not.
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            BASE,
+            "--set",
+            "global.hubClusterDomian=null",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("unknown key `hubClusterDomian` in `global`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `hubClusterDomain`?"), "{err}");
+}

@@ -308,3 +308,61 @@ fn the_egress_example_renders_clean_of_hg026_in_both_modes() {
         );
     }
 }
+
+#[test]
+fn target_rules_cite_their_istio_and_gateway_api_sources() {
+    for (id, cited) in [
+        ("HG017", "releasenotes/notes/external-name-on.yaml"),
+        ("HG018", "pilot/pkg/xds/endpoints/endpoint_builder.go"),
+        ("HG019", "gateway.networking.k8s.io_httproutes.yaml"),
+        ("HG004", "pilot/pkg/networking/core/route/route.go"),
+    ] {
+        let r = hubgw_run(&["lint", "--explain", id]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(cited),
+            "{id} must cite {cited}:\n{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn hg018_flags_a_waypoint_policy_the_ingress_path_skips() {
+    let stream = std::fs::read_to_string(repo("tests/fixtures/lint/HG018-pass.yaml")).unwrap();
+    let policy = "---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: spokes-only-get
+  namespace: hub-gateway-system
+spec:
+  targetRefs:
+    - group: gateway.networking.k8s.io
+      kind: Gateway
+      name: hub-gateway-system-waypoint
+  action: ALLOW
+  rules:
+    - to:
+        - operation:
+            methods: [GET]
+";
+    // AuthorizationPolicy is not a kind hubgw validates: skipped, but linted.
+    let r = run(hubgw()
+        .args([
+            "validate",
+            "--allow-unknown-kinds",
+            "--gateway-api",
+            "v1.6.1",
+            "--istio",
+            "1.30",
+            "-",
+        ])
+        .write_stdin(format!("{stream}{policy}")));
+    assert!(
+        r.stdout.contains("warning[HG018]: bound to waypoint `hub-gateway-system-waypoint`, which ingress traffic to `industrial-edge-east-api`, `industrial-edge-west-api`, `industrial-edge-east-front`, `industrial-edge-west-front` does not cross"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}

@@ -7,6 +7,7 @@ pub mod depth;
 pub mod locate;
 pub mod merge;
 pub mod model;
+pub mod nulls;
 pub mod path;
 pub mod show;
 pub mod strvals;
@@ -342,10 +343,13 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
 
     for file in files {
         let parsed = parse_values_yaml(&file.name, &file.text)?;
+        let positions = KeyPositions::of_yaml(&file.name, &file.text);
+        for path in nulls::null_paths(&parsed) {
+            nulls::check(&tree, &path, true)
+                .map_err(|p| null_error(&path, p, |at| positions.location(at)))?;
+        }
         merge::merge_into(&mut tree, parsed);
-        origins
-            .sources
-            .push(KeyPositions::of_yaml(&file.name, &file.text));
+        origins.sources.push(positions);
     }
 
     let flags = input
@@ -359,7 +363,7 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
                 .map(|e| ("--set-string", e.as_str(), strvals::SetKind::String)),
         );
     for (flag, expr, kind) in flags {
-        let paths = strvals::apply(expr, kind, &mut tree).map_err(|e| {
+        let assignments = strvals::parse(expr, kind).map_err(|e| {
             let loc = Location::in_text(flag, expr, 1, e.column, 1);
             let mut err =
                 Error::usage(format!("invalid {flag} \"{expr}\": {}", e.message)).at(Some(loc));
@@ -368,6 +372,17 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
             }
             err
         })?;
+        let mut paths = Vec::with_capacity(assignments.len());
+        for assignment in assignments {
+            if assignment.deletes() {
+                nulls::check(&tree, &assignment.path, false).map_err(|p| {
+                    null_error(&assignment.path, p, |_| {
+                        Some(Location::in_text(flag, expr, 1, 1, expr.chars().count()))
+                    })
+                })?;
+            }
+            paths.push(assignment.apply(&mut tree));
+        }
         origins
             .sources
             .push(KeyPositions::single(flag, expr, paths));
@@ -391,6 +406,50 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
         values,
         origins,
     })
+}
+
+/// The error for a `null` at `path` that deletes nothing; `locate` finds a
+/// path in the source that wrote the `null`.
+fn null_error(
+    path: &KeyPath,
+    problem: nulls::Problem,
+    locate: impl Fn(&KeyPath) -> Option<Location>,
+) -> Error {
+    let location = locate(&problem.path()).or_else(|| locate(path));
+    match problem {
+        nulls::Problem::UnknownKey { at, key, known } => {
+            unknown_key(&at.key(key), &known).at(location)
+        }
+        nulls::Problem::NoEntry { map, key, existing } => {
+            let hint = match closest(&key, existing.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if existing.is_empty() => format!("`{map}` is empty"),
+                None => format!("`{map}` has: {}", existing.join(", ")),
+            };
+            Error::input(format!(
+                "cannot remove `{path}`: `{map}` has no entry `{key}`"
+            ))
+            .at(location)
+            .hint(hint)
+        }
+    }
+}
+
+/// "unknown key `x` in `a.b`" (or "at the top level"), with the nearest of
+/// `expected` or the list of them as the hint; no location yet.
+fn unknown_key(key_path: &KeyPath, expected: &[String]) -> Error {
+    let field = key_path.last_key().unwrap_or_default();
+    let parent = key_path.parent().unwrap_or_default();
+    let within = if parent.is_root() {
+        "at the top level".to_string()
+    } else {
+        format!("in `{parent}`")
+    };
+    let hint = match closest(field, expected.iter().map(String::as_str)) {
+        Some(known) => format!("did you mean `{known}`?"),
+        None => format!("known keys here: {}", expected.join(", ")),
+    };
+    Error::input(format!("unknown key `{field}` {within}")).hint(hint)
 }
 
 /// [`DEFAULT_VALUES`] as `parse_values_yaml` reads it, built from the
@@ -529,19 +588,7 @@ fn type_error(path: &serde_path_to_error::Path, message: String, origins: &Origi
         if key_path.last_key() != Some(field.as_str()) {
             key_path = key_path.key(field.clone());
         }
-        let parent = key_path.parent().unwrap_or_default();
-        let within = if parent.is_root() {
-            "at the top level".to_string()
-        } else {
-            format!("in `{parent}`")
-        };
-        let hint = match closest(&field, expected.iter().map(String::as_str)) {
-            Some(known) => format!("did you mean `{known}`?"),
-            None => format!("known keys here: {}", expected.join(", ")),
-        };
-        return Error::input(format!("unknown key `{field}` {within}"))
-            .at(origins.locate(&key_path))
-            .hint(hint);
+        return unknown_key(&key_path, &expected).at(origins.locate(&key_path));
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let (field, _) = split_ticked(rest);

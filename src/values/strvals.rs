@@ -99,21 +99,44 @@ impl std::error::Error for SetError {}
 /// `root` is untouched. A `root` that is not a mapping (e.g. the null of an
 /// empty values file) is replaced by an empty mapping.
 pub fn apply(expr: &str, kind: SetKind, root: &mut Value) -> Result<Vec<KeyPath>, SetError> {
-    let assignments = Parser::new(expr, kind).parse_all()?;
-    if !root.is_mapping() {
-        *root = Value::Mapping(Mapping::new());
-    }
+    let assignments = parse(expr, kind)?;
     let mut paths = Vec::with_capacity(assignments.len());
-    for Assignment { path, value } in assignments {
-        assign(root, &path.0, value);
-        paths.push(path);
+    for assignment in assignments {
+        paths.push(assignment.apply(root));
     }
     Ok(paths)
 }
 
-struct Assignment {
-    path: KeyPath,
-    value: Value,
+/// Parses one flag argument into its assignments, in order, without applying
+/// them: for a caller that checks each one against the tree before it
+/// applies it.
+pub fn parse(expr: &str, kind: SetKind) -> Result<Vec<Assignment>, SetError> {
+    Parser::new(expr, kind).parse_all()
+}
+
+/// One `key=value` of a flag argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub path: KeyPath,
+    pub value: Value,
+}
+
+impl Assignment {
+    /// Whether this assignment deletes a map key (`key=null`) rather than
+    /// setting a value. A `null` list item is set, not deleted.
+    pub fn deletes(&self) -> bool {
+        self.value.is_null() && self.path.last_key().is_some()
+    }
+
+    /// Applies it to `root` (a `root` that is not a mapping becomes an empty
+    /// one first) and returns its path.
+    pub fn apply(self, root: &mut Value) -> KeyPath {
+        if !root.is_mapping() {
+            *root = Value::Mapping(Mapping::new());
+        }
+        assign(root, &self.path.0, self.value);
+        self.path
+    }
 }
 
 struct Parser<'a> {
