@@ -153,15 +153,40 @@ fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, Executio
 /// that match against a pattern taken from the object.
 const REGEX_CACHE_MAX: usize = 256;
 
-/// `pattern`, compiled, from the cache when it has been compiled before.
-pub(super) fn regex_for(pattern: &str) -> Result<Arc<regex::Regex>, regex::Error> {
-    static CACHE: OnceLock<Mutex<FastMap<String, Arc<regex::Regex>>>> = OnceLock::new();
+/// A compiled pattern: `regex`'s engine, for `is_match` only.
+pub(super) type Regex = regex_automata::meta::Regex;
+
+/// `pattern`, compiled, from the cache when it has been compiled before. The error is
+/// `regex`'s message.
+///
+/// `regex::Regex::new` builds, besides the forward NFA, the capture states, a reverse
+/// NFA, a one-pass DFA and a lazy DFA's cache: what finding match positions and
+/// long haystacks need, and most of the cost of compiling a schema's pattern.
+/// `is_match` on short strings needs none of them: the same syntax and the same
+/// answers, from the backtracker or the PikeVM.
+pub(super) fn regex_for(pattern: &str) -> Result<Arc<Regex>, String> {
+    use regex_automata::{meta, nfa::thompson::WhichCaptures};
+    static CACHE: OnceLock<Mutex<FastMap<String, Arc<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
         return Ok(Arc::clone(r));
     }
     // Compiled without the lock, as rules are.
-    let compiled = Arc::new(regex::Regex::new(pattern)?);
+    let config = meta::Config::new()
+        .which_captures(WhichCaptures::None)
+        .onepass(false)
+        .hybrid(false)
+        .dfa(false)
+        .nfa_size_limit(Some(10 * (1 << 20)));
+    let compiled = match meta::Builder::new().configure(config).build(pattern) {
+        Ok(re) => Arc::new(re),
+        // `regex`'s message for the same error (its syntax and limits are these).
+        Err(e) => {
+            return Err(regex::Regex::new(pattern)
+                .err()
+                .map_or_else(|| e.to_string(), |e| e.to_string()))
+        }
+    };
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
     if cache.len() >= REGEX_CACHE_MAX {
         cache.clear();

@@ -75,7 +75,7 @@ pub(super) struct ValidationRule {
 /// `cel.rs`, so nodes with the same pattern compile it once).
 pub(super) struct Pattern {
     pub source: String,
-    matcher: OnceLock<Result<Arc<regex::Regex>, String>>,
+    matcher: OnceLock<Result<Arc<super::cel::Regex>, String>>,
 }
 
 impl Node {
@@ -332,7 +332,7 @@ impl Pattern {
     pub fn is_match(&self, haystack: &str) -> Result<bool, &str> {
         let matcher = self
             .matcher
-            .get_or_init(|| super::cel::regex_for(&self.source).map_err(|e| e.to_string()));
+            .get_or_init(|| super::cel::regex_for(&self.source));
         match matcher {
             Ok(re) => Ok(re.is_match(haystack)),
             Err(e) => Err(e),

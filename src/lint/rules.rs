@@ -2,7 +2,7 @@
 //! (SPEC section 1) as checks over a manifest stream. Each returns findings;
 //! the rule table in `mod.rs` gives them an id, a severity and a help line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::index::{backend_refs, is_api_rule, rules, sets_host};
 use super::{Finding, LintContext};
@@ -222,13 +222,15 @@ pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding
 /// a DestinationRule (the one the ingress gateway applies).
 pub fn destination_rule_per_external_service<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let services: Vec<&Manifest> = ctx.index.external_name_services().collect();
-    let covered = |svc: &Manifest| {
-        let target = svc.object["spec"]["externalName"].as_str().unwrap_or("");
+    let rule_hosts = HostSet::new(
         ctx.index
             .destination_rules()
-            .any(|dr| host_matches(dr.object["spec"]["host"].as_str().unwrap_or(""), target))
-    };
-    let with_dr: Vec<bool> = services.iter().map(|s| covered(s)).collect();
+            .filter_map(|dr| dr.object["spec"]["host"].as_str()),
+    );
+    let with_dr: Vec<bool> = services
+        .iter()
+        .map(|s| rule_hosts.covers(s.object["spec"]["externalName"].as_str().unwrap_or("")))
+        .collect();
     // From values we know whether it is on; from a bare stream, any
     // DestinationRule on a spoke host says it is.
     let on = match ctx.values {
@@ -251,18 +253,42 @@ pub fn destination_rule_per_external_service<'a>(ctx: &LintContext<'a>) -> Vec<F
         .collect()
 }
 
-/// Whether a DestinationRule `host` (exact, or a `*.` wildcard) covers `host`.
-fn host_matches(rule_host: &str, host: &str) -> bool {
-    match rule_host.strip_prefix('*') {
-        Some(suffix) => !host.is_empty() && host.ends_with(suffix),
-        None => !host.is_empty() && rule_host == host,
+/// DestinationRule hosts, exact or `*` wildcards, looked up without a scan
+/// per host (a render of 500 applications has thousands of each).
+struct HostSet<'a> {
+    exact: HashSet<&'a str>,
+    wildcard_suffixes: Vec<&'a str>,
+}
+
+impl<'a> HostSet<'a> {
+    fn new(hosts: impl Iterator<Item = &'a str>) -> Self {
+        let mut set = HostSet {
+            exact: HashSet::new(),
+            wildcard_suffixes: Vec::new(),
+        };
+        for host in hosts {
+            match host.strip_prefix('*') {
+                Some(suffix) => set.wildcard_suffixes.push(suffix),
+                None => {
+                    set.exact.insert(host);
+                }
+            }
+        }
+        set
+    }
+
+    /// Whether a host of the set (exact, or a `*.` wildcard) covers `host`.
+    fn covers(&self, host: &str) -> bool {
+        !host.is_empty()
+            && (self.exact.contains(host)
+                || self.wildcard_suffixes.iter().any(|s| host.ends_with(s)))
     }
 }
 
 /// The DestinationRules of spoke hosts (the targets of ExternalName
 /// Services), each with the host.
 fn external_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<(&'a Manifest, &'a str)> {
-    let targets: Vec<&str> = ctx
+    let targets: HashSet<&str> = ctx
         .index
         .external_name_services()
         .filter_map(|s| s.object["spec"]["externalName"].as_str())
@@ -271,10 +297,11 @@ fn external_destination_rules<'a>(ctx: &LintContext<'a>) -> Vec<(&'a Manifest, &
         .destination_rules()
         .filter_map(|dr| {
             let host = dr.object["spec"]["host"].as_str()?;
-            targets
-                .iter()
-                .any(|t| host_matches(host, t))
-                .then_some((dr, host))
+            let covers_a_target = match host.strip_prefix('*') {
+                Some(suffix) => targets.iter().any(|t| t.ends_with(suffix)),
+                None => targets.contains(host),
+            };
+            covers_a_target.then_some((dr, host))
         })
         .collect()
 }
@@ -304,8 +331,14 @@ pub fn destination_rule_on_alias<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> 
 pub fn ingress_assumes_waypoint<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
     let is_waypoint = |g: &Manifest| g.object["spec"]["gatewayClassName"] == "istio-waypoint";
+    let services: HashMap<(&str, &str), &Manifest> = ctx
+        .index
+        .services()
+        .map(|s| ((s.namespace(), s.name()), s))
+        .collect();
     // Services the HTTPRoutes of non-waypoint Gateways send traffic to.
     let mut ingress_backends: Vec<&Manifest> = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
     for route in ctx.index.http_routes() {
         let from_ingress = route.object["spec"]["parentRefs"]
             .as_array()
@@ -326,12 +359,8 @@ pub fn ingress_assumes_waypoint<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 continue;
             }
             let ns = b.namespace(route);
-            if let Some(svc) = ctx
-                .index
-                .services()
-                .find(|s| s.name() == b.name() && s.namespace() == ns)
-            {
-                if !ingress_backends.iter().any(|s| std::ptr::eq(*s, svc)) {
+            if let Some(&svc) = services.get(&(ns, b.name())) {
+                if seen.insert((svc.namespace(), svc.name())) {
                     ingress_backends.push(svc);
                 }
             }
