@@ -49,8 +49,9 @@ fn kubectl_decode(stream: &str) -> Vec<Value> {
     let mut child = Command::new("kubectl")
         .args(["annotate", "--local", "-f", "-", "-o", "json"])
         .arg(format!("{MARK}=1"))
-        // --local never contacts a server; no kubeconfig makes sure.
-        .env("KUBECONFIG", "/nonexistent/hubgw-test-kubeconfig")
+        // --local never contacts a server; an empty kubeconfig makes sure.
+        // (A missing one makes kubectl 1.20, Debian's, warn on stderr.)
+        .env("KUBECONFIG", "/dev/null")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
