@@ -507,8 +507,9 @@ impl Planner<'_> {
         };
         let meta = |name: &str, wave: u8, extra: &[(&str, &str)]| meta_in(&ns, name, wave, extra);
 
-        // Ambient mode and the waypoint enforce circuit breaking with Gateway
-        // API; an injected gateway applies DestinationRules itself.
+        // Gateway API mode runs the namespace in ambient mode with the
+        // waypoint for in-mesh callers; in both modes the ingress gateway's
+        // own Envoy applies the spoke hosts' DestinationRules.
         let namespace_meta = if istio_api {
             meta(&ns, 0, &[])
         } else {

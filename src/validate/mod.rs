@@ -198,6 +198,7 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
         return;
     }
 
+    // (field path, message, help of a field a newer release declares)
     let mut found: Vec<(String, String, Option<String>)> = Vec::new();
     // The object as the API server would store it (CRD defaults applied):
     // the schema checks it, and so do the typed structs, which know no CRD
@@ -245,13 +246,12 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
         }
     }
     found.extend(core::check(m).into_iter().map(|(p, msg)| (p, msg, None)));
-    for (path, message, help) in found {
+    for (path, message, newer_release_help) in found {
         let mut d = Diagnostic::error(m, path, message);
-        // Only the findings of a field a newer release declares have a help.
-        if help.is_some() {
+        if newer_release_help.is_some() {
             d.rule = Some(TARGET_LACKS_FIELD.to_string());
         }
-        d.help = help;
+        d.help = newer_release_help;
         report.diagnostics.push(d);
     }
 }

@@ -27,8 +27,8 @@ pub struct Values {
     pub clusters: IndexMap<String, Cluster>,
     /// The Gateway API Gateway and its traffic rules.
     pub gateway: Gateway,
-    /// The namespace waypoint (`<namespace>-waypoint`) that enforces circuit
-    /// breaking.
+    /// The namespace waypoint (`<namespace>-waypoint`), for in-mesh callers;
+    /// the ingress path does not cross it.
     pub waypoint: Waypoint,
     /// The hub OpenShift Route in front of the gateway.
     pub route: Route,
@@ -302,7 +302,7 @@ pub struct Gateway {
     /// `/api` rule weights per spoke. Empty: the first enabled spoke takes it
     /// all (Socket.IO affinity).
     pub api_weights: IndexMap<String, i64>,
-    /// One DestinationRule per ExternalName Service, enforced by the waypoint.
+    /// One DestinationRule per spoke host, applied by the ingress gateway.
     pub circuit_breaking: CircuitBreaking,
     /// Header-based rules placed before the `/api` and catch-all rules.
     pub rules: Vec<HeaderRule>,
@@ -520,7 +520,7 @@ pub struct OutlierDetection {
     /// Minimum ejection time (a duration such as `30s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_ejection_time: Option<String>,
-    /// Keep 100: each ExternalName has one endpoint, below 100 Istio never
+    /// Keep 100: each spoke host has one endpoint, below 100 Istio never
     /// ejects it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ejection_percent: Option<i64>,
