@@ -10,8 +10,6 @@
 //! 3 release supported on that OpenShift (Red Hat's "Service Mesh version
 //! support tables": 3.0 = Istio 1.24, 3.1 = 1.26, 3.2 = 1.27, 3.3 = 1.28).
 
-use std::fmt;
-
 /// A Gateway API standard-channel CRD bundle hubgw embeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GatewayApi {
@@ -177,21 +175,6 @@ impl Default for Target {
             istio: Istio::OLDEST,
             istio_revision: String::new(),
         }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Gateway API {}, Istio {}",
-            self.gateway_api.as_str(),
-            self.istio.as_str()
-        )?;
-        if !self.istio_revision.is_empty() {
-            write!(f, " (revision {})", self.istio_revision)?;
-        }
-        Ok(())
     }
 }
 
