@@ -151,3 +151,75 @@ fn output_dir_json_and_errors_leave_nothing() {
     fails(&["render", "--output-dir", missing.to_str().unwrap()], 1);
     assert!(!missing.exists());
 }
+
+#[test]
+fn output_dir_names_stay_within_the_file_system_limit() {
+    // A valid 253-character host names the ServiceEntry; its file name
+    // would be 272 bytes, past the 255 that file systems take.
+    let domain = format!("{}.example.c", vec!["a".repeat(56); 4].join("."));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let (ew, set) = (
+        example("east-west.yaml"),
+        format!("clusters.east.domain={domain}"),
+    );
+    let args = ["render", "-f", &ew, "--set", &set];
+    let mut into_dir = args.to_vec();
+    into_dir.extend(["--output-dir", dir.to_str().unwrap()]);
+    ok(&into_dir);
+    let files = listing(&dir);
+    assert!(files.iter().all(|f| f.len() <= 255), "{files:?}");
+    assert!(files.iter().any(|f| f.len() == 255), "{files:?}");
+    let joined: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+        .collect();
+    assert_eq!(joined, ok(&args));
+}
+
+#[test]
+fn output_dir_refuses_an_empty_name_and_the_current_folder() {
+    let ew = example("east-west.yaml");
+    let err = fails(&["render", "-f", &ew, "--output-dir", ""], 2);
+    assert!(err.contains("--output-dir needs a directory name"), "{err}");
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(hubgw()
+        .current_dir(tmp.path())
+        .args(["render", "-f", &ew, "--output-dir", "."]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is the current folder"), "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn concurrent_renders_into_one_folder_leave_one_whole_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let d = dir.to_str().unwrap().to_string();
+    let ew = example("east-west.yaml");
+    let both = ok(&["render", "-f", &ew]);
+    let east_only = ok(&["render", "-f", &ew, "--set", "clusters.west=null"]);
+    for _ in 0..8 {
+        let runs: Vec<_> = [vec![], vec!["--set", "clusters.west=null"]]
+            .into_iter()
+            .map(|extra| {
+                let (ew, d) = (ew.clone(), d.clone());
+                std::thread::spawn(move || {
+                    let mut args = vec!["render", "-f", &ew, "--output-dir", &d];
+                    args.extend(extra);
+                    hubgw_run(&args).code
+                })
+            })
+            .collect();
+        for r in runs {
+            assert_eq!(r.join().unwrap(), 0);
+        }
+        let joined: String = listing(&dir)
+            .iter()
+            .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+            .collect();
+        assert!(joined == both || joined == east_only, "a mix:\n{joined}");
+        let leftovers = std::fs::read_dir(tmp.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no staging folder is left beside it");
+    }
+}

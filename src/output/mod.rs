@@ -3,10 +3,10 @@
 //! (`--show-only`). Nothing is written until everything has succeeded, so a
 //! failed run leaves stdout (and the output directory) untouched.
 
-use std::path::Path;
-
+mod dir;
 mod emit;
 
+pub use dir::{file_name, write_dir};
 pub use emit::{one_line_string, to_yaml};
 
 use crate::error::{Error, Result};
@@ -155,112 +155,6 @@ pub fn select<'m>(
         .collect())
 }
 
-/// The file name of the object at `index` (0-based) of `total`:
-/// `NN-kind-name.yaml`, numbered in apply order.
-pub fn file_name(m: &Manifest, index: usize, total: usize, format: Format) -> String {
-    let width = total.to_string().len().max(2);
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect()
-    };
-    let ext = match format {
-        Format::Yaml => "yaml",
-        Format::Json => "json",
-    };
-    format!(
-        "{:0width$}-{}-{}.{ext}",
-        index + 1,
-        clean(m.kind()),
-        clean(m.name())
-    )
-}
-
-/// Whether a file name is one `file_name` could have produced.
-fn is_hubgw_file(name: &str) -> bool {
-    let Some(stem) = name
-        .strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".json"))
-    else {
-        return false;
-    };
-    let Some((number, rest)) = stem.split_once('-') else {
-        return false;
-    };
-    number.len() >= 2
-        && number.bytes().all(|b| b.is_ascii_digit())
-        && rest.contains('-')
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-}
-
-/// Writes one file per object into `dir` and returns what `render` prints
-/// (`wrote DIR/01-namespace-x.yaml` per file, like `helm template
-/// --output-dir`). `dir` is created if missing. Files an earlier run wrote
-/// (named `NN-kind-name.yaml|json`) are replaced, so objects that are gone do
-/// not linger; anything else in `dir` makes it refuse, before writing.
-pub fn write_dir(
-    dir: &str,
-    selected: &[(usize, &Manifest)],
-    total: usize,
-    format: Format,
-) -> Result<String> {
-    let path = Path::new(dir);
-    let mut files = Vec::new();
-    for (index, m) in selected {
-        let text = match format {
-            Format::Yaml => to_yaml_stream(std::slice::from_ref(*m))?,
-            Format::Json => to_json(&m.object) + "\n",
-        };
-        files.push((file_name(m, *index, total, format), text));
-    }
-    let io_err = |what: &str, e: std::io::Error| {
-        Error::input(format!("cannot {what}: {}", crate::values::io_reason(&e)))
-    };
-    let mut stale = Vec::new();
-    if path.exists() {
-        if !path.is_dir() {
-            return Err(Error::input(format!(
-                "--output-dir `{dir}` is not a directory"
-            )));
-        }
-        let entries = std::fs::read_dir(path).map_err(|e| io_err(&format!("read `{dir}`"), e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| io_err(&format!("read `{dir}`"), e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            if !is_file || !is_hubgw_file(&name) {
-                return Err(Error::input(format!(
-                    "--output-dir `{dir}` holds `{name}`, which hubgw did not write"
-                ))
-                .hint("use a new or empty directory; hubgw only replaces files named like `01-namespace-<name>.yaml` from an earlier run"));
-            }
-            stale.push(entry.path());
-        }
-    } else {
-        std::fs::create_dir_all(path).map_err(|e| io_err(&format!("create `{dir}`"), e))?;
-    }
-    for old in stale {
-        std::fs::remove_file(&old)
-            .map_err(|e| io_err(&format!("remove `{}`", old.display()), e))?;
-    }
-    let mut report = String::new();
-    for (name, text) in files {
-        let target = path.join(&name);
-        std::fs::write(&target, text)
-            .map_err(|e| io_err(&format!("write `{}`", target.display()), e))?;
-        report.push_str(&format!("wrote {}\n", target.display()));
-    }
-    Ok(report)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,20 +220,5 @@ mod tests {
             select(&list, &["Service".into()]).unwrap_err().exit_code(),
             2
         );
-    }
-
-    #[test]
-    fn file_names_are_numbered_and_recognised() {
-        let svc = m("v1", "Service", "industrial-edge-east-api");
-        let name = file_name(&svc, 3, 15, Format::Yaml);
-        assert_eq!(name, "04-service-industrial-edge-east-api.yaml");
-        assert!(is_hubgw_file(&name));
-        assert_eq!(
-            file_name(&svc, 3, 150, Format::Json),
-            "004-service-industrial-edge-east-api.json"
-        );
-        for other in ["README.md", "kustomization.yaml", "1-a-b.yaml", "01-a.yaml"] {
-            assert!(!is_hubgw_file(other), "{other}");
-        }
     }
 }
