@@ -427,6 +427,17 @@ impl Planner<'_> {
         }
     }
 
+    /// A host hubgw made from a domain: the error points at the domain the
+    /// user wrote, not at the empty default of the host.
+    fn check_derived_host(&self, host_key: &str, domain: &KeyPath, value: &str) -> Result<()> {
+        match dns::subdomain_problem(value) {
+            None => Ok(()),
+            Some(p) => Err(self
+                .error(domain, format!("`{host_key}`, made from `{domain}`, is not a valid DNS name ({value:?}): {p}"))
+                .hint(format!("shorten `{domain}`, or set `{host_key}` to a valid name"))),
+        }
+    }
+
     fn build(&self) -> Result<HubPlan> {
         let v = self.v;
         let ns = v.namespace.clone();
@@ -1486,19 +1497,24 @@ impl Planner<'_> {
         Ok(resolved)
     }
 
-    fn hub_domain(&self) -> Result<String> {
+    /// The hub's apps domain and the key that set it: the first of the
+    /// chart's four spellings that is not empty.
+    fn hub_domain_source(&self) -> Option<(&'static str, &String)> {
         let v = self.v;
-        let candidates = [
+        [
             ("clusterDomain", &v.cluster_domain),
             ("deployer.domain", &v.deployer.domain),
             ("global.localClusterDomain", &v.global.local_cluster_domain),
             ("global.hubClusterDomain", &v.global.hub_cluster_domain),
-        ];
-        for (key, value) in candidates {
-            if !value.is_empty() {
-                self.check_host(&path(key), value)?;
-                return Ok(value.clone());
-            }
+        ]
+        .into_iter()
+        .find(|(_, value)| !value.is_empty())
+    }
+
+    fn hub_domain(&self) -> Result<String> {
+        if let Some((key, value)) = self.hub_domain_source() {
+            self.check_host(&path(key), value)?;
+            return Ok(value.clone());
         }
         Err(Error::input("no hub apps domain is set: clusterDomain, deployer.domain, global.localClusterDomain and global.hubClusterDomain are all empty")
             .hint("set the hub cluster's apps domain, for example `--set clusterDomain=apps.hub.example.com`"))
@@ -1594,7 +1610,12 @@ impl Planner<'_> {
         } else {
             source.host.to_string()
         };
-        self.check_host(&path(&source.key("app.host")), &host)?;
+        if source.host.is_empty() {
+            let domain_key = self.hub_domain_source().map_or("clusterDomain", |(k, _)| k);
+            self.check_derived_host(&source.key("app.host"), &path(domain_key), &host)?;
+        } else {
+            self.check_host(&path(&source.key("app.host")), &host)?;
+        }
         let route_namespace = if source.route_namespace.is_empty() {
             v.namespace.clone()
         } else {
@@ -1619,12 +1640,14 @@ impl Planner<'_> {
             let mut spoke_host = String::new();
             if enabled {
                 self.check_host(&at.key("domain"), &cluster.domain)?;
-                spoke_host = if cluster.host.is_empty() {
-                    format!("{name}.{}", cluster.domain)
+                if cluster.host.is_empty() {
+                    spoke_host = format!("{name}.{}", cluster.domain);
+                    let host_key = format!("{at}.host");
+                    self.check_derived_host(&host_key, &at.key("domain"), &spoke_host)?;
                 } else {
-                    cluster.host.clone()
-                };
-                self.check_host(&at.key("host"), &spoke_host)?;
+                    spoke_host = cluster.host.clone();
+                    self.check_host(&at.key("host"), &spoke_host)?;
+                }
             }
             spokes.push(SpokePlan {
                 name: spoke.clone(),

@@ -446,3 +446,71 @@ fn null_under_global_is_still_accepted() {
     );
     assert!(err.contains("did you mean `hubClusterDomain`?"), "{err}");
 }
+
+#[test]
+fn a_byte_order_mark_and_a_trailing_document_marker_are_read_as_nothing() {
+    let plain = std::fs::read_to_string(BASE).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let marked = tmp.path().join("marked.yaml");
+    std::fs::write(&marked, format!("\u{feff}{plain}---\n")).unwrap();
+    let want = hubgw_run(&["render", "-f", BASE]);
+    assert_eq!(want.code, 0, "{}", want.stderr);
+    let got = hubgw_run(&["render", "-f", marked.to_str().unwrap()]);
+    assert_eq!((got.code, got.stdout), (0, want.stdout), "{}", got.stderr);
+}
+
+#[test]
+fn a_second_document_is_refused_at_its_marker() {
+    let tmp = tempfile::tempdir().unwrap();
+    let two = tmp.path().join("two.yaml");
+    std::fs::write(
+        &two,
+        "# shared\nclusterDomain: apps.hub.example.com\n---\nnamespace: other\n",
+    )
+    .unwrap();
+    let err = fails(&["render", "-f", BASE, "-f", two.to_str().unwrap()], 1);
+    let shown = err.replace(two.to_str().unwrap(), "two.yaml");
+    assert_eq!(
+        shown,
+        "error: values file `two.yaml` holds 2 YAML documents; a values file is one map\n \
+         --> two.yaml:3:1\n  |\n3 | ---\n  | ^^^\n  = help: merge them into one map, or pass each as its own `-f` file (later files override earlier ones)\n"
+    );
+}
+
+#[test]
+fn a_key_that_is_not_a_string_is_located() {
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            BASE,
+            "-f",
+            "tests/fixtures/bad-input/boolean-key.yaml",
+        ],
+        1,
+    );
+    assert_eq!(
+        err,
+        "error: key `true` at the top level is a boolean, not a string\n \
+         --> tests/fixtures/bad-input/boolean-key.yaml:2:1\n  |\n2 | true: x\n  | ^^^^\n  \
+         = help: values keys are strings: quote it, as in `\"true\": ...`\n"
+    );
+}
+
+#[test]
+fn a_host_made_from_a_domain_points_at_the_domain() {
+    let domain = format!("{}.example.c", vec!["a".repeat(58); 4].join("."));
+    let set = format!("clusters.east.domain={domain}");
+    let err = fails(&["render", "-f", BASE, "--set", &set], 1);
+    assert!(
+        err.starts_with("error: `clusters.east.host`, made from `clusters.east.domain`, is not a valid DNS name"),
+        "{err}"
+    );
+    assert!(err.contains(" --> --set:1:1\n"), "{err}");
+    assert!(
+        err.contains(
+            "help: shorten `clusters.east.domain`, or set `clusters.east.host` to a valid name"
+        ),
+        "{err}"
+    );
+}

@@ -342,8 +342,10 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
         .push(KeyPositions::of_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES));
 
     for file in files {
-        let parsed = parse_values_yaml(&file.name, &file.text)?;
-        let positions = KeyPositions::of_yaml(&file.name, &file.text);
+        // A byte-order mark may open a YAML stream (YAML 1.2, 5.2); it is not content.
+        let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+        let parsed = parse_values_yaml(&file.name, text)?;
+        let positions = KeyPositions::of_yaml(&file.name, text);
         for path in nulls::null_paths(&parsed) {
             nulls::check(&tree, &path, true)
                 .map_err(|p| null_error(&path, p, |at| positions.location(at)))?;
@@ -472,8 +474,42 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
         Some([document]) => yaml_value(document),
         // Several documents, or YAML beyond the fast reader: serde_yaml reads
         // it or says what is wrong.
-        _ => serde_yaml::from_str(text).map_err(|e| yaml_error(source, text, &e))?,
+        _ => one_document(source, text)?,
     };
+    if let Some((path, key)) = first_non_string_key(&value, &KeyPath::root()) {
+        let positions = KeyPositions::of_yaml(source, text);
+        let place = if path == KeyPath::root() {
+            "at the top level".to_string()
+        } else {
+            format!("under `{path}`")
+        };
+        let fallback = || {
+            positions
+                .location_within(&path)
+                .or_else(|| Some(Location::in_text(source, text, 1, 1, 1)))
+        };
+        let what = match key {
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::Null => "null",
+            _ => {
+                return Err(
+                    Error::input(format!("a key {place} is a list or map, not a string"))
+                        .at(fallback())
+                        .hint("values keys are plain names, such as `east` or `gateway`"),
+                )
+            }
+        };
+        let written = serde_yaml::to_string(&key).unwrap_or_default();
+        let written = written.trim_end();
+        return Err(
+            Error::input(format!("key `{written}` {place} is {what}, not a string"))
+                .at(positions.location(&path.key(written)).or_else(fallback))
+                .hint(format!(
+                    "values keys are strings: quote it, as in `\"{written}\": ...`"
+                )),
+        );
+    }
     match value {
         Value::Null => Ok(Value::Mapping(Default::default())),
         Value::Mapping(_) => Ok(value),
@@ -483,6 +519,66 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
         ))
         .at(Some(Location::in_text(source, text, 1, 1, 1)))
         .hint("a values file looks like `gateway:\\n  weights:\\n    east: 80`")),
+    }
+}
+
+/// The one document of a values file. Empty documents (a trailing `---`)
+/// are skipped; a second document with content is refused, at its `---`,
+/// since which one counts would be a guess.
+fn one_document(source: &str, text: &str) -> Result<Value> {
+    use serde::Deserialize;
+    let mut found = None;
+    let mut count = 0;
+    let mut second = None;
+    for document in serde_yaml::Deserializer::from_str(text) {
+        let value = Value::deserialize(document).map_err(|e| yaml_error(source, text, &e))?;
+        count += 1;
+        if value.is_null() {
+            continue;
+        }
+        if found.is_some() {
+            second.get_or_insert(count - 1);
+            continue;
+        }
+        found = Some(value);
+    }
+    let Some(index) = second else {
+        return Ok(found.unwrap_or(Value::Null));
+    };
+    // Document `index` starts at its `---`: the index-th marker if the text
+    // does not open with one, else the one after.
+    let markers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "---" || l.starts_with("--- "))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let opens_with_marker = markers.first() == Some(&1);
+    let line = markers
+        .get(if opens_with_marker { index } else { index - 1 })
+        .copied()
+        .unwrap_or(1);
+    Err(Error::input(format!(
+        "values file `{source}` holds {count} YAML documents; a values file is one map"
+    ))
+    .at(Some(Location::in_text(source, text, line, 1, 3)))
+    .hint("merge them into one map, or pass each as its own `-f` file (later files override earlier ones)"))
+}
+
+/// The first map key (in document order) that is not a string, with the path
+/// of the map that holds it.
+fn first_non_string_key(value: &Value, path: &KeyPath) -> Option<(KeyPath, Value)> {
+    match value {
+        Value::Mapping(map) => map.iter().find_map(|(k, v)| match k {
+            Value::String(key) => first_non_string_key(v, &path.key(key.clone())),
+            other => Some((path.clone(), other.clone())),
+        }),
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| first_non_string_key(v, &path.index(i))),
+        Value::Tagged(tagged) => first_non_string_key(&tagged.value, path),
+        _ => None,
     }
 }
 
