@@ -226,3 +226,58 @@ fn sixteen_spokes_render_and_seventeen_do_not() {
     let err = render(&values_file(&spokes(17)), "apps.hub.example.com").unwrap_err();
     assert!(err.message.contains("17 spokes are enabled"), "{err}");
 }
+
+/// `--set` edits over the east-west example: deletions of defaults and of
+/// spokes, additions, and strings YAML 1.1 reads as other types.
+const EDITS: &[&str] = &[
+    "clusters.west=null",
+    "clusters.east=null",
+    "clusters.north.domain=apps.north.example.com",
+    "clusters.west.host=y",
+    "gateway.weights.east=70",
+    "gateway.weights.west=0",
+    "gateway.weights=null",
+    "gateway.circuitBreaking=null",
+    "gateway.circuitBreaking.outlierDetection=null",
+    "gateway.listener=null",
+    "gateway.rules=null",
+    "app.host=null",
+    "namespace=on",
+    "global=null",
+    "apps.shop.clusters.east.domain=apps.east.example.com",
+    "apps=null",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, max_shrink_iters: 64, ..ProptestConfig::default() })]
+
+    /// `hubgw values` output, read back as the only values file, gives the
+    /// same values and the same render (or the same error) as its input.
+    #[test]
+    fn values_output_reads_back_as_the_same_render(
+        edits in prop::collection::vec(prop::sample::select(EDITS), 0..6),
+        origin in any::<bool>(),
+    ) {
+        let example = std::fs::read_to_string("values/examples/east-west.yaml").unwrap();
+        let files = [ValuesSource { name: "east-west.yaml".into(), text: example }];
+        let input = ValuesInput {
+            set: edits.iter().map(|e| e.to_string()).collect(),
+            ..Default::default()
+        };
+        let Ok(loaded) = hubgw::values::load_sources(&files, &input) else {
+            return Ok(());
+        };
+        let shown = hubgw::values::show::to_yaml(&loaded, origin);
+        let back = [ValuesSource { name: "<stdin>".into(), text: shown.clone() }];
+        let reloaded = hubgw::values::load_sources(&back, &ValuesInput::default())
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{shown}")))?;
+        prop_assert!(reloaded.tree == loaded.tree, "values differ:\n{}", shown);
+        let first = RenderRequest { values: input, ..Default::default() };
+        let render = |sources: &[ValuesSource], req: &RenderRequest| {
+            hubgw::render_sources(sources, req)
+                .map(|r| output::to_yaml_stream(&r.manifests).unwrap())
+                .map_err(|e| e.message)
+        };
+        prop_assert_eq!(render(&files, &first), render(&back, &RenderRequest::default()));
+    }
+}

@@ -47,3 +47,24 @@ fn values_errors_like_render() {
     );
     assert!(err.contains("did you mean"), "{err}");
 }
+
+#[test]
+fn values_piped_into_render_keeps_deletions_of_defaults() {
+    let ew = "values/examples/east-west.yaml";
+    let edits = ["--set", "clusters.west=null"];
+    let shown = hubgw_run(&[&["values", "-f", ew][..], &edits[..]].concat());
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("\n  west: null\n"),
+        "{}",
+        shown.stdout
+    );
+    let direct = hubgw_run(&[&["render", "-f", ew][..], &edits[..]].concat());
+    assert_eq!(direct.code, 0, "{}", direct.stderr);
+    let piped = run(hubgw()
+        .args(["render", "-f", "-"])
+        .write_stdin(shown.stdout));
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(piped.stdout, direct.stdout);
+    assert!(!piped.stdout.contains("west"));
+}

@@ -10,9 +10,15 @@ use super::{KeyPath, LoadedValues};
 /// comment naming the file and line, flag or default that set it.
 pub fn to_yaml(loaded: &LoadedValues, origin: bool) -> String {
     let mut lines = Vec::new();
-    emit_map_body(&loaded.tree, &KeyPath::root(), 0, &mut lines, &|p| {
-        origin.then(|| loaded.origins.describe(p)).flatten()
-    });
+    let defaults = super::default_tree();
+    emit_map_body(
+        &loaded.tree,
+        Some(&defaults),
+        &KeyPath::root(),
+        0,
+        &mut lines,
+        &|p| origin.then(|| loaded.origins.describe(p)).flatten(),
+    );
     let width = lines
         .iter()
         .filter(|(_, c)| c.is_some())
@@ -35,14 +41,22 @@ pub fn to_yaml(loaded: &LoadedValues, origin: bool) -> String {
 
 type Lines = Vec<(String, Option<String>)>;
 
+/// `defaults`: the built-in defaults at this place. A default key the
+/// values deleted (`null`) is written as `key: null`, so that the output
+/// read back over the defaults deletes it again.
 fn emit_map_body(
     value: &Value,
+    defaults: Option<&Value>,
     path: &KeyPath,
     indent: usize,
     out: &mut Lines,
     origin: &dyn Fn(&KeyPath) -> Option<String>,
 ) {
     let Value::Mapping(map) = value else { return };
+    let defaults = match defaults {
+        Some(Value::Mapping(d)) => Some(d),
+        _ => None,
+    };
     let pad = " ".repeat(indent);
     for (key, child) in map {
         let key_text = match key {
@@ -54,11 +68,21 @@ fn emit_map_body(
         emit_entry(
             &format!("{pad}{key_text}:"),
             child,
+            defaults.and_then(|d| d.get(key)),
             &child_path,
             indent,
             out,
             origin,
         );
+    }
+    for key in defaults.into_iter().flat_map(|d| d.keys()) {
+        if !map.contains_key(key) {
+            let deleted = match key {
+                Value::String(s) => path.key(s.clone()),
+                other => path.key(scalar(other)),
+            };
+            out.push((format!("{pad}{}: null", scalar(key)), origin(&deleted)));
+        }
     }
 }
 
@@ -66,15 +90,19 @@ fn emit_map_body(
 fn emit_entry(
     head: &str,
     value: &Value,
+    defaults: Option<&Value>,
     path: &KeyPath,
     indent: usize,
     out: &mut Lines,
     origin: &dyn Fn(&KeyPath) -> Option<String>,
 ) {
     match value {
-        Value::Mapping(map) if !map.is_empty() => {
+        // An empty map over a default one deleted its keys: they are named.
+        Value::Mapping(map)
+            if !map.is_empty() || matches!(defaults, Some(Value::Mapping(d)) if !d.is_empty()) =>
+        {
             out.push((head.to_string(), None));
-            emit_map_body(value, path, indent + 2, out, origin);
+            emit_map_body(value, defaults, path, indent + 2, out, origin);
         }
         Value::Sequence(items) if !items.is_empty() => {
             out.push((head.to_string(), None));
@@ -83,6 +111,7 @@ fn emit_entry(
                 emit_entry(
                     &format!("{pad}-"),
                     item,
+                    None,
                     &path.index(i),
                     indent + 4,
                     out,
