@@ -1539,6 +1539,20 @@ impl Planner<'_> {
         let top_enables = v.clusters.values().any(|c| !c.domain.is_empty());
         if top_enables || v.apps.is_empty() {
             sources.push(top);
+        } else {
+            // The top-level application is off: its traffic settings would
+            // be dropped without a word.
+            let set = [
+                ("gateway.rules", !v.gateway.rules.is_empty()),
+                ("gateway.weights", !v.gateway.weights.is_empty()),
+                ("gateway.apiWeights", !v.gateway.api_weights.is_empty()),
+            ];
+            if let Some((key, _)) = set.into_iter().find(|(_, set)| *set) {
+                let field = key.trim_start_matches("gateway.");
+                return Err(self
+                    .error(&path(key), format!("`{key}` is set, but the top-level application is off: no `clusters.<name>.domain` is set, and only `apps` entries render"))
+                    .hint(format!("move it to each application (`apps.<name>.{field}`), or give a top-level spoke its domain")));
+            }
         }
         for (name, entry) in &v.apps {
             sources.push(AppSource {
