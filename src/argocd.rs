@@ -225,12 +225,7 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput)> 
     files.extend(params.value_files);
     for file in files {
         let path = contained(dir, &file)?;
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::input(format!(
-                "cannot read values file `{file}`: {}",
-                crate::values::io_reason(&e)
-            ))
-        })?;
+        let text = crate::values::read_values_at(&path, &file)?;
         sources.push(ValuesSource { name: file, text });
     }
     let input = ValuesInput {
@@ -263,7 +258,10 @@ pub fn generate(dir: &Path, env: &CmpEnv) -> Result<String> {
 /// the UI. Both parameters start empty, as hubgw applies nothing by default;
 /// the `set` tooltip names the spokes `hubgw.yaml` enables today.
 pub fn parameters(dir: &Path) -> String {
-    let spokes = std::fs::read_to_string(dir.join(APP_FILE))
+    // Read as generate reads it (inside the app directory, within the size
+    // limit); a file that cannot be read only leaves the tooltip shorter.
+    let spokes = contained(dir, APP_FILE)
+        .and_then(|path| crate::values::read_values_at(&path, APP_FILE))
         .ok()
         .and_then(|text| {
             let files = [ValuesSource {

@@ -346,11 +346,55 @@ pub struct PodMonitorPlan {
 
 /// Builds the plan, checking every value that becomes a name, host or weight.
 pub fn build(loaded: &LoadedValues) -> Result<HubPlan> {
-    Planner {
+    let plan = Planner {
         v: &loaded.values,
         origins: &loaded.origins,
     }
-    .build()
+    .build()?;
+    too_many_objects(plan.object_count(), &loaded.origins)?;
+    Ok(plan)
+}
+
+fn too_many_objects(count: usize, origins: &Origins) -> Result<()> {
+    if count <= MAX_OBJECTS {
+        return Ok(());
+    }
+    let at = ["apps", "clusters"]
+        .into_iter()
+        .find_map(|key| origins.locate(&path(key)));
+    Err(Error::input(format!(
+        "the values make at least {count} objects; one render makes at most {MAX_OBJECTS}"
+    ))
+    .at(at)
+    .hint("split the applications over several values files and render each on its own (500 applications of 4 spokes make about 11,000 objects)"))
+}
+
+/// Most objects one render makes. The cost of a render is linear in its
+/// objects: this bounds a run to about a second and 150 MB, whatever the
+/// input (issue 18's cost model; README, Reliability).
+pub const MAX_OBJECTS: usize = 15_000;
+
+impl HubPlan {
+    /// The objects the plan renders to, but for the few each injected
+    /// gateway adds beside its Gateway (they do not grow with the input).
+    pub fn object_count(&self) -> usize {
+        1 + self.gateways.len()
+            + self.waypoints.len()
+            + self.injected_gateways.len()
+            + self.secret_readers.len()
+            + self.services.len()
+            + self.service_entries.len()
+            + self.http_routes.len()
+            + self.reference_grants.len()
+            + self.istio_gateways.len()
+            + self.virtual_services.len()
+            + self.egress.len()
+            + self.egress_waypoints.len()
+            + self.egress_service_entries.len()
+            + self.destination_rules.len()
+            + self.routes.len()
+            + self.pod_monitors.len()
+    }
 }
 
 /// Metadata for an object in the hub namespace: name, sync wave, extra labels.
@@ -407,6 +451,21 @@ struct ResolvedApp<'a> {
 impl Planner<'_> {
     fn error(&self, at: &KeyPath, message: String) -> Error {
         Error::input(message).at(self.origins.locate(at))
+    }
+
+    /// The object limit, checked before the objects are planned: each
+    /// application makes at least a route, two Services per spoke and a
+    /// ServiceEntry per spoke host.
+    fn check_object_floor(&self, apps: &[ResolvedApp]) -> Result<()> {
+        let spokes = || {
+            apps.iter()
+                .flat_map(|a| a.plan.spokes.iter().filter(|s| s.enabled))
+        };
+        let hosts: std::collections::HashSet<&str> = spokes().map(|s| s.host.as_str()).collect();
+        too_many_objects(
+            apps.len() + 2 * spokes().count() + hosts.len(),
+            self.origins,
+        )
     }
 
     fn check_label(&self, at: &str, value: &str, what: &str) -> Result<()> {
@@ -487,6 +546,7 @@ impl Planner<'_> {
         self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
         let apps = self.resolve_apps(&domain)?;
+        self.check_object_floor(&apps)?;
         let target = self.target()?;
         // The control plane a revision names claims a Gateway or injects a
         // pod only when it carries `istio.io/rev` (pkg/revisions/tag_watcher.go

@@ -219,3 +219,38 @@ fn parameters_announcement_snapshot() {
     assert_eq!(names, ["valueFiles", "set"]);
     snapshot!("argocd-parameters", r.stdout);
 }
+
+#[test]
+fn every_step_reads_values_inside_the_app_directory_and_within_the_size_limit() {
+    // parameters: a hubgw.yaml linked to /dev/zero is not followed (it lies
+    // outside), so the announcement comes at once, without spoke names.
+    let tmp = app();
+    let dir = app_dir(&tmp);
+    std::fs::remove_file(dir.join("hubgw.yaml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("hubgw.yaml")).unwrap();
+    let r = cmp("parameters", &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("enables"), "{}", r.stdout);
+
+    // generate: a values file past 256 KiB is refused like `render -f`.
+    let tmp = app();
+    let dir = app_dir(&tmp);
+    let big = format!("# {}\n", "x".repeat(300 * 1024));
+    std::fs::write(dir.join("big.yaml"), big).unwrap();
+    let params = r#"[{"name":"valueFiles","array":["big.yaml"]}]"#;
+    let r = cmp("generate", &dir, &[("ARGOCD_APP_PARAMETERS", params)]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cannot read values file `big.yaml`: it is too large"),
+        "{}",
+        r.stderr
+    );
+
+    // `set` parameters are --set flags, with the same cost limits.
+    let sets: Vec<String> = (0..100).map(|i| format!(r#""a{i}[65535]":"1""#)).collect();
+    let params = format!(r#"[{{"name":"set","map":{{{}}}}}]"#, sets.join(","));
+    let r = cmp("generate", &dir, &[("ARGOCD_APP_PARAMETERS", &params)]);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("list entries in all"), "{}", r.stderr);
+}

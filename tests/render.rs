@@ -462,3 +462,25 @@ fn a_template_cannot_be_broken_by_a_value() {
     assert_eq!(docs(&out).len(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_plan_counts_the_objects_it_renders() {
+    // The object limit is checked on the plan, before rendering: its count
+    // is every object but the few an injected gateway adds (Deployment,
+    // Service, autoscaler, ...), which do not grow with the input.
+    for file in all_examples() {
+        let text = std::fs::read_to_string(example(&file)).unwrap();
+        let files = [hubgw::values::ValuesSource {
+            name: file.clone(),
+            text,
+        }];
+        let loaded = hubgw::values::load_sources(&files, &Default::default()).unwrap();
+        let plan = hubgw::plan::build(&loaded).unwrap();
+        let objects = hubgw::manifests_for_plan(&plan, &Default::default()).unwrap();
+        let (counted, rendered) = (plan.object_count(), objects.len());
+        assert!(
+            counted <= rendered && rendered - counted <= 6,
+            "{file}: {counted} of {rendered}"
+        );
+    }
+}

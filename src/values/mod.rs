@@ -278,9 +278,19 @@ fn human_size(bytes: u64) -> String {
 }
 
 fn read_text_file(file: &str, kind: InputKind) -> Result<String> {
+    read_text_at(std::path::Path::new(file), file, kind)
+}
+
+/// A values file at `path` (named `shown` in errors), within the size limit
+/// of values files: the Argo CD plugin reads through here too.
+pub(crate) fn read_values_at(path: &std::path::Path, shown: &str) -> Result<String> {
+    read_text_at(path, shown, InputKind::Values)
+}
+
+fn read_text_at(path: &std::path::Path, file: &str, kind: InputKind) -> Result<String> {
     // Opened before anything is asked of the path: the open file says what
     // it is and how large, in one call after the open.
-    let opened = std::fs::File::open(file).and_then(|f| Ok((f.metadata()?, f)));
+    let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?, f)));
     if matches!(&opened, Ok((meta, _)) if meta.is_dir()) {
         return Err(Error::input(format!(
             "cannot read {}: it is a directory",
@@ -364,6 +374,7 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
                 .iter()
                 .map(|e| ("--set-string", e.as_str(), strvals::SetKind::String)),
         );
+    let mut entries_added = 0;
     for (flag, expr, kind) in flags {
         let assignments = strvals::parse(expr, kind).map_err(|e| {
             let loc = Location::in_text(flag, expr, 1, e.column, 1);
@@ -376,6 +387,15 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
         })?;
         let mut paths = Vec::with_capacity(assignments.len());
         for assignment in assignments {
+            entries_added += assignment.entries_added(&tree);
+            if entries_added > strvals::MAX_ADDED_ENTRIES {
+                return Err(Error::usage(format!(
+                    "the --set flags add more than {} list entries in all",
+                    strvals::MAX_ADDED_ENTRIES
+                ))
+                .at(Some(Location::in_text(flag, expr, 1, 1, expr.chars().count())))
+                .hint("a list index pads the list up to it: set list items from 0 up, or give the list in a values file"));
+            }
             if assignment.deletes() {
                 nulls::check(&tree, &assignment.path, false).map_err(|p| {
                     null_error(&assignment.path, p, |_| {

@@ -23,6 +23,10 @@ pub const MAX_DOTS: usize = 30;
 /// unbounded one lets a single argument build a tree deep enough to overflow
 /// the stack when it is dropped.
 pub const MAX_INDEXES: usize = 30;
+/// Most list entries all the flags of one run may add. One index up to
+/// [`MAX_INDEX`] is fine, but each pads its list with nulls: without a total,
+/// a hundred `a[65535]=1` build millions of entries (issue 18's cost model).
+pub const MAX_ADDED_ENTRIES: usize = 2 * MAX_INDEX;
 
 /// Which flag an expression came from: `--set` infers types, `--set-string`
 /// keeps strings.
@@ -126,6 +130,28 @@ impl Assignment {
     /// setting a value. A `null` list item is set, not deleted.
     pub fn deletes(&self) -> bool {
         self.value.is_null() && self.path.last_key().is_some()
+    }
+
+    /// How many list entries applying it to `root` adds (the padding of
+    /// lists up to its indexes).
+    pub fn entries_added(&self, root: &Value) -> usize {
+        let mut added = 0;
+        let mut cur = Some(root);
+        for seg in &self.path.0 {
+            cur = match (seg, cur) {
+                (PathSeg::Key(key), Some(Value::Mapping(map))) => map.get(key.as_str()),
+                (PathSeg::Index(i), Some(Value::Sequence(seq))) => {
+                    added += (i + 1).saturating_sub(seq.len());
+                    seq.get(*i)
+                }
+                (PathSeg::Index(i), _) => {
+                    added += i + 1;
+                    None
+                }
+                (PathSeg::Key(_), _) => None,
+            };
+        }
+        added
     }
 
     /// Applies it to `root` (a `root` that is not a mapping becomes an empty
