@@ -208,6 +208,14 @@ pub const RULES: &[Rule] = &[
         explanation: "The gateway `mesh` binds a VirtualService to the sidecars of the mesh: the client's own Envoy applies it before the request leaves the pod. That is the egress recipe of sidecar mode (OpenShift Service Mesh 3 \"Gateways\" chapter 3, Istio's \"Egress Gateways\" task): route mesh traffic for the host to the egress gateway. Pods of a namespace labeled istio.io/dataplane-mode: ambient have no sidecar, and ztunnel forwards at layer 4 without reading routes, so for them the rule has no effect and traffic goes straight to the external host, past the egress gateway. (Sidecar pods in other namespaces still apply it; a waypoint applies VirtualServices only as an Alpha feature, Istio \"Migrate from sidecar to ambient\".) Istio's ambient \"Egress gateways\" page (istio.io/latest/docs/ambient/usage/egress-gateway/) makes a waypoint the egress gateway instead: a ServiceEntry labeled istio.io/use-waypoint (and istio.io/use-waypoint-namespace when the waypoint is elsewhere; both read by Istio 1.24) sends ambient traffic for the host through it. Checked when the Namespace object is in the stream.",
         check: Some(rules::mesh_virtual_service_in_ambient),
     },
+    Rule {
+        id: "HG030",
+        severity: Severity::Error,
+        summary: "two HTTPRoutes or VirtualServices claim the same host, parent and match",
+        help: "keep one route per host, parent and match: delete the one no longer meant to serve (an old release's) or give the routes different hosts or matches",
+        explanation: "When two HTTPRoutes attached to one Gateway (and listener) claim the same hostname with the same match, Gateway API gives the match to one of them: \"The oldest Route based on creation timestamp. The Route appearing first in alphabetical order by \"{namespace}/{name}\".\" (HTTPRouteRule.Matches, apis/v1/httproute_types.go, kubernetes-sigs/gateway-api v1.2.1 to v1.6.1). The other route's rule never serves and its weights are ignored, with no error. Two VirtualServices bound to one gateway for the same host are merged by Istio: the gateway's routes for the host are the routes of each VirtualService in turn, the oldest first (creation time, then name, then namespace), and Envoy takes the first that matches (pilot/pkg/model/config.go sortConfigByCreationTime, pilot/pkg/networking/core/gateway.go, istio/istio 1.24.6 and 1.30.3), so the older one wins the same match, and its catch-all hides every rule of the newer one. This is what happens when a team applies hubgw's render next to a Helm release that still owns the chart's route, or concatenates two renders. Hostnames compare as written (a wildcard and an exact name are not a tie: the exact one wins); parentRefs with different sectionNames or ports do not overlap.",
+        check: Some(rules::conflicting_routes),
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
