@@ -140,3 +140,98 @@ fn diff_reads_the_chart_stream_and_names_what_changes() {
         .stdout
         .contains("HTTPRoute/industrial-edge-lb: spec.rules[0].backendRefs[0].port: 8080 -> 80"));
 }
+
+/// The fenced blocks of a Markdown file: (language, body, the text between
+/// this block and the next).
+fn fenced_blocks(markdown: &str) -> Vec<(String, String, String)> {
+    let mut blocks = Vec::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find("\n```") {
+        let after = &rest[start + 4..];
+        let Some(eol) = after.find('\n') else { break };
+        let lang = after[..eol].trim().to_string();
+        let body_start = &after[eol + 1..];
+        let end = body_start.find("```").expect("closed block");
+        let body = body_start[..end].to_string();
+        rest = &body_start[end + 3..];
+        let gap = rest.find("\n```").map_or(rest, |i| &rest[..i]).to_string();
+        blocks.push((lang, body, gap));
+    }
+    blocks
+}
+
+#[test]
+fn the_guide_commands_run_as_written() {
+    let guide = std::fs::read_to_string(repo("docs/migrating-from-the-chart.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The user's repository: the release's values. `helm template` is a
+    // stand-in that checks its arguments and prints the chart's stream.
+    std::fs::copy(example("chart-compat.yaml"), dir.path().join("hubgw.yaml")).unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let helm = bin.join("helm");
+    std::fs::write(
+        &helm,
+        format!(
+            "#!/bin/sh\n[ \"$*\" = 'template hub-gateway charts/all/hub-gateway -f hubgw.yaml' ] || {{ echo \"helm stand-in: unexpected arguments: $*\" >&2; exit 2; }}\ncat '{}'\n",
+            repo("tests/fixtures/chart/helm-template.yaml").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hubgw_dir = std::path::Path::new(assert_cmd::cargo::cargo_bin!("hubgw"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}:{}",
+        bin.display(),
+        hubgw_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    let blocks = fenced_blocks(&guide);
+    let mut ran = 0;
+    for (i, (lang, body, gap)) in blocks.iter().enumerate() {
+        if lang != "sh" {
+            continue;
+        }
+        if body.starts_with("# on the cluster") {
+            continue;
+        }
+        let words: Vec<&str> = body.split_whitespace().collect();
+        for (j, w) in words.iter().enumerate() {
+            let prev = if j == 0 { "" } else { words[j - 1] };
+            let next = words.get(j + 1).copied().unwrap_or("");
+            let cluster = (["oc", "kubectl", "argocd"].contains(w) && prev != "hubgw")
+                || (*w == "helm" && next != "template");
+            assert!(
+                !cluster,
+                "a block without `# on the cluster` runs `{w} {next}`:\n{body}"
+            );
+        }
+        let out = std::process::Command::new("bash")
+            .args(["-e", "-c", body])
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            out.status.success(),
+            "{body}\nexit {:?}\n{stdout}{stderr}",
+            out.status
+        );
+        // A ```text block right after the commands is their output.
+        if let Some((next_lang, expected, _)) = blocks.get(i + 1) {
+            if next_lang == "text" && gap.trim().is_empty() {
+                assert_eq!(stdout, *expected, "the output of:\n{body}");
+            }
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 4, "the guide's commands that need no cluster");
+}
