@@ -1614,7 +1614,8 @@ impl Planner<'_> {
 
         let route_name = match source.route_name {
             // The chart named its HTTPRoute `industrial-edge-lb`
-            // (charts/all/hub-gateway/templates/httproute.yaml, commit 9e6d644).
+            // (charts/all/hub-gateway/templates/httproute.yaml in
+            // maximilianoPizarro/hybrid-mesh-platform, commit 9e6d644).
             "" if source.prefix.is_empty() => format!("{name}-lb"),
             "" => name.clone(),
             set => set.to_string(),

@@ -235,3 +235,17 @@ fn the_guide_commands_run_as_written() {
     }
     assert_eq!(ran, 4, "the guide's commands that need no cluster");
 }
+
+#[test]
+fn a_bad_route_name_points_into_the_values_file() {
+    let values = TempFile::new(
+        "route-name.yaml",
+        "clusterDomain: apps.hub.example.com\nclusters:\n  east:\n    domain: apps.east.example.com\napp:\n  routeName: Industrial_Edge\n",
+    );
+    let err = fails(&["render", "-f", values.arg()], 1);
+    assert!(
+        err.contains("`app.routeName` is not a valid object name (\"Industrial_Edge\")"),
+        "{err}"
+    );
+    assert!(err.contains("route-name.yaml:6:"), "{err}");
+}
