@@ -1010,7 +1010,7 @@ pub fn conflicting_routes<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 } else {
                     (
                         format!("gateway `{parent}`"),
-                        istio_winner(earlier.route, later.route),
+                        istio_winner(earlier.route, later.route, parent == "mesh"),
                     )
                 };
                 out.push(finding(
@@ -1259,21 +1259,29 @@ fn gateway_api_winner(a: &Manifest, b: &Manifest) -> String {
     }
 }
 
-/// Which VirtualService Istio lets answer a tied match: a gateway's routes
-/// for one host are the routes of its VirtualServices in order, oldest
-/// first, and Envoy takes the first that matches (sortConfigByCreationTime
-/// in pilot/pkg/model/config.go, called by mergeVirtualServicesIfNeeded in
-/// pilot/pkg/model/virtualservice.go; buildGatewayHTTPRouteConfig appends them
-/// per host in pilot/pkg/networking/core/gateway.go; istio/istio 1.24.6 and 1.30.3).
-fn istio_winner(a: &Manifest, b: &Manifest) -> String {
+/// Which VirtualService Istio lets answer a tied match. VirtualServices are
+/// ordered oldest first (sortConfigByCreationTime in pilot/pkg/model/config.go,
+/// called by mergeVirtualServicesIfNeeded in pilot/pkg/model/virtualservice.go).
+/// A gateway's routes for one host are the routes of each in that order,
+/// and Envoy takes the first that matches (buildGatewayHTTPRouteConfig in
+/// pilot/pkg/networking/core/gateway.go); for sidecars (`mesh`) the first
+/// virtual host of a name is kept and later ones are dropped ("duplicate
+/// domain from virtual service", BuildSidecarOutboundVirtualHosts in
+/// pilot/pkg/networking/core/httproute.go). istio/istio 1.24.6 and 1.30.3.
+fn istio_winner(a: &Manifest, b: &Manifest, mesh: bool) -> String {
     let key = |m: &Manifest| (m.name().to_string(), m.namespace().to_string());
     let by_name = if key(a) <= key(b) { a } else { b };
+    let how = if mesh {
+        "for sidecars Istio keeps only the older VirtualService for the host"
+    } else {
+        "Istio puts the older VirtualService's routes first and Envoy takes the first that matches"
+    };
     match (creation_timestamp(a), creation_timestamp(b)) {
         (Some(ta), Some(tb)) if ta != tb => {
             let older = if ta < tb { a } else { b };
-            format!("Istio puts the older VirtualService's routes first and Envoy takes the first that matches: `{}` answers (creationTimestamp)", qualified(older))
+            format!("{how}: `{}` answers (creationTimestamp)", qualified(older))
         }
-        _ => format!("Istio puts the older VirtualService's routes first and Envoy takes the first that matches: the older one answers (creationTimestamp: on a cluster, the one already there), on a tie `{}` (first by name, then namespace)", qualified(by_name)),
+        _ => format!("{how}: the older one answers (creationTimestamp: on a cluster, the one already there), on a tie `{}` (first by name, then namespace)", qualified(by_name)),
     }
 }
 
@@ -1391,5 +1399,10 @@ mod conflict_tests {
         );
         assert!(conflicts(&(vs("a", "gw", "") + &vs("b", "other", ""))).is_empty());
         assert!(conflicts(&(vs("a", "gw", api) + &vs("b", "gw", ""))).is_empty());
+        let mesh = conflicts(&(vs("a", "mesh", "") + &vs("b", "mesh", "")));
+        assert!(
+            mesh[0].contains("for sidecars Istio keeps only the older VirtualService for the host"),
+            "{mesh:?}"
+        );
     }
 }
