@@ -103,7 +103,7 @@ enum Command {
         cat values.yaml | hubgw render -f - -n my-hub\n  \
         hubgw render -f values.yaml -o json > hub.json\n  \
         hubgw render -f values.yaml --output-dir manifests/\n  \
-        hubgw render -f values.yaml --show-only HTTPRoute/industrial-edge")]
+        hubgw render -f values.yaml --show-only HTTPRoute/industrial-edge-lb")]
     Render(RenderArgs),
     /// Check manifest streams: typed structs, upstream CRD schemas, lint rules.
     #[command(

@@ -424,6 +424,8 @@ struct AppSource<'a> {
     circuit_breaking: CircuitBreaking,
     rules: &'a [HeaderRule],
     route_namespace: &'a str,
+    /// The HTTPRoute's (or VirtualService's) name; empty: the default.
+    route_name: &'a str,
 }
 
 impl AppSource<'_> {
@@ -446,6 +448,7 @@ struct ResolvedApp<'a> {
     plan: AppPlan,
     source: AppSource<'a>,
     route_namespace: String,
+    route_name: String,
 }
 
 impl Planner<'_> {
@@ -953,7 +956,7 @@ impl Planner<'_> {
             }
         }
 
-        let mut route_meta = meta_in(&app.route_namespace, name, 3, &[app_label]);
+        let mut route_meta = meta_in(&app.route_namespace, &app.route_name, 3, &[app_label]);
         if app.plan.api_weights_explicit {
             // Tells lint (HG008) that spreading /api is the user's choice.
             route_meta
@@ -1595,6 +1598,7 @@ impl Planner<'_> {
             circuit_breaking: v.gateway.circuit_breaking.clone(),
             rules: &v.gateway.rules,
             route_namespace: &v.app.route_namespace,
+            route_name: &v.app.route_name,
         };
         let top_enables = v.clusters.values().any(|c| !c.domain.is_empty());
         if top_enables || v.apps.is_empty() {
@@ -1625,6 +1629,7 @@ impl Planner<'_> {
                 circuit_breaking: self.merged_circuit_breaking(name, entry)?,
                 rules: &entry.rules,
                 route_namespace: &entry.route_namespace,
+                route_name: &entry.route_name,
             });
         }
         let mut out: Vec<ResolvedApp> = Vec::new();
@@ -1702,6 +1707,24 @@ impl Planner<'_> {
             ));
         }
 
+        let route_name = match source.route_name {
+            // The chart named its HTTPRoute `industrial-edge-lb`
+            // (charts/all/hub-gateway/templates/httproute.yaml in
+            // maximilianoPizarro/hybrid-mesh-platform, commit 9e6d644).
+            "" if source.prefix.is_empty() => format!("{name}-lb"),
+            "" => name.clone(),
+            set => set.to_string(),
+        };
+        if let Some(p) = dns::subdomain_problem(&route_name) {
+            let at = source.key("app.routeName");
+            return Err(self
+                .error(
+                    &path(&at),
+                    format!("`{at}` is not a valid object name ({route_name:?}): {p}"),
+                )
+                .hint("use lowercase letters, digits, `-` and `.`, like industrial-edge-lb"));
+        }
+
         let mut spokes = Vec::new();
         for (spoke, cluster) in source.clusters {
             let at = path(&source.key("clusters")).key(spoke.clone());
@@ -1760,6 +1783,7 @@ impl Planner<'_> {
             plan,
             source,
             route_namespace,
+            route_name,
         })
     }
 
@@ -2346,6 +2370,36 @@ mod tests {
         assert_eq!(p.destination_rules[0].host, "shop.e.example.com");
         assert_eq!(p.gateways[0].service_name, "hub-gateway-istio");
         assert_eq!(p.routes[0].service_name, "hub-gateway-istio");
+    }
+
+    #[test]
+    fn the_short_form_names_its_route_as_the_chart_did_and_entries_after_themselves() {
+        let p = plan(&[
+            "clusters.east.domain=e.example.com",
+            "apps.shop.clusters.east.domain=e.example.com",
+        ])
+        .unwrap();
+        let names: Vec<_> = p.http_routes.iter().map(|r| &r.meta.name).collect();
+        assert_eq!(names, ["industrial-edge-lb", "shop"]);
+        let p = plan(&[
+            "clusters.east.domain=e.example.com",
+            "app.routeName=edge",
+            "apps.shop.clusters.east.domain=e.example.com",
+            "apps.shop.routeName=shop-lb",
+        ])
+        .unwrap();
+        let names: Vec<_> = p.http_routes.iter().map(|r| &r.meta.name).collect();
+        assert_eq!(names, ["edge", "shop-lb"]);
+        let err = plan(&[
+            "clusters.east.domain=e.example.com",
+            "apps.shop.routeName=Shop",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`apps.shop.routeName` is not a valid object name"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -275,7 +275,7 @@ fn graphviz_renders_the_dot_output() {
         "https://line-dashboard.apps.hub.example.com",
         "Gateway hub-gateway",
         "listener http :8080 HTTP",
-        "HTTPRoute line-dashboard",
+        "HTTPRoute line-dashboard-lb",
         "PathPrefix /api",
         "waypoint hub-gateway-system-waypoint",
         "circuit breaking: maxConnections 100, 10 req/conn, 5xx x3 / 10s, eject 30s, max 100%",

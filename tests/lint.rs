@@ -40,7 +40,7 @@ fn check_fixture(name: &str) -> Run {
 #[test]
 fn every_rule_has_a_fixture_that_trips_it_and_one_that_passes() {
     let ids = rule_ids();
-    assert_eq!(ids.len(), 20, "{ids:?}");
+    assert_eq!(ids.len(), 21, "{ids:?}");
     for id in ids {
         let (trip, pass) = if id == "HG012" {
             (
@@ -364,5 +364,51 @@ spec:
         "{}{}",
         r.stdout,
         r.stderr
+    );
+}
+
+#[test]
+fn conflicting_routes_name_both_routes_and_the_one_gateway_api_prefers() {
+    // hubgw's old route name next to the chart's route, as after an
+    // `oc apply` without prune.
+    let r = check_fixture("HG030-trip.yaml");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let found: Vec<&str> = r.stdout.lines().filter(|l| l.contains("[HG030]")).collect();
+    assert_eq!(found.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        found[0],
+        "tests/fixtures/lint/HG030-trip.yaml:13 HTTPRoute/industrial-edge-lb: spec.rules[0].matches[0]: error[HG030]: \
+         claims the same host `industrial-edge.apps.hub.example.com`, parent `hub-gateway-system/hub-gateway` and match `PathPrefix /api` \
+         as HTTPRoute `hub-gateway-system/industrial-edge` (tests/fixtures/lint/HG030-trip.yaml:9); \
+         Gateway API gives the match to the older route (creationTimestamp: on a cluster, the one already there), \
+         on a tie to `hub-gateway-system/industrial-edge` (first by namespace/name), and the other never serves it"
+    );
+    assert!(found[1].contains("spec.rules[1]: error[HG030]: claims the same host `industrial-edge.apps.hub.example.com`, parent `hub-gateway-system/hub-gateway` and match `PathPrefix /`"), "{}", found[1]);
+}
+
+#[test]
+fn lint_catches_two_applications_on_one_host() {
+    let r = hubgw_run(&[
+        "lint",
+        "-f",
+        "values/examples/east-west.yaml",
+        "--set",
+        "apps.shop.host=industrial-edge.apps.hub.example.com",
+        "--set",
+        "apps.shop.clusters.east.domain=apps.east.example.com",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[HG030]: claims the same host `industrial-edge.apps.hub.example.com`, parent `hub-gateway-system/hub-gateway` and match `PathPrefix /api` as HTTPRoute `hub-gateway-system/industrial-edge-lb`"),
+        "{}",
+        r.stdout
+    );
+    let explain = hubgw_run(&["lint", "--explain", "HG030"]);
+    assert!(
+        explain
+            .stdout
+            .contains("The oldest Route based on creation timestamp"),
+        "{}",
+        explain.stdout
     );
 }

@@ -40,7 +40,7 @@ fn show_only_snapshot() {
         "--show-only",
         "route/hub-gateway",
         "--show-only",
-        "HTTPRoute/industrial-edge",
+        "HTTPRoute/industrial-edge-lb",
         "-o",
         "json",
     ]);

@@ -54,7 +54,7 @@ fn east_west_has_exactly_the_seed_objects() {
             "Service/industrial-edge-west-api",
             "ServiceEntry/industrial-edge.apps.east.example.com",
             "ServiceEntry/industrial-edge.apps.west.example.com",
-            "HTTPRoute/industrial-edge",
+            "HTTPRoute/industrial-edge-lb",
             // One per spoke host: the ExternalName Services are aliases of it.
             "DestinationRule/cb-industrial-edge-east",
             "DestinationRule/cb-industrial-edge-west",

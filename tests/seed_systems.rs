@@ -37,7 +37,7 @@ fn istio_mode_routes_with_a_virtual_service_and_no_waypoint() {
     let gw = find(&d, "Gateway", "hub-gateway");
     assert_eq!(gw["apiVersion"], "networking.istio.io/v1");
     assert_eq!(gw["spec"]["selector"]["istio"], "hub-gateway");
-    let vs = find(&d, "VirtualService", "industrial-edge");
+    let vs = find(&d, "VirtualService", "industrial-edge-lb");
     assert_eq!(vs["spec"]["gateways"][0], "hub-gateway-system/hub-gateway");
     let http = vs["spec"]["http"].as_sequence().unwrap();
     // `/api` by path elements, as Gateway API's PathPrefix: not `/apix`.
@@ -79,7 +79,7 @@ fn istio_weights_are_percentages_that_add_up_to_100() {
         "--set",
         "gateway.weights.east=1,gateway.weights.west=1,gateway.weights.central=1",
     ]);
-    let vs = find(&d, "VirtualService", "line-dashboard");
+    let vs = find(&d, "VirtualService", "line-dashboard-lb");
     let weights: Vec<i64> = vs["spec"]["http"][1]["route"]
         .as_sequence()
         .unwrap()
@@ -233,7 +233,7 @@ fn header_rules_come_before_the_default_rules() {
         "--set",
         "target.gatewayAPI=v1.4.1",
     ]);
-    let rules = find(&d, "HTTPRoute", "industrial-edge")["spec"]["rules"]
+    let rules = find(&d, "HTTPRoute", "industrial-edge-lb")["spec"]["rules"]
         .as_sequence()
         .unwrap()
         .clone();
@@ -253,7 +253,7 @@ fn header_rules_come_before_the_default_rules() {
         "--set",
         "gateway.api=istio",
     ]);
-    let vs = find(&istio, "VirtualService", "industrial-edge");
+    let vs = find(&istio, "VirtualService", "industrial-edge-lb");
     assert_eq!(
         vs["spec"]["http"][0]["match"][0]["headers"]["x-version"]["exact"],
         "v2"
@@ -286,7 +286,7 @@ fn a_route_from_a_namespace_the_gateway_refuses_is_an_error() {
     let grant = find(&d, "ReferenceGrant", "httproutes-from-line-team");
     assert_eq!(grant["metadata"]["namespace"], "hub-gateway-system");
     assert_eq!(grant["spec"]["from"][0]["namespace"], "line-team");
-    let route = find(&d, "HTTPRoute", "industrial-edge");
+    let route = find(&d, "HTTPRoute", "industrial-edge-lb");
     assert_eq!(route["metadata"]["namespace"], "line-team");
     assert_eq!(
         route["spec"]["parentRefs"][0]["namespace"],
@@ -340,7 +340,8 @@ fn gateway_tls_and_the_route_must_agree() {
 fn many_apps_share_the_gateway_and_service_entries() {
     let d = render_ok(&["-f", &example("many-apps.yaml")]);
     let k = kinds(&d);
-    for name in ["industrial-edge", "line-dashboard", "manuela"] {
+    // The short form keeps the chart's route name; entries are named after themselves.
+    for name in ["industrial-edge-lb", "line-dashboard", "manuela"] {
         assert!(k.contains(&format!("HTTPRoute/{name}")), "{k:?}");
     }
     assert_eq!(

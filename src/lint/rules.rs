@@ -920,3 +920,489 @@ pub fn mesh_virtual_service_in_ambient<'a>(ctx: &LintContext<'a>) -> Vec<Finding
     }
     out
 }
+
+/// What a route claims: (API, host, parent, canonical match).
+type Claim = (&'static str, String, String, String);
+
+/// One route's claim on a host, parent and match, with where it sits.
+struct Claimant<'a> {
+    route: &'a Manifest,
+    path: String,
+    /// Listener name and port of a parentRef (None: every listener).
+    section: Option<String>,
+    port: Option<i64>,
+}
+
+const GATEWAY_API_CLAIM: &str = "gateway-api";
+const ISTIO_CLAIM: &str = "istio";
+
+/// HG030: two HTTPRoutes (or two VirtualServices) claim the same host,
+/// parent and match, so the API hands it to one and the other never serves.
+pub fn conflicting_routes<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut claims: indexmap::IndexMap<Claim, Vec<Claimant<'a>>> = indexmap::IndexMap::new();
+    for route in ctx.index.http_routes() {
+        let parents = http_route_parents(route);
+        let hosts = lowercase_list(&route.object["spec"]["hostnames"]);
+        for (rule_path, rule) in rules(route) {
+            for (path, m) in matches_or_catch_all(rule, "matches", &rule_path) {
+                let key = gateway_api_match(m);
+                for host in &hosts {
+                    for (parent, section, port) in &parents {
+                        claims
+                            .entry((GATEWAY_API_CLAIM, host.clone(), parent.clone(), key.clone()))
+                            .or_default()
+                            .push(Claimant {
+                                route,
+                                path: path.clone(),
+                                section: section.clone(),
+                                port: *port,
+                            });
+                    }
+                }
+            }
+        }
+    }
+    for vs in virtual_services(ctx) {
+        let gateways = virtual_service_gateways(vs);
+        let hosts = lowercase_list(&vs.object["spec"]["hosts"]);
+        for (route_path, route) in vs_routes(vs) {
+            for (path, m) in matches_or_catch_all(route, "match", &route_path) {
+                let key = canonical(&strip_name(m)).to_string();
+                for host in &hosts {
+                    for gateway in &gateways {
+                        claims
+                            .entry((ISTIO_CLAIM, host.clone(), gateway.clone(), key.clone()))
+                            .or_default()
+                            .push(Claimant {
+                                route: vs,
+                                path: path.clone(),
+                                section: None,
+                                port: None,
+                            });
+                    }
+                }
+            }
+        }
+    }
+
+    let mut reported: HashSet<(*const Manifest, *const Manifest, &str)> = HashSet::new();
+    let mut out = Vec::new();
+    for ((api, host, parent, key), claimants) in &claims {
+        for (i, later) in claimants.iter().enumerate() {
+            for earlier in &claimants[..i] {
+                if std::ptr::eq(earlier.route, later.route)
+                    || !compatible(&earlier.section, &later.section)
+                    || !compatible(&earlier.port, &later.port)
+                    || !reported.insert((earlier.route, later.route, &later.path))
+                {
+                    continue;
+                }
+                let host = if host.is_empty() {
+                    "every host of the listener".to_string()
+                } else {
+                    format!("host `{host}`")
+                };
+                let (parent, winner) = if *api == GATEWAY_API_CLAIM {
+                    (
+                        format!("parent `{parent}`"),
+                        gateway_api_winner(earlier.route, later.route),
+                    )
+                } else {
+                    (
+                        format!("gateway `{parent}`"),
+                        istio_winner(earlier.route, later.route, parent == "mesh"),
+                    )
+                };
+                out.push(finding(
+                    later.route,
+                    later.path.clone(),
+                    format!(
+                        "claims the same {host}, {parent} and match `{}` as {} `{}` ({}:{}); {winner}, and the other never serves it",
+                        describe_match(key),
+                        earlier.route.kind(),
+                        qualified(earlier.route),
+                        earlier.route.source,
+                        earlier.route.index,
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn qualified(m: &Manifest) -> String {
+    format!("{}/{}", m.namespace(), m.name())
+}
+
+fn compatible<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// Hosts in lowercase; none means every host (`""`).
+fn lowercase_list(v: &serde_json::Value) -> Vec<String> {
+    let hosts: Vec<String> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.as_str())
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if hosts.is_empty() {
+        vec![String::new()]
+    } else {
+        hosts
+    }
+}
+
+/// The matches of a rule with their paths; none is one catch-all match.
+fn matches_or_catch_all<'v>(
+    rule: &'v serde_json::Value,
+    field: &str,
+    rule_path: &str,
+) -> Vec<(String, &'v serde_json::Value)> {
+    static CATCH_ALL: serde_json::Value = serde_json::Value::Null;
+    let matches: Vec<_> = rule[field]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(j, m)| (format!("{rule_path}.{field}[{j}]"), m))
+        .collect();
+    if matches.is_empty() {
+        vec![(rule_path.to_string(), &CATCH_ALL)]
+    } else {
+        matches
+    }
+}
+
+/// An HTTPRoute's parents: (`namespace/name`, sectionName, port), with
+/// Gateway API's defaults (kind Gateway, the route's namespace).
+fn http_route_parents(route: &Manifest) -> Vec<(String, Option<String>, Option<i64>)> {
+    route.object["spec"]["parentRefs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let kind = p["kind"].as_str().unwrap_or("Gateway");
+            let group = p["group"].as_str().unwrap_or("gateway.networking.k8s.io");
+            let ns = p["namespace"].as_str().unwrap_or(route.namespace());
+            let name = p["name"].as_str().unwrap_or("");
+            let parent = if kind == "Gateway" && group == "gateway.networking.k8s.io" {
+                format!("{ns}/{name}")
+            } else {
+                format!("{kind}.{group} {ns}/{name}")
+            };
+            (
+                parent,
+                p["sectionName"].as_str().map(str::to_string),
+                p["port"].as_i64(),
+            )
+        })
+        .collect()
+}
+
+/// A Gateway API match in one canonical form, with the API's defaults
+/// (path PathPrefix `/`, header and query types Exact; header names are
+/// case-insensitive).
+fn gateway_api_match(m: &serde_json::Value) -> String {
+    let path = &m["path"];
+    let mut out = serde_json::json!({
+        "path": {
+            "type": path["type"].as_str().unwrap_or("PathPrefix"),
+            "value": path["value"].as_str().unwrap_or("/"),
+        }
+    });
+    let pairs = |field: &str, fold_case: bool| {
+        let mut list: Vec<serde_json::Value> = m[field]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| {
+                let name = h["name"].as_str().unwrap_or("");
+                serde_json::json!({
+                    "type": h["type"].as_str().unwrap_or("Exact"),
+                    "name": if fold_case { name.to_ascii_lowercase() } else { name.to_string() },
+                    "value": h["value"],
+                })
+            })
+            .collect();
+        list.sort_by_key(|v| v.to_string());
+        list
+    };
+    let headers = pairs("headers", true);
+    if !headers.is_empty() {
+        out["headers"] = headers.into();
+    }
+    let query = pairs("queryParams", false);
+    if !query.is_empty() {
+        out["queryParams"] = query.into();
+    }
+    if let Some(method) = m["method"].as_str() {
+        out["method"] = method.into();
+    }
+    out.to_string()
+}
+
+/// A VirtualService's gateways as `namespace/name` (`mesh` stays), with
+/// Istio's default `mesh` when none is given.
+fn virtual_service_gateways(vs: &Manifest) -> Vec<String> {
+    let gateways: Vec<String> = vs.object["spec"]["gateways"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g.as_str())
+        .map(|g| {
+            if g == "mesh" || g.contains('/') {
+                g.to_string()
+            } else {
+                format!("{}/{g}", vs.namespace())
+            }
+        })
+        .collect();
+    if gateways.is_empty() {
+        vec!["mesh".into()]
+    } else {
+        gateways
+    }
+}
+
+/// An Istio match without its `name`, which matches nothing.
+fn strip_name(m: &serde_json::Value) -> serde_json::Value {
+    let mut m = m.clone();
+    if let Some(o) = m.as_object_mut() {
+        o.remove("name");
+    }
+    if m.is_null() {
+        serde_json::json!({})
+    } else {
+        m
+    }
+}
+
+/// A JSON value with object keys sorted, so equal matches print alike.
+fn canonical(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            serde_json::Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), canonical(&o[k])))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(a) => a.iter().map(canonical).collect(),
+        other => other.clone(),
+    }
+}
+
+/// A canonical match as a user reads it: `PathPrefix /api, header
+/// x-version: v2`, or Istio's match as JSON (`{}`: every request).
+fn describe_match(key: &str) -> String {
+    let Ok(m) = serde_json::from_str::<serde_json::Value>(key) else {
+        return key.to_string();
+    };
+    let Some(path) = m.get("path") else {
+        return if key == "{}" {
+            "every request".into()
+        } else {
+            key.to_string()
+        };
+    };
+    let mut out = format!(
+        "{} {}",
+        path["type"].as_str().unwrap_or(""),
+        path["value"].as_str().unwrap_or("")
+    );
+    for (field, what) in [("headers", "header"), ("queryParams", "query")] {
+        for p in m[field].as_array().into_iter().flatten() {
+            let op = if p["type"] == "Exact" {
+                ":".to_string()
+            } else {
+                format!(" ~{}", p["type"].as_str().unwrap_or(""))
+            };
+            out.push_str(&format!(
+                ", {what} {}{op} {}",
+                p["name"].as_str().unwrap_or(""),
+                p["value"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    if let Some(method) = m["method"].as_str() {
+        out.push_str(&format!(", method {method}"));
+    }
+    out
+}
+
+fn creation_timestamp(m: &Manifest) -> Option<&str> {
+    m.object["metadata"]["creationTimestamp"].as_str()
+}
+
+/// Which route Gateway API gives a tied match: "If ties still exist across
+/// multiple Routes, matching precedence MUST be determined in order of the
+/// following criteria, continuing on ties: The oldest Route based on
+/// creation timestamp. The Route appearing first in alphabetical order by
+/// "{namespace}/{name}"." (HTTPRouteRule.Matches, apis/v1/httproute_types.go,
+/// kubernetes-sigs/gateway-api v1.2.1, unchanged to v1.6.1)
+fn gateway_api_winner(a: &Manifest, b: &Manifest) -> String {
+    let by_name = std::cmp::min(qualified(a), qualified(b));
+    match (creation_timestamp(a), creation_timestamp(b)) {
+        (Some(ta), Some(tb)) if ta != tb => {
+            let older = if ta < tb { a } else { b };
+            format!("Gateway API gives the match to the older route, `{}` (creationTimestamp)", qualified(older))
+        }
+        _ => format!("Gateway API gives the match to the older route (creationTimestamp: on a cluster, the one already there), on a tie to `{by_name}` (first by namespace/name)"),
+    }
+}
+
+/// Which VirtualService Istio lets answer a tied match. VirtualServices are
+/// ordered oldest first (sortConfigByCreationTime in pilot/pkg/model/config.go,
+/// called by mergeVirtualServicesIfNeeded in pilot/pkg/model/virtualservice.go).
+/// A gateway's routes for one host are the routes of each in that order,
+/// and Envoy takes the first that matches (buildGatewayHTTPRouteConfig in
+/// pilot/pkg/networking/core/gateway.go); for sidecars (`mesh`) the first
+/// virtual host of a name is kept and later ones are dropped ("duplicate
+/// domain from virtual service", BuildSidecarOutboundVirtualHosts in
+/// pilot/pkg/networking/core/httproute.go). istio/istio 1.24.6 and 1.30.3.
+fn istio_winner(a: &Manifest, b: &Manifest, mesh: bool) -> String {
+    let key = |m: &Manifest| (m.name().to_string(), m.namespace().to_string());
+    let by_name = if key(a) <= key(b) { a } else { b };
+    let how = if mesh {
+        "for sidecars Istio keeps only the older VirtualService for the host"
+    } else {
+        "Istio puts the older VirtualService's routes first and Envoy takes the first that matches"
+    };
+    match (creation_timestamp(a), creation_timestamp(b)) {
+        (Some(ta), Some(tb)) if ta != tb => {
+            let older = if ta < tb { a } else { b };
+            format!("{how}: `{}` answers (creationTimestamp)", qualified(older))
+        }
+        _ => format!("{how}: the older one answers (creationTimestamp: on a cluster, the one already there), on a tie `{}` (first by name, then namespace)", qualified(by_name)),
+    }
+}
+
+#[cfg(test)]
+mod conflict_tests {
+    use super::*;
+    use crate::lint::index::StreamIndex;
+    use crate::manifest::parse_stream;
+
+    fn conflicts(stream: &str) -> Vec<String> {
+        let manifests = parse_stream("s.yaml", stream).unwrap();
+        let ctx = LintContext {
+            index: StreamIndex::new(&manifests),
+            values: None,
+        };
+        conflicting_routes(&ctx)
+            .into_iter()
+            .map(|f| format!("{} {}: {}", f.object.name(), f.path, f.message))
+            .collect()
+    }
+
+    fn route(name: &str, extra_meta: &str, parent: &str, rules: &str) -> String {
+        format!(
+            "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: {name}\n  namespace: hub\n{extra_meta}spec:\n  parentRefs: [{parent}]\n  hostnames: [Shop.Example.com]\n  rules: {rules}\n"
+        )
+    }
+
+    #[test]
+    fn a_rule_without_matches_is_the_default_path_prefix_slash() {
+        let s = route("b", "", "{name: gw}", "[{backendRefs: []}]")
+            + &route(
+                "a",
+                "",
+                "{name: gw, namespace: hub}",
+                "[{matches: [{path: {value: /}}]}]",
+            );
+        let found = conflicts(&s);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("a spec.rules[0].matches[0]: claims the same host `shop.example.com`, parent `hub/gw` and match `PathPrefix /` as HTTPRoute `hub/b` (s.yaml:0)"), "{found:?}");
+        assert!(
+            found[0].contains("on a tie to `hub/a` (first by namespace/name)"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn header_names_fold_case_and_extra_headers_make_another_match() {
+        let h = |name: &str, header: &str| {
+            route(
+                name,
+                "",
+                "{name: gw}",
+                &format!("[{{matches: [{{headers: [{{name: {header}, value: v2}}]}}]}}]"),
+            )
+        };
+        assert_eq!(
+            conflicts(&(h("a", "X-Version") + &h("b", "x-version"))).len(),
+            1
+        );
+        let plain = route("c", "", "{name: gw}", "[{}]");
+        assert!(conflicts(&(h("a", "x-version") + &plain)).is_empty());
+    }
+
+    #[test]
+    fn other_listeners_do_not_overlap_but_a_ref_to_every_listener_does() {
+        let a = route("a", "", "{name: gw, sectionName: http}", "[{}]");
+        let b = route("b", "", "{name: gw, sectionName: https}", "[{}]");
+        let all = route("c", "", "{name: gw}", "[{}]");
+        assert!(conflicts(&(a.clone() + &b)).is_empty());
+        assert_eq!(conflicts(&(a + &all)).len(), 1);
+    }
+
+    #[test]
+    fn creation_timestamps_name_the_winner() {
+        let old = route(
+            "z-old",
+            "  creationTimestamp: '2026-06-13T19:51:50Z'\n",
+            "{name: gw}",
+            "[{}]",
+        );
+        let new = route(
+            "a-new",
+            "  creationTimestamp: '2026-12-02T07:00:00Z'\n",
+            "{name: gw}",
+            "[{}]",
+        );
+        let found = conflicts(&(new + &old));
+        assert!(
+            found[0].contains("Gateway API gives the match to the older route, `hub/z-old`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn virtual_services_conflict_per_host_gateway_and_match() {
+        let vs = |name: &str, gateway: &str, m: &str| {
+            format!("---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: {name}\n  namespace: hub\nspec:\n  hosts: [shop.example.com]\n  gateways: [{gateway}]\n  http:\n  - {m}route: [{{destination: {{host: x}}}}]\n")
+        };
+        // A short gateway name is in the VirtualService's namespace.
+        let found = conflicts(&(vs("b", "hub/gw", "") + &vs("a", "gw", "")));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("gateway `hub/gw` and match `every request`"),
+            "{found:?}"
+        );
+        assert!(
+            found[0].contains("on a tie `hub/a` (first by name, then namespace)"),
+            "{found:?}"
+        );
+        let api = "match: [{uri: {prefix: /api}, name: api}]\n    ";
+        let api2 = "match: [{name: other, uri: {prefix: /api}}]\n    ";
+        assert_eq!(
+            conflicts(&(vs("a", "gw", api) + &vs("b", "gw", api2))).len(),
+            1
+        );
+        assert!(conflicts(&(vs("a", "gw", "") + &vs("b", "other", ""))).is_empty());
+        assert!(conflicts(&(vs("a", "gw", api) + &vs("b", "gw", ""))).is_empty());
+        let mesh = conflicts(&(vs("a", "mesh", "") + &vs("b", "mesh", "")));
+        assert!(
+            mesh[0].contains("for sidecars Istio keeps only the older VirtualService for the host"),
+            "{mesh:?}"
+        );
+    }
+}

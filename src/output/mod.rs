@@ -133,7 +133,7 @@ pub fn select<'m>(
             _ => {
                 return Err(
                     Error::usage(format!("--show-only expects Kind/name, found `{w}`"))
-                        .hint("for example --show-only HTTPRoute/industrial-edge"),
+                        .hint("for example --show-only HTTPRoute/industrial-edge-lb"),
                 )
             }
         }

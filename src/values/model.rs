@@ -99,6 +99,10 @@ pub struct AppEntry {
     /// adds a ReferenceGrant for its backends.
     #[serde(default)]
     pub route_namespace: String,
+    /// Name of this application's HTTPRoute (VirtualService with
+    /// `gateway.api: istio`). Empty: the entry's name.
+    #[serde(default)]
+    pub route_name: String,
 }
 
 /// `gateway.circuitBreaking` keys an application overrides.
@@ -267,6 +271,10 @@ pub struct App {
     /// Namespace of the HTTPRoute. Empty: `namespace`.
     #[serde(default)]
     pub route_namespace: String,
+    /// Name of the HTTPRoute (VirtualService with `gateway.api: istio`).
+    /// Empty: `<name>-lb`, the chart's name for it.
+    #[serde(default)]
+    pub route_name: String,
 }
 
 /// A spoke cluster.
