@@ -96,12 +96,12 @@ fn max_wall() -> Duration {
 }
 
 /// Runs the binary, `stdin` from a file, and reaps it with `wait4` for its rusage.
-#[allow(clippy::zombie_processes)] // reaped by wait4 below, not Child::wait
 fn measure(args: &[OsString], stdin: Option<&Path>) -> Outcome {
     measure_within(args, stdin, KILL_AFTER)
 }
 
 /// `measure`, killing the child after `kill_after`.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, not Child::wait
 fn measure_within(args: &[OsString], stdin: Option<&Path>, kill_after: Duration) -> Outcome {
     let input = match stdin {
         Some(file) => Stdio::from(std::fs::File::open(file).unwrap()),
