@@ -59,10 +59,7 @@ fn emit_map_body(
     };
     let pad = " ".repeat(indent);
     for (key, child) in map {
-        let key_text = match key {
-            Value::String(s) => s.clone(),
-            other => scalar(other),
-        };
+        let key_text = key_name(key);
         let child_path = path.key(key_text.clone());
         let key_text = scalar(&Value::String(key_text));
         emit_entry(
@@ -77,12 +74,17 @@ fn emit_map_body(
     }
     for key in defaults.into_iter().flat_map(|d| d.keys()) {
         if !map.contains_key(key) {
-            let deleted = match key {
-                Value::String(s) => path.key(s.clone()),
-                other => path.key(scalar(other)),
-            };
+            let deleted = path.key(key_name(key));
             out.push((format!("{pad}{}: null", scalar(key)), origin(&deleted)));
         }
+    }
+}
+
+/// A map key as the key paths spell it.
+fn key_name(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        other => scalar(other),
     }
 }
 
