@@ -125,7 +125,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "a backendRef to an ExternalName without a Host rewrite",
         help: "add a RequestHeaderModifier filter that sets Host to the spoke's Route host",
-        explanation: "The spoke OpenShift router chooses the Route by the Host header. Requests arrive with the hub's public host, which the spoke does not serve, so each backendRef must set Host to its spoke's Route host.",
+        explanation: "The spoke OpenShift router chooses the Route by the Host header. Requests arrive with the hub's public host, which the spoke does not serve, so each backendRef must set Host to its spoke's Route host. A rewrite is a RequestHeaderModifier that sets Host or a URLRewrite filter's hostname (on the backendRef or its rule; `add` only appends a second Host), and in a VirtualService headers.request.set.Host or rewrite.authority: the same test `hubgw graph` draws by (src/manifest/host_rewrite.rs).",
         check: Some(rules::host_rewrite),
     },
     Rule {

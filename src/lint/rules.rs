@@ -638,9 +638,6 @@ pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     }
     for vs in virtual_services(ctx) {
         for (path, route) in vs_routes(vs) {
-            let route_sets = route["headers"]["request"]["set"]
-                .as_object()
-                .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
             for (j, d) in route["route"].as_array().into_iter().flatten().enumerate() {
                 let host = d["destination"]["host"].as_str().unwrap_or("");
                 let Some(svc) = ctx.index.service_for_host(host, vs.namespace()) else {
@@ -649,10 +646,7 @@ pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 if svc.object["spec"]["type"] != "ExternalName" {
                     continue;
                 }
-                let sets = d["headers"]["request"]["set"]
-                    .as_object()
-                    .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
-                if !sets && !route_sets {
+                if crate::manifest::host_rewrite::istio(route, d).is_none() {
                     out.push(finding(vs, format!("{path}.route[{j}]"), format!("destination `{host}` is an ExternalName Service, and the Host header is not set; the spoke router routes by Host")));
                 }
             }

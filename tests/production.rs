@@ -1,0 +1,44 @@
+//! What production asks of a hub (issue 19), end to end: the hub Route's
+//! annotations and certificates, least-privilege ReferenceGrants, the team
+//! side of a shared gateway, drain-safe disruption budgets, Argo CD-safe
+//! Namespaces, one idea of a Host rewrite, and the PodMonitor's port.
+
+mod common;
+use common::*;
+
+fn render(args: &[&str]) -> String {
+    let r = hubgw_run(&[&["render"], args].concat());
+    assert_eq!(r.code, 0, "render {args:?} failed:\n{}", r.stderr);
+    r.stdout
+}
+
+const EAST_WEST: &str = "values/examples/east-west.yaml";
+
+/// The first backendRef's Host filter swapped for `filter` (YAML, indented
+/// for a backendRef's `filters` list).
+fn east_west_with_filter(filter: &str) -> String {
+    let out = render(&["-f", EAST_WEST]);
+    let old = "      filters:\n      - type: RequestHeaderModifier\n        requestHeaderModifier:\n          set:\n          - name: Host\n            value: industrial-edge.apps.east.example.com\n";
+    assert!(out.contains(old), "{out}");
+    out.replacen(old, &format!("      filters:\n{filter}"), 1)
+}
+
+#[test]
+fn lint_and_graph_agree_on_what_rewrites_host() {
+    let rewrite = east_west_with_filter("      - type: URLRewrite\n        urlRewrite:\n          hostname: industrial-edge.apps.east.example.com\n");
+    let file = TempFile::new("urlrewrite.yaml", &rewrite);
+    let v = hubgw_run(&["validate", file.arg()]);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    assert!(!v.stdout.contains("HG010"), "{}", v.stdout);
+    let g = hubgw_run(&["graph", file.arg()]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    assert!(!g.stdout.contains("Host not rewritten"), "{}", g.stdout);
+
+    // `add` appends a Host: neither counts it as a rewrite.
+    let add = east_west_with_filter("      - type: RequestHeaderModifier\n        requestHeaderModifier:\n          add:\n          - name: Host\n            value: industrial-edge.apps.east.example.com\n");
+    let file = TempFile::new("add-host.yaml", &add);
+    let v = hubgw_run(&["validate", file.arg()]);
+    assert!(v.stdout.contains("warning[HG010]"), "{}", v.stdout);
+    let g = hubgw_run(&["graph", file.arg()]);
+    assert!(g.stdout.contains("Host not rewritten"), "{}", g.stdout);
+}
