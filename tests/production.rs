@@ -42,3 +42,30 @@ fn lint_and_graph_agree_on_what_rewrites_host() {
     let g = hubgw_run(&["graph", file.arg()]);
     assert!(g.stdout.contains("Host not rewritten"), "{}", g.stdout);
 }
+
+#[test]
+fn the_pod_monitor_scrapes_by_port_number() {
+    let out = render(&["-f", &example("monitoring.yaml")]);
+    let pm = docs(&out)
+        .into_iter()
+        .find(|d| d["kind"] == "PodMonitor")
+        .expect("a PodMonitor");
+    let endpoint = &pm["spec"]["podMetricsEndpoints"][0];
+    assert_eq!(endpoint["portNumber"], 15020);
+    assert!(endpoint["targetPort"].is_null());
+}
+
+#[test]
+fn the_hpa_cpu_target_is_documented_as_a_share_of_requests() {
+    let schema = hubgw_run(&["schema"]);
+    assert_eq!(schema.code, 0);
+    assert!(
+        schema
+            .stdout
+            .contains("percent of the container's CPU *requests*"),
+        "{}",
+        schema.stdout
+    );
+    let defaults = std::fs::read_to_string(repo("values/values.yaml")).unwrap();
+    assert!(defaults.contains("Percent of the proxy's CPU *requests*"));
+}

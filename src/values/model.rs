@@ -405,7 +405,9 @@ pub struct Autoscaling {
     pub enabled: bool,
     pub min_replicas: i64,
     pub max_replicas: i64,
-    /// Average CPU utilisation to scale at, in percent of requests.
+    /// Average CPU utilisation to scale at, in percent of the container's
+    /// CPU *requests* (`resources.requests.cpu`), not of its limits: 80 with
+    /// 100m requested scales out at 80m.
     #[serde(rename = "targetCPUUtilizationPercentage")]
     pub target_cpu_utilization_percentage: i64,
 }
