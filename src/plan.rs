@@ -34,6 +34,7 @@ pub const SECRET_READER: &str = "secret-reader";
 const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "hubgw");
 const PART_OF: (&str, &str) = ("app.kubernetes.io/part-of", "hub-gateway");
 const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
+const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
 
 /// Everything the templates render. Lists that may be empty make a kind
 /// optional, so templates only loop.
@@ -91,6 +92,8 @@ pub struct Meta {
 #[derive(Debug, Clone, Serialize)]
 pub struct NamespacePlan {
     pub meta: Meta,
+    /// `createNamespace`: render the object (lint still knows its labels).
+    pub create: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -239,6 +242,11 @@ pub struct BackendPlan {
 pub struct ReferenceGrantPlan {
     pub meta: Meta,
     pub from_namespace: String,
+    /// The Services the routes of `from_namespace` reference, each named:
+    /// a `to` without a name grants every Service of the namespace
+    /// (ReferenceGrantTo in apis/v1beta1/referencegrant_types.go,
+    /// kubernetes-sigs/gateway-api v1.2.1 to v1.6.1).
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -510,7 +518,7 @@ impl Planner<'_> {
         // Gateway API mode runs the namespace in ambient mode with the
         // waypoint for in-mesh callers; in both modes the ingress gateway's
         // own Envoy applies the spoke hosts' DestinationRules.
-        let namespace_meta = if istio_api {
+        let mut namespace_meta = if istio_api {
             meta(&ns, 0, &[])
         } else {
             meta(
@@ -522,6 +530,12 @@ impl Planner<'_> {
                 ],
             )
         };
+        let sync_options = self.namespace_sync_options()?;
+        if !sync_options.is_empty() {
+            namespace_meta
+                .annotations
+                .insert(SYNC_OPTIONS.into(), sync_options);
+        }
         let mut plan = HubPlan {
             target: target.clone(),
             hub_domain: domain.clone(),
@@ -531,6 +545,7 @@ impl Planner<'_> {
                     namespace: None,
                     ..namespace_meta
                 },
+                create: v.create_namespace,
             },
             gateways: Vec::new(),
             waypoints: Vec::new(),
@@ -771,6 +786,29 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// `argocd.namespaceSyncOptions`, checked, as the annotation's value.
+    fn namespace_sync_options(&self) -> Result<String> {
+        let options = &self.v.argocd.namespace_sync_options;
+        for (i, option) in options.iter().enumerate() {
+            let ok = option.split_once('=').is_some_and(|(k, v)| {
+                !k.is_empty()
+                    && !v.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric())
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            });
+            if !ok {
+                return Err(self
+                    .error(
+                        &path("argocd.namespaceSyncOptions").index(i),
+                        format!("`argocd.namespaceSyncOptions[{i}]` is not an Argo CD sync option: {option:?}"),
+                    )
+                    .hint("give one `Name=value` per entry, e.g. ServerSideApply=true or Prune=false"));
+            }
+        }
+        Ok(options.join(","))
+    }
+
     /// Services, ServiceEntries, DestinationRules, routes and the hub Route
     /// of one application.
     fn app_objects(
@@ -919,16 +957,39 @@ impl Planner<'_> {
                 rules,
                 rule_names: plan.target.gateway_api.has_rule_names(),
             });
-            if cross_namespace
-                && !plan
-                    .reference_grants
+            if cross_namespace {
+                // Exactly the Services this route names, added to the grant
+                // of its namespace (one grant per namespace).
+                let mut services: Vec<String> = Vec::new();
+                for b in plan
+                    .http_routes
+                    .last()
                     .iter()
-                    .any(|g| g.from_namespace == app.route_namespace)
-            {
-                plan.reference_grants.push(ReferenceGrantPlan {
-                    meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
-                    from_namespace: app.route_namespace.clone(),
-                });
+                    .flat_map(|r| &r.rules)
+                    .flat_map(|r| &r.backends)
+                {
+                    if !services.contains(&b.service) {
+                        services.push(b.service.clone());
+                    }
+                }
+                match plan
+                    .reference_grants
+                    .iter_mut()
+                    .find(|g| g.from_namespace == app.route_namespace)
+                {
+                    Some(grant) => {
+                        for s in services {
+                            if !grant.services.contains(&s) {
+                                grant.services.push(s);
+                            }
+                        }
+                    }
+                    None => plan.reference_grants.push(ReferenceGrantPlan {
+                        meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
+                        from_namespace: app.route_namespace.clone(),
+                        services,
+                    }),
+                }
             }
         }
 
@@ -2258,8 +2319,43 @@ mod tests {
             "argocd.syncWaves=false",
         ])
         .unwrap();
-        assert!(p.namespace.meta.annotations.is_empty());
+        assert!(!p.namespace.meta.annotations.contains_key(SYNC_WAVE));
         assert!(p.services[0].meta.annotations.is_empty());
+    }
+    #[test]
+    fn a_grant_names_the_services_of_every_route_from_its_namespace() {
+        let p = plan(&[
+            EAST,
+            "app.routeNamespace=team",
+            "gateway.allowedRoutes.namespaces.from=All",
+            "apps.shop.clusters.east.domain=east.example.com",
+            "apps.shop.routeNamespace=team",
+        ])
+        .unwrap();
+        assert_eq!(p.reference_grants.len(), 1);
+        assert_eq!(
+            p.reference_grants[0].services,
+            [
+                "industrial-edge-east-api",
+                "industrial-edge-east-front",
+                "shop-east-api",
+                "shop-east-front"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_namespace_can_be_left_out_and_given_sync_options() {
+        let p = plan(&[EAST, "createNamespace=false"]).unwrap();
+        assert!(!p.namespace.create);
+        let p = plan(&[EAST, "argocd.namespaceSyncOptions={Prune=false}"]).unwrap();
+        assert_eq!(p.namespace.meta.annotations[SYNC_OPTIONS], "Prune=false");
+        let err = plan(&[EAST, "argocd.namespaceSyncOptions={Prune}"]).unwrap_err();
+        assert!(
+            err.message.contains("is not an Argo CD sync option"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

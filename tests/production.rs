@@ -12,7 +12,97 @@ fn render(args: &[&str]) -> String {
     r.stdout
 }
 
+fn doc_of(stream: &str, kind_and_name: &str) -> serde_yaml::Value {
+    docs(stream)
+        .into_iter()
+        .find(|d| kind_name(d) == kind_and_name)
+        .unwrap_or_else(|| panic!("no {kind_and_name} in:\n{stream}"))
+}
+
 const EAST_WEST: &str = "values/examples/east-west.yaml";
+
+#[test]
+fn reference_grants_name_exactly_the_services_the_routes_reference() {
+    let out = render(&["-f", &example("shared-gateway.yaml")]);
+    let grant = doc_of(&out, "ReferenceGrant/httproutes-from-line-team");
+    let names: Vec<&str> = grant["spec"]["to"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            assert_eq!(t["kind"], "Service");
+            t["name"].as_str().expect("every entry names its Service")
+        })
+        .collect();
+    let route = doc_of(&out, "HTTPRoute/industrial-edge");
+    let mut referenced: Vec<&str> = Vec::new();
+    for rule in route["spec"]["rules"].as_sequence().unwrap() {
+        for b in rule["backendRefs"].as_sequence().unwrap() {
+            let name = b["name"].as_str().unwrap();
+            if !referenced.contains(&name) {
+                referenced.push(name);
+            }
+        }
+    }
+    assert_eq!(names, referenced);
+    assert_eq!(names.len(), 4);
+}
+
+#[test]
+fn the_namespace_can_be_left_to_another_owner_or_given_sync_options() {
+    let out = render(&["-f", EAST_WEST]);
+    let ns = doc_of(&out, "Namespace/hub-gateway-system");
+    assert_eq!(
+        ns["metadata"]["annotations"]["argocd.argoproj.io/sync-options"],
+        "ServerSideApply=true"
+    );
+    let out = render(&[
+        "-f",
+        EAST_WEST,
+        "--set",
+        "argocd.namespaceSyncOptions={ServerSideApply=true,Prune=false}",
+    ]);
+    let ns = doc_of(&out, "Namespace/hub-gateway-system");
+    assert_eq!(
+        ns["metadata"]["annotations"]["argocd.argoproj.io/sync-options"],
+        "ServerSideApply=true,Prune=false"
+    );
+    let out = render(&["-f", EAST_WEST, "--set", "argocd.namespaceSyncOptions={}"]);
+    let ns = doc_of(&out, "Namespace/hub-gateway-system");
+    assert!(ns["metadata"]["annotations"]["argocd.argoproj.io/sync-options"].is_null());
+
+    let out = render(&["-f", EAST_WEST, "--set", "createNamespace=false"]);
+    assert!(
+        !docs(&out).iter().any(|d| d["kind"] == "Namespace"),
+        "{out}"
+    );
+    assert!(out.contains("namespace: hub-gateway-system"));
+    let r = hubgw_run(&[
+        "lint",
+        "--strict",
+        "-f",
+        EAST_WEST,
+        "--set",
+        "createNamespace=false",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            EAST_WEST,
+            "--set",
+            "argocd.namespaceSyncOptions[0]=ServerSideApply",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("`argocd.namespaceSyncOptions[0]` is not an Argo CD sync option"),
+        "{err}"
+    );
+    assert!(err.contains("--> --set"), "{err}");
+}
 
 /// The first backendRef's Host filter swapped for `filter` (YAML, indented
 /// for a backendRef's `filters` list).

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 pub struct Values {
     /// Namespace of every object (also `-n/--namespace`).
     pub namespace: String,
+    /// Render the Namespace object. `false` when another Argo CD Application
+    /// (or Argo CD's `CreateNamespace=true`) owns it; the owner must then
+    /// carry the ambient labels hubgw would set.
+    pub create_namespace: bool,
     /// Hub apps domain (e.g. apps.hub.example.com). Empty: `deployer.domain`,
     /// then `global.localClusterDomain`, then `global.hubClusterDomain`.
     pub cluster_domain: String,
@@ -578,4 +582,7 @@ pub enum InsecurePolicy {
 pub struct ArgoCd {
     /// Adds `argocd.argoproj.io/sync-wave` annotations (0 namespace .. 4 route).
     pub sync_waves: bool,
+    /// Argo CD sync options of the Namespace object
+    /// (`argocd.argoproj.io/sync-options`), such as `ServerSideApply=true`.
+    pub namespace_sync_options: Vec<String>,
 }
