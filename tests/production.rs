@@ -20,6 +20,252 @@ fn doc_of(stream: &str, kind_and_name: &str) -> serde_yaml::Value {
 }
 
 const EAST_WEST: &str = "values/examples/east-west.yaml";
+const PEM_CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const PEM_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+
+#[test]
+fn route_annotations_merge_over_hubgws_own_and_the_timeout_defaults_to_an_hour() {
+    let out = render(&["-f", EAST_WEST]);
+    let route = doc_of(&out, "Route/hub-gateway");
+    let annotations = &route["metadata"]["annotations"];
+    assert_eq!(annotations["argocd.argoproj.io/sync-wave"], "4");
+    assert_eq!(annotations["haproxy.router.openshift.io/timeout"], "3600s");
+
+    let out = render(&[
+        "-f",
+        EAST_WEST,
+        "--set",
+        r"route.annotations.haproxy\.router\.openshift\.io/timeout=2h",
+        "--set-string",
+        r"route.annotations.argocd\.argoproj\.io/sync-wave=9",
+        "--set",
+        r"route.annotations.haproxy\.router\.openshift\.io/hsts_header=max-age=0",
+    ]);
+    let annotations = doc_of(&out, "Route/hub-gateway")["metadata"]["annotations"].clone();
+    assert_eq!(annotations["haproxy.router.openshift.io/timeout"], "2h");
+    // The user's key wins over hubgw's.
+    assert_eq!(annotations["argocd.argoproj.io/sync-wave"], "9");
+    assert_eq!(
+        annotations["haproxy.router.openshift.io/hsts_header"],
+        "max-age=0"
+    );
+}
+
+#[test]
+fn a_bad_router_timeout_is_a_located_error() {
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            EAST_WEST,
+            "--set",
+            r"route.annotations.haproxy\.router\.openshift\.io/timeout=30 s",
+        ],
+        1,
+    );
+    assert!(err.contains("must be an HAProxy time like 3600s"), "{err}");
+    assert!(err.contains("the router would ignore it"), "{err}");
+    assert!(err.contains("--set"), "{err}");
+}
+
+#[test]
+fn route_certificates_are_rendered_as_given() {
+    let values = TempFile::new(
+        "route-pem.yaml",
+        &format!(
+            "route:\n  tls:\n    termination: reencrypt\n    certificate: |\n{}    key: |\n{}    caCertificate: |\n{}    destinationCACertificate: |\n{}",
+            indent(PEM_CERT),
+            indent(PEM_KEY),
+            indent(PEM_CERT),
+            indent(PEM_CERT)
+        ),
+    );
+    let out = render(&[
+        "-f",
+        EAST_WEST,
+        "-f",
+        values.arg(),
+        "--set",
+        "gateway.tls.enabled=true",
+        "--set",
+        "gateway.tls.certificateRefs[0].name=hub-cert",
+    ]);
+    let tls = doc_of(&out, "Route/hub-gateway")["spec"]["tls"].clone();
+    assert_eq!(tls["termination"], "reencrypt");
+    assert_eq!(tls["certificate"], PEM_CERT);
+    assert_eq!(tls["key"], PEM_KEY);
+    assert_eq!(tls["caCertificate"], PEM_CERT);
+    assert_eq!(tls["destinationCACertificate"], PEM_CERT);
+    // Scalars: the PEM text adds no key.
+    let keys: Vec<&str> = tls
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "termination",
+            "insecureEdgeTerminationPolicy",
+            "certificate",
+            "key",
+            "caCertificate",
+            "destinationCACertificate"
+        ]
+    );
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("      {l}\n")).collect()
+}
+
+#[test]
+fn an_external_certificate_gets_the_router_read_access_to_its_secret() {
+    let out = render(&["-f", &example("custom-host.yaml")]);
+    let route = doc_of(&out, "Route/hub-gateway");
+    assert_eq!(route["spec"]["host"], "factory.example.com");
+    assert_eq!(
+        route["spec"]["tls"]["externalCertificate"]["name"],
+        "factory-example-com-tls"
+    );
+    let role = doc_of(&out, "Role/router-reads-factory-example-com-tls");
+    assert_eq!(
+        role["rules"][0]["resourceNames"][0],
+        "factory-example-com-tls"
+    );
+    assert_eq!(role["rules"][0]["verbs"].as_sequence().unwrap().len(), 3);
+    let binding = doc_of(&out, "RoleBinding/router-reads-factory-example-com-tls");
+    assert_eq!(binding["subjects"][0]["name"], "router");
+    assert_eq!(binding["subjects"][0]["namespace"], "openshift-ingress");
+}
+
+#[test]
+fn route_tls_combinations_the_router_refuses_are_located_errors() {
+    let cert = format!("route.tls.certificate={PEM_CERT}");
+    let key = format!("route.tls.key={PEM_KEY}");
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &["--set-string", &cert],
+            "`route.tls.key` is empty",
+            "route.tls.certificate",
+        ),
+        (
+            &["--set", "route.tls.destinationCACertificate=x"],
+            "is not PEM",
+            "destinationCACertificate",
+        ),
+        (
+            &[
+                "--set-string",
+                &cert,
+                "--set-string",
+                &key,
+                "--set",
+                "route.tls.externalCertificate=shop-tls",
+            ],
+            "exclude each other",
+            "externalCertificate",
+        ),
+        (
+            &[
+                "--set",
+                "route.tls.externalCertificate=shop-tls",
+                "--set",
+                "route.tls.termination=passthrough",
+            ],
+            "a passthrough Route terminates no TLS",
+            "externalCertificate",
+        ),
+        (
+            &[
+                "--set-string",
+                &format!("route.tls.destinationCACertificate={PEM_CERT}"),
+            ],
+            "only used by reencrypt Routes",
+            "destinationCACertificate",
+        ),
+    ];
+    for (flags, message, key) in cases {
+        let err = fails(&[&["render", "-f", EAST_WEST], flags].concat(), 1);
+        assert!(err.contains(message), "{flags:?}: {err}");
+        assert!(err.contains(key), "{flags:?}: {err}");
+        assert!(
+            err.contains("--> --set"),
+            "{flags:?} must point at the flag: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_custom_host_without_a_certificate_warns_and_explains() {
+    let r = hubgw_run(&[
+        "lint",
+        "-f",
+        &example("custom-host.yaml"),
+        "--set",
+        "route.tls.externalCertificate=",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("warning[HG027]: Route `hub-gateway` serves `factory.example.com` with edge termination and no certificate of its own"), "{}", r.stdout);
+    let strict = hubgw_run(&[
+        "lint",
+        "--strict",
+        "-f",
+        &example("custom-host.yaml"),
+        "--set",
+        "route.tls.externalCertificate=",
+    ]);
+    assert_eq!(strict.code, 1);
+    // A host one label under the apps domain is the wildcard's.
+    let clean = hubgw_run(&[
+        "lint",
+        "--strict",
+        "-f",
+        EAST_WEST,
+        "--set",
+        "app.host=shop.apps.hub.example.com",
+    ]);
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    let deep = hubgw_run(&[
+        "lint",
+        "-f",
+        EAST_WEST,
+        "--set",
+        "app.host=a.shop.apps.hub.example.com",
+    ]);
+    assert!(deep.stdout.contains("[HG027]"), "{}", deep.stdout);
+    let explain = hubgw_run(&["lint", "--explain", "HG027"]);
+    assert!(explain.stdout.contains("wildcard"), "{}", explain.stdout);
+}
+
+#[test]
+fn api_traffic_behind_the_default_router_timeout_warns_and_explains() {
+    let unset = r"route.annotations.haproxy\.router\.openshift\.io/timeout=null";
+    let r = hubgw_run(&["lint", "-f", EAST_WEST, "--set", unset]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("warning[HG028]: Route `hub-gateway` carries /api traffic with the router's default timeout of 30s"), "{}", r.stdout);
+    let short = hubgw_run(&[
+        "lint",
+        "--strict",
+        "-f",
+        EAST_WEST,
+        "--set",
+        r"route.annotations.haproxy\.router\.openshift\.io/timeout=30s",
+    ]);
+    assert_eq!(short.code, 1);
+    assert!(short.stdout.contains("error[HG028]"), "{}", short.stdout);
+    // Istio API mode: the VirtualService's /api match counts too.
+    let istio = hubgw_run(&["lint", "-f", &example("istio-api.yaml"), "--set", unset]);
+    assert!(istio.stdout.contains("[HG028]"), "{}", istio.stdout);
+    let explain = hubgw_run(&["lint", "--explain", "HG028"]);
+    assert!(
+        explain.stdout.contains("ROUTER_DEFAULT_SERVER_TIMEOUT"),
+        "{}",
+        explain.stdout
+    );
+    assert!(explain.stdout.contains("Socket.IO"), "{}", explain.stdout);
+}
 
 #[test]
 fn reference_grants_name_exactly_the_services_the_routes_reference() {
@@ -46,6 +292,69 @@ fn reference_grants_name_exactly_the_services_the_routes_reference() {
     }
     assert_eq!(names, referenced);
     assert_eq!(names.len(), 4);
+}
+
+#[test]
+fn the_team_namespace_is_checked_from_the_stream_or_the_values_or_said_unchecked() {
+    let shared = example("shared-gateway.yaml");
+    assert_eq!(hubgw_run(&["lint", "--strict", "-f", &shared]).code, 0);
+    // No labels stated: lint says it cannot check.
+    let r = hubgw_run(&[
+        "lint",
+        "-f",
+        &shared,
+        "--set",
+        "gateway.allowedRoutes.namespaceLabels=null",
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("warning[HG029]"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("namespace `line-team` is not in the stream: lint cannot check"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("--set gateway.allowedRoutes.namespaceLabels.line-team."),
+        "{}",
+        r.stdout
+    );
+    // Stated labels that miss the selector's: the route is refused.
+    let wrong = hubgw_run(&[
+        "lint",
+        "-f",
+        &shared,
+        "--set",
+        "gateway.allowedRoutes.namespaceLabels.line-team=null",
+        "--set-string",
+        "gateway.allowedRoutes.namespaceLabels.line-team.team=line",
+    ]);
+    assert_eq!(wrong.code, 1, "{}", wrong.stdout);
+    assert!(wrong.stdout.contains("error[HG002]"), "{}", wrong.stdout);
+    assert!(
+        wrong
+            .stdout
+            .contains("by the labels its hub-gateway/route-namespace-labels annotation states"),
+        "{}",
+        wrong.stdout
+    );
+    // The Namespace in the stream: its labels decide (HG002), no HG029.
+    let ns = "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: line-team\n  labels:\n    team: line\n";
+    let stream = format!("{}{ns}", render(&["-f", &shared]));
+    let file = TempFile::new("team-ns.yaml", &stream);
+    let r = hubgw_run(&["validate", file.arg()]);
+    assert!(
+        r.stdout.contains("[HG002]") && !r.stdout.contains("[HG029]"),
+        "{}",
+        r.stdout
+    );
+    let explain = hubgw_run(&["lint", "--explain", "HG029"]);
+    assert!(
+        explain.stdout.contains("namespaceLabels"),
+        "{}",
+        explain.stdout
+    );
 }
 
 #[test]

@@ -208,6 +208,30 @@ pub const RULES: &[Rule] = &[
         explanation: "The gateway `mesh` binds a VirtualService to the sidecars of the mesh: the client's own Envoy applies it before the request leaves the pod. That is the egress recipe of sidecar mode (OpenShift Service Mesh 3 \"Gateways\" chapter 3, Istio's \"Egress Gateways\" task): route mesh traffic for the host to the egress gateway. Pods of a namespace labeled istio.io/dataplane-mode: ambient have no sidecar, and ztunnel forwards at layer 4 without reading routes, so for them the rule has no effect and traffic goes straight to the external host, past the egress gateway. (Sidecar pods in other namespaces still apply it; a waypoint applies VirtualServices only as an Alpha feature, Istio \"Migrate from sidecar to ambient\".) Istio's ambient \"Egress gateways\" page (istio.io/latest/docs/ambient/usage/egress-gateway/) makes a waypoint the egress gateway instead: a ServiceEntry labeled istio.io/use-waypoint (and istio.io/use-waypoint-namespace when the waypoint is elsewhere; both read by Istio 1.24) sends ambient traffic for the host through it. Checked when the Namespace object is in the stream.",
         check: Some(rules::mesh_virtual_service_in_ambient),
     },
+    Rule {
+        id: "HG027",
+        severity: Severity::Warning,
+        summary: "an edge or reencrypt Route for a custom host without its own certificate",
+        help: "set route.tls.certificate and route.tls.key (PEM), or route.tls.externalCertificate (a kubernetes.io/tls Secret)",
+        explanation: "An edge or reencrypt Route terminates TLS at the router. Without spec.tls.certificate or spec.tls.externalCertificate the router presents its default certificate, a wildcard for *.<apps domain> that covers one label under the domain and nothing else. A custom app.host (shop.example.com, or a.b.apps.example.com) then gets a certificate that does not match, and browsers and API clients refuse the connection. route.tls.externalCertificate names a Secret instead of pasting PEM; the Route API has it on every supported OpenShift (the RouteExternalCertificate feature gate is on by default in openshift/api features/features.go, release-4.19 to 4.22), and hubgw renders the Role and RoleBinding that let the router read it. Checked only when linting a render of values (the router's domain comes from them); ignore it if your IngressController's own default certificate covers the host.",
+        check: Some(rules::custom_host_certificate),
+    },
+    Rule {
+        id: "HG028",
+        severity: Severity::Warning,
+        summary: "a Route in front of /api traffic with a router timeout not above the 30s default",
+        help: "annotate the Route haproxy.router.openshift.io/timeout: 3600s (route.annotations; hubgw's default)",
+        explanation: "The OpenShift router (HAProxy) closes a request whose backend has not answered within `timeout server`: 30s unless the Route's haproxy.router.openshift.io/timeout says otherwise (ROUTER_DEFAULT_SERVER_TIMEOUT in openshift/router images/router/haproxy/conf/haproxy-config.template, release-4.19 to 4.22). Socket.IO on /api holds long-polling requests open until it has something to send, and the request crosses the hub router, the gateway and the spoke router before it does, so a 30s limit cuts polls and slow API calls with 504s and reconnects. The hub-gateway chart set 3600s on its Route; hubgw's route.annotations default does too. A value that is not an HAProxy time ([1-9][0-9]*, then us, ms, s, m, h or d) is ignored by the router and reported here as well. Checked for Routes whose host an HTTPRoute or VirtualService with an /api rule serves.",
+        check: Some(rules::api_router_timeout),
+    },
+    Rule {
+        id: "HG029",
+        severity: Severity::Warning,
+        summary: "a route attaching through a namespace selector from a namespace lint cannot see",
+        help: "state the route namespace's labels: --set gateway.allowedRoutes.namespaceLabels.<namespace>.<label>=<value> (or put the Namespace in the stream)",
+        explanation: "A listener with allowedRoutes.namespaces.from: Selector admits a route only when the route's namespace carries the selector's labels. hubgw renders the team's HTTPRoute in app.routeNamespace but not that Namespace, which the team owns. When the Namespace is in the stream, HG002 compares its labels with the selector. When it is not, lint cannot tell whether the namespace exists or carries the labels, and the cluster silently refuses the route (Accepted: False, NotAllowedByListeners) if it does not; this rule says so instead of passing. Stating the labels the namespace has on the cluster in gateway.allowedRoutes.namespaceLabels lets HG002 check them: hubgw records them on the HTTPRoute as the annotation hub-gateway/route-namespace-labels, so a bare stream is checked too.",
+        check: Some(rules::route_namespace_unchecked),
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -330,6 +330,12 @@ pub enum GatewayApi {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AllowedRoutes {
     pub namespaces: RouteNamespaces,
+    /// The labels of route namespaces hubgw does not render, by namespace
+    /// name, as they are on the cluster: lint checks them against
+    /// `namespaces.selector` (the HTTPRoute records them in its annotation
+    /// `hub-gateway/route-namespace-labels`).
+    #[serde(default)]
+    pub namespace_labels: IndexMap<String, IndexMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -549,6 +555,9 @@ pub struct Route {
     pub enabled: bool,
     /// Its name.
     pub name: String,
+    /// Annotations, merged over hubgw's own (a key given here wins), such
+    /// as `haproxy.router.openshift.io/timeout`.
+    pub annotations: IndexMap<String, String>,
     /// Its TLS settings.
     pub tls: RouteTls,
 }
@@ -560,6 +569,21 @@ pub struct RouteTls {
     pub termination: TlsTermination,
     /// What the hub Route does with plain HTTP.
     pub insecure_edge_termination_policy: InsecurePolicy,
+    /// PEM certificate the router serves (edge, reencrypt). Empty: the
+    /// router's default (wildcard) certificate.
+    pub certificate: String,
+    /// PEM private key of `certificate`.
+    pub key: String,
+    /// PEM CA chain of `certificate`.
+    pub ca_certificate: String,
+    /// Instead of `certificate` and `key`: a `kubernetes.io/tls` Secret in
+    /// the hub namespace (the Route's `spec.tls.externalCertificate`);
+    /// hubgw grants the router read access to it.
+    pub external_certificate: String,
+    /// reencrypt: PEM CA the router verifies the gateway's certificate
+    /// with. Empty: the OpenShift service CA.
+    #[serde(rename = "destinationCACertificate")]
+    pub destination_ca_certificate: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
