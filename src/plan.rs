@@ -144,6 +144,8 @@ pub struct InjectedGatewayPlan {
     pub service_type: String,
     pub service_account: String,
     pub resources: Json,
+    /// `spec.replicas`; None when a HorizontalPodAutoscaler sets them.
+    pub replicas: Option<i64>,
     pub autoscaling: Vec<AutoscalingPlan>,
     pub disruption_budgets: Vec<DisruptionBudgetPlan>,
 }
@@ -732,6 +734,7 @@ impl Planner<'_> {
             service_type: service_type_name(self.v.gateway.service_type).into(),
             service_account: SECRET_READER.into(),
             resources: serde_json::to_value(&d.resources).expect("plain data"),
+            replicas: (!d.autoscaling.enabled).then_some(d.replicas),
             autoscaling: d
                 .autoscaling
                 .enabled
@@ -2535,6 +2538,19 @@ mod tests {
                 "shop-east-front"
             ]
         );
+    }
+
+    #[test]
+    fn injected_gateways_get_replicas_only_without_an_autoscaler() {
+        let p = plan(&[EAST, "gateway.api=istio"]).unwrap();
+        assert_eq!(p.injected_gateways[0].replicas, Some(2));
+        let p = plan(&[
+            EAST,
+            "gateway.api=istio",
+            "gateway.deployment.autoscaling.enabled=true",
+        ])
+        .unwrap();
+        assert_eq!(p.injected_gateways[0].replicas, None);
     }
 
     #[test]

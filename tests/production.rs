@@ -358,6 +358,55 @@ fn the_team_namespace_is_checked_from_the_stream_or_the_values_or_said_unchecked
 }
 
 #[test]
+fn a_disruption_budget_that_blocks_drains_is_an_error_under_strict() {
+    let istio = example("istio-api.yaml");
+    let no_hpa = "gateway.deployment.autoscaling.enabled=false";
+    // Defaults: two replicas while autoscaling is off, so minAvailable 1 drains.
+    let out = render(&["-f", &istio, "--set", no_hpa]);
+    assert_eq!(
+        doc_of(&out, "Deployment/hub-gateway")["spec"]["replicas"],
+        2
+    );
+    assert_eq!(
+        hubgw_run(&["lint", "--strict", "-f", &istio, "--set", no_hpa]).code,
+        0
+    );
+    // With the HPA, it sets the replicas: none on the Deployment.
+    let out = render(&["-f", &istio]);
+    assert!(doc_of(&out, "Deployment/hub-gateway")["spec"]["replicas"].is_null());
+
+    let blocked = [
+        "lint",
+        "-f",
+        &istio,
+        "--set",
+        no_hpa,
+        "--set",
+        "gateway.deployment.replicas=1",
+    ];
+    let r = hubgw_run(&blocked);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("warning[HG030]: minAvailable 1 leaves no pod of Deployment `hub-gateway` to evict at 1 guaranteed"), "{}", r.stdout);
+    let strict = hubgw_run(&[&blocked[..], &["--strict"]].concat());
+    assert_eq!(strict.code, 1);
+    assert!(strict.stdout.contains("error[HG030]"), "{}", strict.stdout);
+    // HPA minReplicas counts when autoscaling is on.
+    let r = hubgw_run(&[
+        "lint",
+        "-f",
+        &istio,
+        "--set",
+        "gateway.deployment.podDisruptionBudget.minAvailable=2",
+    ]);
+    assert!(
+        r.stdout
+            .contains("HorizontalPodAutoscaler `hub-gateway` minReplicas"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn the_namespace_can_be_left_to_another_owner_or_given_sync_options() {
     let out = render(&["-f", EAST_WEST]);
     let ns = doc_of(&out, "Namespace/hub-gateway-system");

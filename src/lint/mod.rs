@@ -232,6 +232,14 @@ pub const RULES: &[Rule] = &[
         explanation: "A listener with allowedRoutes.namespaces.from: Selector admits a route only when the route's namespace carries the selector's labels. hubgw renders the team's HTTPRoute in app.routeNamespace but not that Namespace, which the team owns. When the Namespace is in the stream, HG002 compares its labels with the selector. When it is not, lint cannot tell whether the namespace exists or carries the labels, and the cluster silently refuses the route (Accepted: False, NotAllowedByListeners) if it does not; this rule says so instead of passing. Stating the labels the namespace has on the cluster in gateway.allowedRoutes.namespaceLabels lets HG002 check them: hubgw records them on the HTTPRoute as the annotation hub-gateway/route-namespace-labels, so a bare stream is checked too.",
         check: Some(rules::route_namespace_unchecked),
     },
+    Rule {
+        id: "HG030",
+        severity: Severity::Warning,
+        summary: "a PodDisruptionBudget that lets no pod be evicted at the guaranteed replica count",
+        help: "keep minAvailable below the replicas: raise gateway.deployment.replicas (or autoscaling.minReplicas), or lower podDisruptionBudget.minAvailable",
+        explanation: "A node drain evicts pods only while their PodDisruptionBudget allows a disruption: replicas minus minAvailable (a percentage rounds up), or maxUnavailable. The replicas a budget can count on are the Deployment's spec.replicas (1 when unset) or, with a HorizontalPodAutoscaler on it, minReplicas. With minAvailable equal to that (1 replica and minAvailable: 1) or maxUnavailable: 0, no pod may go, and the drain of an OpenShift upgrade waits on the gateway forever. hubgw's injected gateways run gateway.deployment.replicas (2) while autoscaling is off, so the default budget (minAvailable: 1) leaves one pod to move. An error under --strict.",
+        check: Some(rules::disruption_budget_blocks_drain),
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {

@@ -1091,3 +1091,105 @@ pub fn route_namespace_unchecked<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> 
     }
     out
 }
+
+/// Pods a PodDisruptionBudget lets stay down: `minAvailable` (a number or
+/// a percentage, rounded up as the disruption controller does) or
+/// `maxUnavailable`, out of `replicas`. None when it sets neither.
+fn allowed_disruptions(spec: &serde_json::Value, replicas: i64) -> Option<i64> {
+    let scaled = |v: &serde_json::Value| -> Option<i64> {
+        match v.as_i64() {
+            Some(n) => Some(n),
+            None => {
+                let p: i64 = v.as_str()?.strip_suffix('%')?.parse().ok()?;
+                Some((p * replicas + 99) / 100)
+            }
+        }
+    };
+    if let Some(min) = scaled(&spec["minAvailable"]) {
+        return Some(replicas - min);
+    }
+    scaled(&spec["maxUnavailable"])
+}
+
+/// HG030: a PodDisruptionBudget that lets no pod of its Deployment be
+/// evicted at the replica count it is guaranteed.
+pub fn disruption_budget_blocks_drain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for pdb in ctx.index.of("policy", "PodDisruptionBudget") {
+        let Some(selector) = pdb.object["spec"]["selector"]["matchLabels"].as_object() else {
+            continue;
+        };
+        for d in ctx.index.of("apps", "Deployment") {
+            let labels = &d.object["spec"]["template"]["metadata"]["labels"];
+            if d.namespace() != pdb.namespace()
+                || selector.is_empty()
+                || !selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+            {
+                continue;
+            }
+            let hpa = ctx
+                .index
+                .of("autoscaling", "HorizontalPodAutoscaler")
+                .find(|h| {
+                    h.namespace() == d.namespace()
+                        && h.object["spec"]["scaleTargetRef"]["kind"] == "Deployment"
+                        && h.object["spec"]["scaleTargetRef"]["name"] == d.name()
+                });
+            // Kubernetes defaults both to 1.
+            let (replicas, from) = match hpa {
+                Some(h) => (
+                    h.object["spec"]["minReplicas"].as_i64().unwrap_or(1),
+                    format!("HorizontalPodAutoscaler `{}` minReplicas", h.name()),
+                ),
+                None => (
+                    d.object["spec"]["replicas"].as_i64().unwrap_or(1),
+                    format!("Deployment `{}` replicas", d.name()),
+                ),
+            };
+            let Some(allowed) = allowed_disruptions(&pdb.object["spec"], replicas) else {
+                continue;
+            };
+            if allowed <= 0 {
+                let field = if pdb.object["spec"]["minAvailable"].is_null() {
+                    "maxUnavailable"
+                } else {
+                    "minAvailable"
+                };
+                let mut f = finding(pdb, format!("spec.{field}"), format!("{field} {} leaves no pod of Deployment `{}` to evict at {replicas} guaranteed ({from}): a node drain, and so an OpenShift upgrade, waits on it forever", pdb.object["spec"][field], d.name()));
+                f.values_key = Some("gateway.deployment.podDisruptionBudget.minAvailable".into());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use super::allowed_disruptions;
+    use serde_json::json;
+
+    #[test]
+    fn disruptions_follow_min_available_or_max_unavailable() {
+        assert_eq!(allowed_disruptions(&json!({"minAvailable": 1}), 1), Some(0));
+        assert_eq!(allowed_disruptions(&json!({"minAvailable": 1}), 2), Some(1));
+        // 50% of 3 rounds up to 2.
+        assert_eq!(
+            allowed_disruptions(&json!({"minAvailable": "50%"}), 3),
+            Some(1)
+        );
+        assert_eq!(
+            allowed_disruptions(&json!({"minAvailable": "100%"}), 5),
+            Some(0)
+        );
+        assert_eq!(
+            allowed_disruptions(&json!({"maxUnavailable": 0}), 3),
+            Some(0)
+        );
+        assert_eq!(
+            allowed_disruptions(&json!({"maxUnavailable": "0%"}), 3),
+            Some(0)
+        );
+        assert_eq!(allowed_disruptions(&json!({}), 3), None);
+    }
+}

@@ -387,6 +387,9 @@ pub struct CertificateRef {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GatewayDeployment {
+    /// Replicas of the Deployment while autoscaling is off (with it on, the
+    /// HorizontalPodAutoscaler sets them).
+    pub replicas: i64,
     /// Container resources of the gateway proxy.
     pub resources: Resources,
     /// A HorizontalPodAutoscaler on CPU.
@@ -426,6 +429,8 @@ pub struct Autoscaling {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DisruptionBudget {
     pub enabled: bool,
+    /// Pods that must stay up during a drain; keep it below the replicas
+    /// (or `autoscaling.minReplicas`), or a drain never finishes.
     pub min_available: i64,
 }
 
