@@ -386,10 +386,10 @@ fn a_disruption_budget_that_blocks_drains_is_an_error_under_strict() {
     ];
     let r = hubgw_run(&blocked);
     assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("warning[HG030]: minAvailable 1 leaves no pod of Deployment `hub-gateway` to evict at 1 guaranteed"), "{}", r.stdout);
+    assert!(r.stdout.contains("warning[HG031]: minAvailable 1 leaves no pod of Deployment `hub-gateway` to evict at 1 guaranteed"), "{}", r.stdout);
     let strict = hubgw_run(&[&blocked[..], &["--strict"]].concat());
     assert_eq!(strict.code, 1);
-    assert!(strict.stdout.contains("error[HG030]"), "{}", strict.stdout);
+    assert!(strict.stdout.contains("error[HG031]"), "{}", strict.stdout);
     // HPA minReplicas counts when autoscaling is on.
     let r = hubgw_run(&[
         "lint",

@@ -233,7 +233,7 @@ pub const RULES: &[Rule] = &[
         check: Some(rules::route_namespace_unchecked),
     },
     Rule {
-        id: "HG030",
+        id: "HG031",
         severity: Severity::Warning,
         summary: "a PodDisruptionBudget that lets no pod be evicted at the guaranteed replica count",
         help: "keep minAvailable below the replicas: raise gateway.deployment.replicas (or autoscaling.minReplicas), or lower podDisruptionBudget.minAvailable",

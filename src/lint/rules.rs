@@ -1111,7 +1111,7 @@ fn allowed_disruptions(spec: &serde_json::Value, replicas: i64) -> Option<i64> {
     scaled(&spec["maxUnavailable"])
 }
 
-/// HG030: a PodDisruptionBudget that lets no pod of its Deployment be
+/// HG031: a PodDisruptionBudget that lets no pod of its Deployment be
 /// evicted at the replica count it is guaranteed.
 pub fn disruption_budget_blocks_drain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
