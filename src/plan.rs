@@ -9,7 +9,7 @@ use serde_json::{json, Value as Json};
 
 use crate::dns;
 use crate::error::{closest, Error, Result};
-use crate::lint::rules::API_WEIGHTS_OPT_IN;
+use crate::lint::rules::{API_WEIGHTS_OPT_IN, ROUTE_NAMESPACE_LABELS};
 use crate::target::{self, OpenShiftRow, Target};
 use crate::values::model::{
     AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
@@ -34,6 +34,13 @@ pub const SECRET_READER: &str = "secret-reader";
 const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "hubgw");
 const PART_OF: (&str, &str) = ("app.kubernetes.io/part-of", "hub-gateway");
 const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
+const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
+/// HAProxy's `timeout server` for one Route (openshift/router
+/// images/router/haproxy/conf/haproxy-config.template, release-4.19 to 4.22).
+pub const ROUTE_TIMEOUT: &str = "haproxy.router.openshift.io/timeout";
+/// The OpenShift router's ServiceAccount, which reads a Route's
+/// `externalCertificate` Secret.
+pub const ROUTER_SERVICE_ACCOUNT: (&str, &str) = ("openshift-ingress", "router");
 
 /// Everything the templates render. Lists that may be empty make a kind
 /// optional, so templates only loop.
@@ -56,6 +63,8 @@ pub struct HubPlan {
     pub injected_gateways: Vec<InjectedGatewayPlan>,
     /// `secret-reader` RBAC, once, when a gateway is injected.
     pub secret_readers: Vec<Meta>,
+    /// RBAC letting the router read a Route's `externalCertificate` Secret.
+    pub route_secret_readers: Vec<RouteSecretReaderPlan>,
     pub apps: Vec<AppPlan>,
     pub services: Vec<ServicePlan>,
     pub service_entries: Vec<ServiceEntryPlan>,
@@ -91,6 +100,8 @@ pub struct Meta {
 #[derive(Debug, Clone, Serialize)]
 pub struct NamespacePlan {
     pub meta: Meta,
+    /// `createNamespace`: render the object (lint still knows its labels).
+    pub create: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,6 +144,8 @@ pub struct InjectedGatewayPlan {
     pub service_type: String,
     pub service_account: String,
     pub resources: Json,
+    /// `spec.replicas`; None when a HorizontalPodAutoscaler sets them.
+    pub replicas: Option<i64>,
     pub autoscaling: Vec<AutoscalingPlan>,
     pub disruption_budgets: Vec<DisruptionBudgetPlan>,
 }
@@ -239,6 +252,11 @@ pub struct BackendPlan {
 pub struct ReferenceGrantPlan {
     pub meta: Meta,
     pub from_namespace: String,
+    /// The Services the routes of `from_namespace` reference, each named:
+    /// a `to` without a name grants every Service of the namespace
+    /// (ReferenceGrantTo in apis/v1beta1/referencegrant_types.go,
+    /// kubernetes-sigs/gateway-api v1.2.1 to v1.6.1).
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -333,6 +351,25 @@ pub struct RoutePlan {
     pub target_port: Json,
     pub termination: TlsTermination,
     pub insecure_edge_termination_policy: InsecurePolicy,
+    /// `spec.tls` PEM fields; None: not printed.
+    pub certificate: Option<String>,
+    pub key: Option<String>,
+    pub ca_certificate: Option<String>,
+    /// `spec.tls.externalCertificate.name`.
+    pub external_certificate: Option<String>,
+    pub destination_ca_certificate: Option<String>,
+}
+
+/// A Role and RoleBinding that let the router read one Secret, as the
+/// Route CRD's `externalCertificate` asks ("The router service account
+/// needs to be granted with read-only access to this secret", openshift/api
+/// route/v1, release-4.19 to 4.22).
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteSecretReaderPlan {
+    pub meta: Meta,
+    pub secret: String,
+    pub router_namespace: String,
+    pub router_service_account: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -546,6 +583,7 @@ impl Planner<'_> {
             self.check_label_pair("labels", key, value)?;
         }
         self.check_tls()?;
+        self.check_route()?;
         self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
         let apps = self.resolve_apps(&domain)?;
@@ -584,7 +622,7 @@ impl Planner<'_> {
         // Gateway API mode runs the namespace in ambient mode with the
         // waypoint for in-mesh callers; in both modes the ingress gateway's
         // own Envoy applies the spoke hosts' DestinationRules.
-        let namespace_meta = if istio_api {
+        let mut namespace_meta = if istio_api {
             meta(&ns, 0, &[])
         } else {
             meta(
@@ -596,6 +634,12 @@ impl Planner<'_> {
                 ],
             )
         };
+        let sync_options = self.namespace_sync_options()?;
+        if !sync_options.is_empty() {
+            namespace_meta
+                .annotations
+                .insert(SYNC_OPTIONS.into(), sync_options);
+        }
         let mut plan = HubPlan {
             target: target.clone(),
             hub_domain: domain.clone(),
@@ -605,11 +649,13 @@ impl Planner<'_> {
                     namespace: None,
                     ..namespace_meta
                 },
+                create: v.create_namespace,
             },
             gateways: Vec::new(),
             waypoints: Vec::new(),
             injected_gateways: Vec::new(),
             secret_readers: Vec::new(),
+            route_secret_readers: Vec::new(),
             apps: Vec::new(),
             services: Vec::new(),
             service_entries: Vec::new(),
@@ -762,6 +808,7 @@ impl Planner<'_> {
             service_type: service_type_name(self.v.gateway.service_type).into(),
             service_account: SECRET_READER.into(),
             resources: serde_json::to_value(&d.resources).expect("plain data"),
+            replicas: (!d.autoscaling.enabled).then_some(d.replicas),
             autoscaling: d
                 .autoscaling
                 .enabled
@@ -804,6 +851,18 @@ impl Planner<'_> {
                 value,
             )?;
         }
+        for (namespace, labels) in &self.v.gateway.allowed_routes.namespace_labels {
+            let base = format!("gateway.allowedRoutes.namespaceLabels.{namespace}");
+            if let Some(p) = dns::label_problem(namespace) {
+                return Err(self.error(
+                    &path("gateway.allowedRoutes.namespaceLabels").key(namespace.clone()),
+                    format!("`{namespace}` is not a valid namespace name: {p}"),
+                ));
+            }
+            for (key, value) in labels {
+                self.check_label_pair(&base, key, value)?;
+            }
+        }
         if n.from == FromNamespaces::Selector && n.selector.match_labels.is_empty() {
             return Err(self
                 .error(
@@ -840,6 +899,124 @@ impl Planner<'_> {
                         format!("namespace `{}` is not valid: {p}", r.namespace),
                     ));
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// `argocd.namespaceSyncOptions`, checked, as the annotation's value.
+    fn namespace_sync_options(&self) -> Result<String> {
+        let options = &self.v.argocd.namespace_sync_options;
+        for (i, option) in options.iter().enumerate() {
+            let ok = option.split_once('=').is_some_and(|(k, v)| {
+                !k.is_empty()
+                    && !v.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric())
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            });
+            if !ok {
+                return Err(self
+                    .error(
+                        &path("argocd.namespaceSyncOptions").index(i),
+                        format!("`argocd.namespaceSyncOptions[{i}]` is not an Argo CD sync option: {option:?}"),
+                    )
+                    .hint("give one `Name=value` per entry, e.g. ServerSideApply=true or Prune=false"));
+            }
+        }
+        Ok(options.join(","))
+    }
+
+    /// The hub Route's annotations and TLS settings.
+    fn check_route(&self) -> Result<()> {
+        let r = &self.v.route;
+        for (key, value) in &r.annotations {
+            let at = path("route.annotations").key(key.clone());
+            if let Some(p) = dns::qualified_name_problem(key) {
+                return Err(self
+                    .error(&at, format!("`{key}` is not a valid annotation key: {p}"))
+                    .hint("an annotation key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`"));
+            }
+            if value.chars().any(char::is_control) {
+                return Err(self.error(
+                    &at,
+                    format!("the value of annotation `{key}` holds a control character"),
+                ));
+            }
+            // The router ignores a value that is not a time spec
+            // (`$timeSpecPattern`, haproxy-config.template, release-4.19).
+            if key == ROUTE_TIMEOUT && haproxy_timeout_ms(value).is_none() {
+                return Err(self
+                    .error(&at, format!("`{ROUTE_TIMEOUT}` must be an HAProxy time like 3600s, 90m or 1h, found {value:?}; the router would ignore it"))
+                    .hint("a number without leading zeros, then us, ms, s, m, h or d (none: milliseconds)"));
+            }
+        }
+        let t = &r.tls;
+        let key = |k: &str| path(&format!("route.tls.{k}"));
+        let pem = [
+            ("certificate", &t.certificate, "CERTIFICATE"),
+            ("key", &t.key, "PRIVATE KEY"),
+            ("caCertificate", &t.ca_certificate, "CERTIFICATE"),
+            (
+                "destinationCACertificate",
+                &t.destination_ca_certificate,
+                "CERTIFICATE",
+            ),
+        ];
+        for (name, value, label) in pem {
+            let pem = value.contains("-----BEGIN") && value.contains(label);
+            if !value.is_empty() && !pem {
+                return Err(self
+                    .error(&key(name), format!("`route.tls.{name}` is not PEM: it holds no `-----BEGIN ...{label}-----` block"))
+                    .hint("paste the PEM file into a values file as a block scalar (`certificate: |`)"));
+            }
+        }
+        let passthrough = t.termination == TlsTermination::Passthrough;
+        let terminates = [
+            ("certificate", &t.certificate),
+            ("key", &t.key),
+            ("caCertificate", &t.ca_certificate),
+            ("externalCertificate", &t.external_certificate),
+        ];
+        if let Some((name, _)) = terminates
+            .iter()
+            .find(|(_, v)| passthrough && !v.is_empty())
+        {
+            return Err(self
+                .error(&key(name), format!("`route.tls.{name}` is set, but a passthrough Route terminates no TLS: the gateway presents its own certificate"))
+                .hint("use edge or reencrypt termination, or put the certificate in gateway.tls.certificateRefs"));
+        }
+        if !t.destination_ca_certificate.is_empty() && t.termination != TlsTermination::Reencrypt {
+            return Err(self
+                .error(
+                    &key("destinationCACertificate"),
+                    "`route.tls.destinationCACertificate` is only used by reencrypt Routes".into(),
+                )
+                .hint("set route.tls.termination: reencrypt, or remove it"));
+        }
+        if t.certificate.is_empty() != t.key.is_empty() {
+            let (given, missing) = if t.key.is_empty() {
+                ("certificate", "key")
+            } else {
+                ("key", "certificate")
+            };
+            return Err(self
+                .error(&key(given), format!("`route.tls.certificate` and `route.tls.key` go together; `route.tls.{given}` is set and `route.tls.{missing}` is empty"))
+                .hint("give both, or neither"));
+        }
+        if !t.external_certificate.is_empty() {
+            if !t.certificate.is_empty() {
+                // The Route CRD's rule: "cannot have both spec.tls.certificate
+                // and spec.tls.externalCertificate".
+                return Err(self
+                    .error(&key("externalCertificate"), "`route.tls.externalCertificate` and `route.tls.certificate` exclude each other".into())
+                    .hint("keep the Secret, or the PEM certificate and key"));
+            }
+            if let Some(p) = dns::subdomain_problem(&t.external_certificate) {
+                return Err(self.error(
+                    &key("externalCertificate"),
+                    format!("Secret name `{}` is not valid: {p}", t.external_certificate),
+                ));
             }
         }
         Ok(())
@@ -963,6 +1140,19 @@ impl Planner<'_> {
                 .annotations
                 .insert(API_WEIGHTS_OPT_IN.into(), "explicit".into());
         }
+        if let Some(labels) = v
+            .gateway
+            .allowed_routes
+            .namespace_labels
+            .get(&app.route_namespace)
+            .filter(|_| cross_namespace)
+        {
+            // Tells lint (HG002, HG029) the labels of a namespace not rendered.
+            route_meta.annotations.insert(
+                ROUTE_NAMESPACE_LABELS.into(),
+                serde_json::to_string(labels).expect("plain data"),
+            );
+        }
         if istio_api {
             plan.virtual_services.push(VirtualServicePlan {
                 meta: route_meta,
@@ -993,16 +1183,39 @@ impl Planner<'_> {
                 rules,
                 rule_names: plan.target.gateway_api.has_rule_names(),
             });
-            if cross_namespace
-                && !plan
-                    .reference_grants
+            if cross_namespace {
+                // Exactly the Services this route names, added to the grant
+                // of its namespace (one grant per namespace).
+                let mut services: Vec<String> = Vec::new();
+                for b in plan
+                    .http_routes
+                    .last()
                     .iter()
-                    .any(|g| g.from_namespace == app.route_namespace)
-            {
-                plan.reference_grants.push(ReferenceGrantPlan {
-                    meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
-                    from_namespace: app.route_namespace.clone(),
-                });
+                    .flat_map(|r| &r.rules)
+                    .flat_map(|r| &r.backends)
+                {
+                    if !services.contains(&b.service) {
+                        services.push(b.service.clone());
+                    }
+                }
+                match plan
+                    .reference_grants
+                    .iter_mut()
+                    .find(|g| g.from_namespace == app.route_namespace)
+                {
+                    Some(grant) => {
+                        for s in services {
+                            if !grant.services.contains(&s) {
+                                grant.services.push(s);
+                            }
+                        }
+                    }
+                    None => plan.reference_grants.push(ReferenceGrantPlan {
+                        meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
+                        from_namespace: app.route_namespace.clone(),
+                        services,
+                    }),
+                }
             }
         }
 
@@ -1019,14 +1232,34 @@ impl Planner<'_> {
                 (false, false) => json!(gateway.listener_port),
                 (false, true) => json!(gateway.tls_port),
             };
+            let mut route_meta = meta(&route_name, 4, &[app_label]);
+            for (key, value) in &v.route.annotations {
+                route_meta.annotations.insert(key.clone(), value.clone());
+            }
+            let t = &v.route.tls;
+            let given = |s: &String| (!s.is_empty()).then(|| s.clone());
             plan.routes.push(RoutePlan {
-                meta: meta(&route_name, 4, &[app_label]),
+                meta: route_meta,
                 host: app.plan.host.clone(),
                 service_name: gateway.service.clone(),
                 target_port,
-                termination: v.route.tls.termination,
-                insecure_edge_termination_policy: v.route.tls.insecure_edge_termination_policy,
+                termination: t.termination,
+                insecure_edge_termination_policy: t.insecure_edge_termination_policy,
+                certificate: given(&t.certificate),
+                key: given(&t.key),
+                ca_certificate: given(&t.ca_certificate),
+                external_certificate: given(&t.external_certificate),
+                destination_ca_certificate: given(&t.destination_ca_certificate),
             });
+            if !t.external_certificate.is_empty() && plan.route_secret_readers.is_empty() {
+                let name = format!("router-reads-{}", t.external_certificate);
+                plan.route_secret_readers.push(RouteSecretReaderPlan {
+                    meta: meta(&name, 1, &[]),
+                    secret: t.external_certificate.clone(),
+                    router_namespace: ROUTER_SERVICE_ACCOUNT.0.into(),
+                    router_service_account: ROUTER_SERVICE_ACCOUNT.1.into(),
+                });
+            }
         }
         Ok(())
     }
@@ -2094,6 +2327,29 @@ fn scoped_key(prefix: &str, top_level: &str) -> String {
     format!("{prefix}.{rest}")
 }
 
+/// An HAProxy time (`[1-9][0-9]*(us|ms|s|m|h|d)?`, the router's
+/// `$timeSpecPattern`; no unit is milliseconds) in milliseconds.
+pub fn haproxy_timeout_ms(text: &str) -> Option<u64> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    if digits.is_empty() || digits.starts_with('0') {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    let ms = match unit {
+        "us" => n / 1000,
+        "" | "ms" => n,
+        "s" => n.checked_mul(1000)?,
+        "m" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        "d" => n.checked_mul(86_400_000)?,
+        _ => return None,
+    };
+    Some(ms)
+}
+
 /// `istio: <name>`: the pod label gateway injection and Istio Gateways select.
 fn istio_selector(name: &str) -> IndexMap<String, String> {
     IndexMap::from([("istio".to_string(), name.to_string())])
@@ -2409,8 +2665,85 @@ mod tests {
             "argocd.syncWaves=false",
         ])
         .unwrap();
-        assert!(p.namespace.meta.annotations.is_empty());
+        assert!(!p.namespace.meta.annotations.contains_key(SYNC_WAVE));
         assert!(p.services[0].meta.annotations.is_empty());
+    }
+
+    #[test]
+    fn a_grant_names_the_services_of_every_route_from_its_namespace() {
+        let p = plan(&[
+            EAST,
+            "app.routeNamespace=team",
+            "gateway.allowedRoutes.namespaces.from=All",
+            "apps.shop.clusters.east.domain=east.example.com",
+            "apps.shop.routeNamespace=team",
+        ])
+        .unwrap();
+        assert_eq!(p.reference_grants.len(), 1);
+        assert_eq!(
+            p.reference_grants[0].services,
+            [
+                "industrial-edge-east-api",
+                "industrial-edge-east-front",
+                "shop-east-api",
+                "shop-east-front"
+            ]
+        );
+    }
+
+    #[test]
+    fn injected_gateways_get_replicas_only_without_an_autoscaler() {
+        let p = plan(&[EAST, "gateway.api=istio"]).unwrap();
+        assert_eq!(p.injected_gateways[0].replicas, Some(2));
+        let p = plan(&[
+            EAST,
+            "gateway.api=istio",
+            "gateway.deployment.autoscaling.enabled=true",
+        ])
+        .unwrap();
+        assert_eq!(p.injected_gateways[0].replicas, None);
+    }
+
+    #[test]
+    fn route_annotations_win_over_hubgws_and_empty_tls_fields_stay_out() {
+        let p = plan(&[EAST, "route.annotations.hub/x=on"]).unwrap();
+        let route = &p.routes[0];
+        assert_eq!(route.meta.annotations[SYNC_WAVE], "4");
+        assert_eq!(route.meta.annotations[ROUTE_TIMEOUT], "3600s");
+        assert_eq!(route.meta.annotations["hub/x"], "on");
+        assert_eq!(route.certificate, None);
+        assert_eq!(route.external_certificate, None);
+        assert!(p.route_secret_readers.is_empty());
+        let p = plan(&[EAST, "route.tls.externalCertificate=hub-tls"]).unwrap();
+        assert_eq!(p.routes[0].external_certificate.as_deref(), Some("hub-tls"));
+        assert_eq!(p.route_secret_readers[0].secret, "hub-tls");
+        assert_eq!(p.route_secret_readers[0].meta.name, "router-reads-hub-tls");
+    }
+
+    #[test]
+    fn haproxy_times_read_as_the_router_reads_them() {
+        assert_eq!(haproxy_timeout_ms("3600s"), Some(3_600_000));
+        assert_eq!(haproxy_timeout_ms("2h"), Some(7_200_000));
+        assert_eq!(haproxy_timeout_ms("500"), Some(500));
+        assert_eq!(haproxy_timeout_ms("90m"), Some(5_400_000));
+        assert_eq!(haproxy_timeout_ms("1d"), Some(86_400_000));
+        for bad in ["", "0s", "030s", "1 h", "1hour", "s", "-1s"] {
+            assert_eq!(haproxy_timeout_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_namespace_can_be_left_out_and_given_sync_options() {
+        let p = plan(&[EAST, "createNamespace=false"]).unwrap();
+        assert!(!p.namespace.create);
+        let p = plan(&[EAST, "argocd.namespaceSyncOptions={Prune=false}"]).unwrap();
+        assert_eq!(p.namespace.meta.annotations[SYNC_OPTIONS], "Prune=false");
+        let err = plan(&[EAST, "argocd.namespaceSyncOptions={Prune}"]).unwrap_err();
+        assert!(
+            err.message.contains("is not an Argo CD sync option"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

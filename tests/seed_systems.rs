@@ -454,7 +454,7 @@ fn pod_monitor_selects_the_gateway_pods() {
         pm["spec"]["selector"]["matchLabels"]["gateway.networking.k8s.io/gateway-name"],
         "hub-gateway"
     );
-    assert_eq!(pm["spec"]["podMetricsEndpoints"][0]["targetPort"], 15020);
+    assert_eq!(pm["spec"]["podMetricsEndpoints"][0]["portNumber"], 15020);
     assert_eq!(
         pm["spec"]["podMetricsEndpoints"][0]["path"],
         "/stats/prometheus"

@@ -591,7 +591,7 @@ fn http_route(m: &Manifest) -> HttpRoute {
                 // Gateway API's default match.
                 matches.push("PathPrefix /".into());
             }
-            let rule_host = host_header(list_at(rule, "/filters"));
+            let rule_host = host_header(&rule["filters"]);
             // Gateway API: a backendRef without a weight weighs 1.
             let backends = weighted_backends(
                 list_at(rule, "/backendRefs"),
@@ -602,7 +602,7 @@ fn http_route(m: &Manifest) -> HttpRoute {
                         Some(kind) if kind != "Service" => format!("{kind}/{name}"),
                         _ => name.to_string(),
                     };
-                    let host = host_header(list_at(b, "/filters")).or_else(|| rule_host.clone());
+                    let host = host_header(&b["filters"]).or_else(|| rule_host.clone());
                     (service, host)
                 },
             );
@@ -679,7 +679,6 @@ fn virtual_service(m: &Manifest) -> HttpRoute {
             if matches.is_empty() {
                 matches.push("any request".into());
             }
-            let route_host = str_at(http, "/headers/request/set/Host").map(str::to_string);
             let destinations = list_at(http, "/route");
             let lone = destinations.len() == 1;
             let backends = weighted_backends(
@@ -696,8 +695,7 @@ fn virtual_service(m: &Manifest) -> HttpRoute {
                         Some(local) => local.split('.').next().unwrap_or(local).to_string(),
                         None => host.to_string(),
                     };
-                    let header = str_at(d, "/headers/request/set/Host").map(str::to_string);
-                    (service, header.or_else(|| route_host.clone()))
+                    (service, crate::manifest::host_rewrite::istio(http, d))
                 },
             );
             Rule {
@@ -773,19 +771,9 @@ fn describe_match(m: &Value) -> String {
     }
 }
 
-/// The Host a list of filters sets: a RequestHeaderModifier `Host` or a
-/// URLRewrite hostname.
-fn host_header(filters: &[Value]) -> Option<String> {
-    filters.iter().find_map(|f| match str_at(f, "/type")? {
-        "RequestHeaderModifier" => ["/requestHeaderModifier/set", "/requestHeaderModifier/add"]
-            .iter()
-            .flat_map(|p| list_at(f, p))
-            .find(|h| str_at(h, "/name").is_some_and(|n| n.eq_ignore_ascii_case("host")))
-            .and_then(|h| str_at(h, "/value"))
-            .map(str::to_string),
-        "URLRewrite" => str_at(f, "/urlRewrite/hostname").map(str::to_string),
-        _ => None,
-    })
+/// The Host a list of filters sets, as lint (HG010) decides it.
+fn host_header(filters: &Value) -> Option<String> {
+    crate::manifest::host_rewrite::gateway_api(filters).map(str::to_string)
 }
 
 /// A DestinationRule's trafficPolicy in one line, in the order a reader

@@ -195,20 +195,9 @@ pub fn backend_refs(route: &Manifest) -> Vec<BackendRef<'_>> {
     out
 }
 
-/// Whether `filters` holds a RequestHeaderModifier that sets `Host`.
+/// Whether `filters` rewrite Host (the rule graph draws by, too).
 pub fn sets_host(filters: &Value) -> bool {
-    filters.as_array().into_iter().flatten().any(|f| {
-        f["type"] == "RequestHeaderModifier"
-            && f["requestHeaderModifier"]["set"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|h| {
-                    h["name"]
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case("host"))
-                })
-    })
+    crate::manifest::host_rewrite::gateway_api(filters).is_some()
 }
 
 /// Whether a rule matches the `/api` prefix.

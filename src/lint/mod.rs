@@ -125,7 +125,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "a backendRef to an ExternalName without a Host rewrite",
         help: "add a RequestHeaderModifier filter that sets Host to the spoke's Route host",
-        explanation: "The spoke OpenShift router chooses the Route by the Host header. Requests arrive with the hub's public host, which the spoke does not serve, so each backendRef must set Host to its spoke's Route host.",
+        explanation: "The spoke OpenShift router chooses the Route by the Host header. Requests arrive with the hub's public host, which the spoke does not serve, so each backendRef must set Host to its spoke's Route host. A rewrite is a RequestHeaderModifier that sets Host or a URLRewrite filter's hostname (on the backendRef or its rule; `add` only appends a second Host), and in a VirtualService headers.request.set.Host or rewrite.authority: the same test `hubgw graph` draws by (src/manifest/host_rewrite.rs).",
         check: Some(rules::host_rewrite),
     },
     Rule {
@@ -209,12 +209,44 @@ pub const RULES: &[Rule] = &[
         check: Some(rules::mesh_virtual_service_in_ambient),
     },
     Rule {
+        id: "HG027",
+        severity: Severity::Warning,
+        summary: "an edge or reencrypt Route for a custom host without its own certificate",
+        help: "set route.tls.certificate and route.tls.key (PEM), or route.tls.externalCertificate (a kubernetes.io/tls Secret)",
+        explanation: "An edge or reencrypt Route terminates TLS at the router. Without spec.tls.certificate or spec.tls.externalCertificate the router presents its default certificate, a wildcard for *.<apps domain> that covers one label under the domain and nothing else. A custom app.host (shop.example.com, or a.b.apps.example.com) then gets a certificate that does not match, and browsers and API clients refuse the connection. route.tls.externalCertificate names a Secret instead of pasting PEM; the Route API has it on every supported OpenShift (the RouteExternalCertificate feature gate is on by default in openshift/api features/features.go, release-4.19 to 4.22), and hubgw renders the Role and RoleBinding that let the router read it. Checked only when linting a render of values (the router's domain comes from them); ignore it if your IngressController's own default certificate covers the host.",
+        check: Some(rules::custom_host_certificate),
+    },
+    Rule {
+        id: "HG028",
+        severity: Severity::Warning,
+        summary: "a Route in front of /api traffic with a router timeout not above the 30s default",
+        help: "annotate the Route haproxy.router.openshift.io/timeout: 3600s (route.annotations; hubgw's default)",
+        explanation: "The OpenShift router (HAProxy) closes a request whose backend has not answered within `timeout server`: 30s unless the Route's haproxy.router.openshift.io/timeout says otherwise (ROUTER_DEFAULT_SERVER_TIMEOUT in openshift/router images/router/haproxy/conf/haproxy-config.template, release-4.19 to 4.22). Socket.IO on /api holds long-polling requests open until it has something to send, and the request crosses the hub router, the gateway and the spoke router before it does, so a 30s limit cuts polls and slow API calls with 504s and reconnects. The hub-gateway chart set 3600s on its Route; hubgw's route.annotations default does too. A value that is not an HAProxy time ([1-9][0-9]*, then us, ms, s, m, h or d) is ignored by the router and reported here as well. Checked for Routes whose host an HTTPRoute or VirtualService with an /api rule serves.",
+        check: Some(rules::api_router_timeout),
+    },
+    Rule {
+        id: "HG029",
+        severity: Severity::Warning,
+        summary: "a route attaching through a namespace selector from a namespace lint cannot see",
+        help: "state the route namespace's labels: --set gateway.allowedRoutes.namespaceLabels.<namespace>.<label>=<value> (or put the Namespace in the stream)",
+        explanation: "A listener with allowedRoutes.namespaces.from: Selector admits a route only when the route's namespace carries the selector's labels. hubgw renders the team's HTTPRoute in app.routeNamespace but not that Namespace, which the team owns. When the Namespace is in the stream, HG002 compares its labels with the selector. When it is not, lint cannot tell whether the namespace exists or carries the labels, and the cluster silently refuses the route (Accepted: False, NotAllowedByListeners) if it does not; this rule says so instead of passing. Stating the labels the namespace has on the cluster in gateway.allowedRoutes.namespaceLabels lets HG002 check them: hubgw records them on the HTTPRoute as the annotation hub-gateway/route-namespace-labels, so a bare stream is checked too.",
+        check: Some(rules::route_namespace_unchecked),
+    },
+    Rule {
         id: "HG030",
         severity: Severity::Error,
         summary: "two HTTPRoutes or VirtualServices claim the same host, parent and match",
         help: "keep one route per host, parent and match: delete the one no longer meant to serve (an old release's) or give the routes different hosts or matches",
         explanation: "When two HTTPRoutes attached to one Gateway (and listener) claim the same hostname with the same match, Gateway API gives the match to one of them: \"The oldest Route based on creation timestamp. The Route appearing first in alphabetical order by \"{namespace}/{name}\".\" (HTTPRouteRule.Matches, apis/v1/httproute_types.go, kubernetes-sigs/gateway-api v1.2.1 to v1.6.1). The other route's rule never serves and its weights are ignored, with no error. Two VirtualServices bound to one gateway for the same host are merged by Istio: the gateway's routes for the host are the routes of each VirtualService in turn, the oldest first (creation time, then name, then namespace), and Envoy takes the first that matches (pilot/pkg/model/config.go sortConfigByCreationTime, pilot/pkg/networking/core/gateway.go, istio/istio 1.24.6 and 1.30.3), so the older one wins the same match, and its catch-all hides every rule of the newer one; bound to `mesh`, sidecars keep only the older VirtualService for the host (pilot/pkg/networking/core/httproute.go, \"duplicate domain from virtual service\"). A renamed route leaves this behind: `oc apply` (which does not prune) of a render whose route has a new name, next to the old route (an older hubgw render's `industrial-edge`, say, or another tool's), or two renders concatenated. Hostnames compare as written (a wildcard and an exact name are not a tie: the exact one wins); parentRefs with different sectionNames or ports do not overlap.",
         check: Some(rules::conflicting_routes),
+    },
+    Rule {
+        id: "HG031",
+        severity: Severity::Warning,
+        summary: "a PodDisruptionBudget that lets no pod be evicted at the guaranteed replica count",
+        help: "keep minAvailable below the replicas: raise gateway.deployment.replicas (or autoscaling.minReplicas), or lower podDisruptionBudget.minAvailable",
+        explanation: "A node drain evicts pods only while their PodDisruptionBudget allows a disruption: replicas minus minAvailable (a percentage rounds up), or maxUnavailable. The replicas a budget can count on are the Deployment's spec.replicas (1 when unset) or, with a HorizontalPodAutoscaler on it, minReplicas. With minAvailable equal to that (1 replica and minAvailable: 1) or maxUnavailable: 0, no pod may go, and the drain of an OpenShift upgrade waits on the gateway forever. hubgw's injected gateways run gateway.deployment.replicas (2) while autoscaling is off, so the default budget (minAvailable: 1) leaves one pod to move. An error under --strict.",
+        check: Some(rules::disruption_budget_blocks_drain),
     },
 ];
 

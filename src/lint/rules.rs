@@ -11,6 +11,19 @@ use crate::manifest::Manifest;
 
 /// Annotation hubgw puts on an HTTPRoute whose `/api` weights the user set.
 pub const API_WEIGHTS_OPT_IN: &str = "hub-gateway/api-weights";
+/// Annotation hubgw puts on an HTTPRoute in a namespace it does not render:
+/// that namespace's labels as `gateway.allowedRoutes.namespaceLabels`
+/// states them (JSON), so that lint checks them on a bare stream too.
+pub const ROUTE_NAMESPACE_LABELS: &str = "hub-gateway/route-namespace-labels";
+
+/// The namespace labels a route's annotation states, if any.
+fn stated_namespace_labels(route: &Manifest) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let text = route.object["metadata"]["annotations"][ROUTE_NAMESPACE_LABELS].as_str()?;
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
 
 fn finding<'a>(
     object: &'a Manifest,
@@ -173,8 +186,13 @@ fn listener_refusal(
                     let matches = selector.as_object().is_some_and(|sel| sel.iter().all(|(k, v)| labels.get(k) == Some(v)));
                     (!matches).then(|| format!("listener `{lname}` allows namespaces labelled {selector}, and namespace `{route_ns}` is not"))
                 }
-                // Its labels live outside the stream: nothing to check here.
-                None => None,
+                // Outside the stream: the labels the values state, if any
+                // (HG029 says when there are none).
+                None => {
+                    let stated = stated_namespace_labels(route)?;
+                    let matches = selector.as_object().is_some_and(|sel| sel.iter().all(|(k, v)| stated.get(k) == Some(v)));
+                    (!matches).then(|| format!("listener `{lname}` allows namespaces labelled {selector}, and namespace `{route_ns}` is not, by the labels its {ROUTE_NAMESPACE_LABELS} annotation states (gateway.allowedRoutes.namespaceLabels.{route_ns})"))
+                }
             }
         }
         other => Some(format!("listener `{lname}` has allowedRoutes.namespaces.from `{other}`")),
@@ -638,9 +656,6 @@ pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     }
     for vs in virtual_services(ctx) {
         for (path, route) in vs_routes(vs) {
-            let route_sets = route["headers"]["request"]["set"]
-                .as_object()
-                .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
             for (j, d) in route["route"].as_array().into_iter().flatten().enumerate() {
                 let host = d["destination"]["host"].as_str().unwrap_or("");
                 let Some(svc) = ctx.index.service_for_host(host, vs.namespace()) else {
@@ -649,10 +664,7 @@ pub fn host_rewrite<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 if svc.object["spec"]["type"] != "ExternalName" {
                     continue;
                 }
-                let sets = d["headers"]["request"]["set"]
-                    .as_object()
-                    .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("host")));
-                if !sets && !route_sets {
+                if crate::manifest::host_rewrite::istio(route, d).is_none() {
                     out.push(finding(vs, format!("{path}.route[{j}]"), format!("destination `{host}` is an ExternalName Service, and the Host header is not set; the spoke router routes by Host")));
                 }
             }
@@ -709,6 +721,10 @@ pub fn host_outside_domain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     let domain = values.plan.hub_domain.as_str();
     for route in ctx.index.of("route.openshift.io", "Route") {
         let host = route.object["spec"]["host"].as_str().unwrap_or("");
+        // A Route with its own certificate is a host chosen on purpose.
+        if has_own_certificate(route) {
+            continue;
+        }
         if !domain.is_empty() && !host.ends_with(&format!(".{domain}")) {
             let mut f = finding(
                 route,
@@ -1404,5 +1420,262 @@ mod conflict_tests {
             mesh[0].contains("for sidecars Istio keeps only the older VirtualService for the host"),
             "{mesh:?}"
         );
+    }
+}
+
+/// Whether a Route brings its own serving certificate (inline or a Secret).
+fn has_own_certificate(route: &Manifest) -> bool {
+    let tls = &route.object["spec"]["tls"];
+    tls["certificate"].as_str().is_some_and(|c| !c.is_empty())
+        || tls["externalCertificate"]["name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+}
+
+/// HG027: an edge or reencrypt Route for a host the router's default
+/// (wildcard) certificate does not cover, without a certificate of its own.
+pub fn custom_host_certificate<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    // The router's domain is known only from the values.
+    let Some(values) = ctx.values else {
+        return Vec::new();
+    };
+    let domain = values.plan.hub_domain.as_str();
+    let mut out = Vec::new();
+    for route in ctx.index.of("route.openshift.io", "Route") {
+        let termination = route.object["spec"]["tls"]["termination"]
+            .as_str()
+            .unwrap_or("");
+        let host = route.object["spec"]["host"].as_str().unwrap_or("");
+        if !matches!(termination, "edge" | "reencrypt")
+            || host.is_empty()
+            || has_own_certificate(route)
+        {
+            continue;
+        }
+        // `*.<domain>` covers one label under the domain, no more.
+        let covered = host
+            .strip_suffix(domain)
+            .and_then(|rest| rest.strip_suffix('.'))
+            .is_some_and(|label| !label.is_empty() && !label.contains('.'));
+        if !covered {
+            let mut f = finding(route, "spec.tls", format!("Route `{}` serves `{host}` with {termination} termination and no certificate of its own: the router presents its default certificate, for *.{domain}, which does not match `{host}`", route.name()));
+            // The host the user chose; the fix is a route.tls key.
+            f.values_key = Some("app.host".into());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// HAProxy router's `timeout server` when a Route sets none (openshift/router
+/// images/router/haproxy/conf/haproxy-config.template, release-4.19 to 4.22:
+/// `ROUTER_DEFAULT_SERVER_TIMEOUT`, default "30s").
+const ROUTER_DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
+/// HG028: a Route in front of `/api` (Socket.IO) traffic whose router
+/// timeout is not above the router's default.
+pub fn api_router_timeout<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    use crate::plan::{haproxy_timeout_ms, ROUTE_TIMEOUT};
+    // Hosts whose routes carry an /api rule.
+    let mut api_hosts: HashSet<&str> = HashSet::new();
+    for route in ctx.index.http_routes() {
+        if rules(route).any(|(_, r)| is_api_rule(r)) {
+            api_hosts.extend(
+                route.object["spec"]["hostnames"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| h.as_str()),
+            );
+        }
+    }
+    for vs in virtual_services(ctx) {
+        let api = vs_routes(vs).any(|(_, r)| {
+            r["match"].as_array().into_iter().flatten().any(|m| {
+                let uri = &m["uri"];
+                ["prefix", "exact"].iter().any(|k| {
+                    uri[k]
+                        .as_str()
+                        .is_some_and(|p| p == "/api" || p.starts_with("/api/"))
+                })
+            })
+        });
+        if api {
+            api_hosts.extend(
+                vs.object["spec"]["hosts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| h.as_str()),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for route in ctx.index.of("route.openshift.io", "Route") {
+        let host = route.object["spec"]["host"].as_str().unwrap_or("");
+        if !api_hosts.contains(host) {
+            continue;
+        }
+        let given = route.object["metadata"]["annotations"][ROUTE_TIMEOUT].as_str();
+        let problem = match given.map(|t| (t, haproxy_timeout_ms(t))) {
+            None => format!("Route `{}` carries /api traffic with the router's default timeout of 30s: Socket.IO long polling and slow API calls are cut off", route.name()),
+            Some((t, None)) => format!("Route `{}` sets {ROUTE_TIMEOUT}: {t:?}, which is not an HAProxy time: the router ignores it and cuts /api requests at 30s", route.name()),
+            Some((t, Some(ms))) if ms <= ROUTER_DEFAULT_TIMEOUT_MS => format!("Route `{}` carries /api traffic with a router timeout of {t}, not above the router's default 30s: Socket.IO long polling is cut off", route.name()),
+            Some(_) => continue,
+        };
+        let mut f = finding(
+            route,
+            format!("metadata.annotations.{ROUTE_TIMEOUT}"),
+            problem,
+        );
+        f.values_key = Some("route.annotations".into());
+        out.push(f);
+    }
+    out
+}
+
+/// HG029: a route attaching through a namespace selector from a namespace
+/// whose labels lint cannot see.
+pub fn route_namespace_unchecked<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for route in ctx.index.http_routes() {
+        let ns = route.namespace();
+        if ctx.index.namespace(ns).is_some() || stated_namespace_labels(route).is_some() {
+            continue;
+        }
+        let refs = route.object["spec"]["parentRefs"]
+            .as_array()
+            .into_iter()
+            .flatten();
+        for (i, parent) in refs.enumerate() {
+            let gw_ns = parent["namespace"].as_str().unwrap_or(ns);
+            let Some(gateway) = ctx.index.find(
+                "gateway.networking.k8s.io",
+                "Gateway",
+                gw_ns,
+                parent["name"].as_str().unwrap_or(""),
+            ) else {
+                continue;
+            };
+            let section = parent["sectionName"].as_str();
+            let selector = gateway.object["spec"]["listeners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|l| section.is_none_or(|s| l["name"] == s))
+                .find(|l| l["allowedRoutes"]["namespaces"]["from"] == "Selector")
+                .map(|l| &l["allowedRoutes"]["namespaces"]["selector"]);
+            let Some(selector) = selector else {
+                continue;
+            };
+            let mut f = finding(route, format!("spec.parentRefs[{i}]"), format!("Gateway `{}` admits routes from namespaces labelled {}, and namespace `{ns}` is not in the stream: lint cannot check that it exists and carries those labels, and the cluster refuses the route if it does not", gateway.name(), selector["matchLabels"]));
+            f.help = Some(format!("render or apply the Namespace with those labels, or state the labels it has on the cluster: --set gateway.allowedRoutes.namespaceLabels.{ns}.<label>=<value>"));
+            f.values_key = Some("app.routeNamespace".into());
+            out.push(f);
+            break;
+        }
+    }
+    out
+}
+
+/// Pods a PodDisruptionBudget lets stay down: `minAvailable` (a number or
+/// a percentage, rounded up as the disruption controller does) or
+/// `maxUnavailable`, out of `replicas`. None when it sets neither.
+fn allowed_disruptions(spec: &serde_json::Value, replicas: i64) -> Option<i64> {
+    let scaled = |v: &serde_json::Value| -> Option<i64> {
+        match v.as_i64() {
+            Some(n) => Some(n),
+            None => {
+                let p: i64 = v.as_str()?.strip_suffix('%')?.parse().ok()?;
+                Some((p * replicas + 99) / 100)
+            }
+        }
+    };
+    if let Some(min) = scaled(&spec["minAvailable"]) {
+        return Some(replicas - min);
+    }
+    scaled(&spec["maxUnavailable"])
+}
+
+/// HG031: a PodDisruptionBudget that lets no pod of its Deployment be
+/// evicted at the replica count it is guaranteed.
+pub fn disruption_budget_blocks_drain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for pdb in ctx.index.of("policy", "PodDisruptionBudget") {
+        let Some(selector) = pdb.object["spec"]["selector"]["matchLabels"].as_object() else {
+            continue;
+        };
+        for d in ctx.index.of("apps", "Deployment") {
+            let labels = &d.object["spec"]["template"]["metadata"]["labels"];
+            if d.namespace() != pdb.namespace()
+                || selector.is_empty()
+                || !selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+            {
+                continue;
+            }
+            let hpa = ctx
+                .index
+                .of("autoscaling", "HorizontalPodAutoscaler")
+                .find(|h| {
+                    h.namespace() == d.namespace()
+                        && h.object["spec"]["scaleTargetRef"]["kind"] == "Deployment"
+                        && h.object["spec"]["scaleTargetRef"]["name"] == d.name()
+                });
+            // Kubernetes defaults both to 1.
+            let (replicas, from) = match hpa {
+                Some(h) => (
+                    h.object["spec"]["minReplicas"].as_i64().unwrap_or(1),
+                    format!("HorizontalPodAutoscaler `{}` minReplicas", h.name()),
+                ),
+                None => (
+                    d.object["spec"]["replicas"].as_i64().unwrap_or(1),
+                    format!("Deployment `{}` replicas", d.name()),
+                ),
+            };
+            let Some(allowed) = allowed_disruptions(&pdb.object["spec"], replicas) else {
+                continue;
+            };
+            if allowed <= 0 {
+                let field = if pdb.object["spec"]["minAvailable"].is_null() {
+                    "maxUnavailable"
+                } else {
+                    "minAvailable"
+                };
+                let mut f = finding(pdb, format!("spec.{field}"), format!("{field} {} leaves no pod of Deployment `{}` to evict at {replicas} guaranteed ({from}): a node drain, and so an OpenShift upgrade, waits on it forever", pdb.object["spec"][field], d.name()));
+                f.values_key = Some("gateway.deployment.podDisruptionBudget.minAvailable".into());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use super::allowed_disruptions;
+    use serde_json::json;
+
+    #[test]
+    fn disruptions_follow_min_available_or_max_unavailable() {
+        assert_eq!(allowed_disruptions(&json!({"minAvailable": 1}), 1), Some(0));
+        assert_eq!(allowed_disruptions(&json!({"minAvailable": 1}), 2), Some(1));
+        // 50% of 3 rounds up to 2.
+        assert_eq!(
+            allowed_disruptions(&json!({"minAvailable": "50%"}), 3),
+            Some(1)
+        );
+        assert_eq!(
+            allowed_disruptions(&json!({"minAvailable": "100%"}), 5),
+            Some(0)
+        );
+        assert_eq!(
+            allowed_disruptions(&json!({"maxUnavailable": 0}), 3),
+            Some(0)
+        );
+        assert_eq!(
+            allowed_disruptions(&json!({"maxUnavailable": "0%"}), 3),
+            Some(0)
+        );
+        assert_eq!(allowed_disruptions(&json!({}), 3), None);
     }
 }

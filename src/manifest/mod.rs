@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub mod generated;
+pub mod host_rewrite;
 pub mod podmonitor;
 
 use crate::error::{Error, Location, Result};

@@ -41,8 +41,15 @@ pub struct NamespaceSelector {
 pub struct PodMetricsEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// Deprecated upstream in favour of `port`, but the only way to scrape a
-    /// port the pod does not name, such as Istio's 15020.
+    /// A port by number, such as Istio's 15020, which the pod does not name:
+    /// what hubgw renders. Added in prometheus-operator v0.79.0
+    /// (pkg/apis/monitoring/v1/podmonitor_types.go); OpenShift 4.19 ships
+    /// 0.81.0 (openshift/cluster-monitoring-operator jsonnet/versions.yaml,
+    /// release-4.19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_number: Option<i32>,
+    /// Deprecated upstream ("use 'port' or 'portNumber' instead"); still
+    /// read in hand-written streams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<IntOrString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 pub struct Values {
     /// Namespace of every object (also `-n/--namespace`).
     pub namespace: String,
+    /// Render the Namespace object. `false` when another Argo CD Application
+    /// (or Argo CD's `CreateNamespace=true`) owns it; the owner must then
+    /// carry the ambient labels hubgw would set.
+    pub create_namespace: bool,
     /// Hub apps domain (e.g. apps.hub.example.com). Empty: `deployer.domain`,
     /// then `global.localClusterDomain`, then `global.hubClusterDomain`.
     pub cluster_domain: String,
@@ -334,6 +338,12 @@ pub enum GatewayApi {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AllowedRoutes {
     pub namespaces: RouteNamespaces,
+    /// The labels of route namespaces hubgw does not render, by namespace
+    /// name, as they are on the cluster: lint checks them against
+    /// `namespaces.selector` (the HTTPRoute records them in its annotation
+    /// `hub-gateway/route-namespace-labels`).
+    #[serde(default)]
+    pub namespace_labels: IndexMap<String, IndexMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -385,6 +395,9 @@ pub struct CertificateRef {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GatewayDeployment {
+    /// Replicas of the Deployment while autoscaling is off (with it on, the
+    /// HorizontalPodAutoscaler sets them).
+    pub replicas: i64,
     /// Container resources of the gateway proxy.
     pub resources: Resources,
     /// A HorizontalPodAutoscaler on CPU.
@@ -413,7 +426,9 @@ pub struct Autoscaling {
     pub enabled: bool,
     pub min_replicas: i64,
     pub max_replicas: i64,
-    /// Average CPU utilisation to scale at, in percent of requests.
+    /// Average CPU utilisation to scale at, in percent of the container's
+    /// CPU *requests* (`resources.requests.cpu`), not of its limits: 80 with
+    /// 100m requested scales out at 80m.
     #[serde(rename = "targetCPUUtilizationPercentage")]
     pub target_cpu_utilization_percentage: i64,
 }
@@ -422,6 +437,8 @@ pub struct Autoscaling {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DisruptionBudget {
     pub enabled: bool,
+    /// Pods that must stay up during a drain; keep it below the replicas
+    /// (or `autoscaling.minReplicas`), or a drain never finishes.
     pub min_available: i64,
 }
 
@@ -551,6 +568,9 @@ pub struct Route {
     pub enabled: bool,
     /// Its name.
     pub name: String,
+    /// Annotations, merged over hubgw's own (a key given here wins), such
+    /// as `haproxy.router.openshift.io/timeout`.
+    pub annotations: IndexMap<String, String>,
     /// Its TLS settings.
     pub tls: RouteTls,
 }
@@ -562,6 +582,21 @@ pub struct RouteTls {
     pub termination: TlsTermination,
     /// What the hub Route does with plain HTTP.
     pub insecure_edge_termination_policy: InsecurePolicy,
+    /// PEM certificate the router serves (edge, reencrypt). Empty: the
+    /// router's default (wildcard) certificate.
+    pub certificate: String,
+    /// PEM private key of `certificate`.
+    pub key: String,
+    /// PEM CA chain of `certificate`.
+    pub ca_certificate: String,
+    /// Instead of `certificate` and `key`: a `kubernetes.io/tls` Secret in
+    /// the hub namespace (the Route's `spec.tls.externalCertificate`);
+    /// hubgw grants the router read access to it.
+    pub external_certificate: String,
+    /// reencrypt: PEM CA the router verifies the gateway's certificate
+    /// with. Empty: the OpenShift service CA.
+    #[serde(rename = "destinationCACertificate")]
+    pub destination_ca_certificate: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
@@ -584,4 +619,7 @@ pub enum InsecurePolicy {
 pub struct ArgoCd {
     /// Adds `argocd.argoproj.io/sync-wave` annotations (0 namespace .. 4 route).
     pub sync_waves: bool,
+    /// Argo CD sync options of the Namespace object
+    /// (`argocd.argoproj.io/sync-options`), such as `ServerSideApply=true`.
+    pub namespace_sync_options: Vec<String>,
 }
