@@ -183,7 +183,10 @@ fn render_into(
     // SAFETY: `setup` only makes system calls, as pre_exec requires.
     unsafe { cmd.pre_exec(setup) };
     let out = cmd.output().expect("hubgw runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
