@@ -7,8 +7,7 @@
 //! crate embeds the texts and parses a schema only when an object of its kind is validated.
 //!
 //! Also writes `$OUT_DIR/default_values.rs`, the built-in defaults as a Rust expression
-//! (see [`generate_default_values`]), and sets link arguments for the `hubgw` binary (see [`link_position_dependent`] and
-//! [`order_hot_functions`]).
+//! (see [`generate_default_values`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -30,8 +29,6 @@ const NEEDED: &[(&str, &str)] = &[
 ];
 
 fn main() {
-    link_position_dependent();
-    order_hot_functions();
     if let Err(e) = generate_crd_schemas() {
         panic!("generating CRD schemas: {e}");
     }
@@ -102,42 +99,6 @@ fn yaml_expr(value: &serde_yaml::Value, out: &mut String) -> Result<(), String> 
         Yaml::Tagged(t) => return Err(format!("a tagged value: {}", t.tag)),
     }
     Ok(())
-}
-
-/// Links the `hubgw` binary at a fixed address on x86-64 Linux. As a
-/// position-independent executable its 1.3 MB of relocated tables (serde and
-/// clap metadata) were rewritten at every start: 60% of `hubgw --version`.
-/// The static release build (`cargo release-static`, see `.cargo/config.toml`)
-/// asks rustc for the same with `-C relocation-model=static`.
-fn link_position_dependent() {
-    let target = std::env::var("TARGET").unwrap_or_default();
-    let crt_static = std::env::var("CARGO_CFG_TARGET_FEATURE")
-        .is_ok_and(|features| features.split(',').any(|f| f == "crt-static"));
-    if target == "x86_64-unknown-linux-gnu" && !crt_static {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
-}
-
-/// Asks the linker to place the functions a render runs next to each other, in the order
-/// of `bench/hot-symbols.txt` (made by `bench/order-symbols.sh`). Scattered, they made a
-/// small render fault in 7.4 MB of the binary's code. Release builds only: the names are
-/// those of the LTO build. A stale list costs locality, never correctness; lld, Rust's
-/// default linker on this target, skips names it does not find.
-fn order_hot_functions() {
-    let target = std::env::var("TARGET").unwrap_or_default();
-    let profile = std::env::var("PROFILE").unwrap_or_default();
-    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/hot-symbols.txt");
-    println!("cargo:rerun-if-changed={}", list.display());
-    // A linker without --symbol-ordering-file (GNU ld, gold) needs this off.
-    println!("cargo:rerun-if-env-changed=HUBGW_LINK_ORDER");
-    let wanted = std::env::var("HUBGW_LINK_ORDER").map_or(true, |v| v != "0");
-    if wanted && target == "x86_64-unknown-linux-gnu" && profile == "release" && list.exists() {
-        println!(
-            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
-            list.display()
-        );
-        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
-    }
 }
 
 /// Writes one compact JSON file per distinct schema, `$OUT_DIR/crd_schema_<n>.json`, and

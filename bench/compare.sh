@@ -3,7 +3,7 @@
 # maximum resident set size) of `hubgw render` on generated inputs, against
 # the targets of issue 7. Needs: apt-get install -y hyperfine time
 #
-#   bash bench/compare.sh            # builds the release binary first (cargo release-static)
+#   bash bench/compare.sh            # builds the shipped binary first (scripts/dist.sh)
 #   HUBGW=/path/to/hubgw bash bench/compare.sh
 #   RUNS=50 bash bench/compare.sh    # more runs per input (default 30)
 #   CORPUS=1 bash bench/compare.sh   # also run the bad-input corpus against it
@@ -15,8 +15,7 @@ for tool in hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y hyperfine time" >&2; exit 2; }
 done
 if [[ -z ${HUBGW:-} ]]; then
-  cargo release-static --quiet
-  HUBGW=target/x86_64-unknown-linux-gnu/release/hubgw
+  HUBGW=$(scripts/dist.sh | sed -n 1p)
 fi
 
 work=$(mktemp -d)
@@ -38,13 +37,6 @@ cases=(
   "100 apps x 4 spokes|$HUBGW render -f $work/apps-100x4.yaml|-|-"
   "500 apps x 4 spokes|$HUBGW render -f $work/apps-500x4.yaml|400|128"
 )
-
-# The code layout of build.rs's order_hot_functions only helps if the names still match.
-if command -v nm >/dev/null; then
-  found=$(nm --defined-only "$HUBGW" 2>/dev/null | awk 'NR == FNR { hot[$1]; next } $3 in hot' bench/hot-symbols.txt - | wc -l)
-  printf 'code layout: %s of the %s functions in bench/hot-symbols.txt are in the binary' "$found" "$(wc -l <bench/hot-symbols.txt)"
-  printf ' (few: run bench/order-symbols.sh and rebuild)\n'
-fi
 
 declare -A median
 failed=0

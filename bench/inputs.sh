@@ -1,4 +1,4 @@
-# Generated inputs shared by bench/compare.sh and bench/order-symbols.sh.
+# Generated inputs of bench/compare.sh.
 
 spokes() { # n
   printf 'clusterDomain: apps.hub.example.com\nclusters:\n  east: null\n  west: null\n'

@@ -6,11 +6,11 @@
 # 4.5 MiB with mapping nothing. Also an anonymous page, written once.
 # Needs gcc and hyperfine.
 #
-#   bash bench/page-cost.sh [FILE]     # default: the cargo release-static binary
+#   bash bench/page-cost.sh [FILE]     # default: the `cargo build --release` binary
 set -euo pipefail
 cd "$(dirname "$0")/.."
-file=${1:-target/x86_64-unknown-linux-gnu/release/hubgw}
-[[ -r $file ]] || { echo "no $file: build it (cargo release-static) or name a file of 4.5 MiB or more" >&2; exit 2; }
+file=${1:-${CARGO_TARGET_DIR:-target}/release/hubgw}
+[[ -r $file ]] || { echo "no $file: build it (cargo build --release) or name a file of 4.5 MiB or more" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/touch.c" <<'C'

@@ -1,73 +1,11 @@
 //! The `hubgw` binary: parses arguments, calls the library, and maps errors
 //! to exit codes (0 success, 1 bad input, 2 usage).
 
-// The entry point is `hubgw_main` (see there); tests keep the harness's.
-#![cfg_attr(not(test), no_main)]
-
-// mimalloc instead of the system allocator, whose malloc/free were a fifth
-// of a large render's work: 500 apps 0.94 -> 0.70 s (bench/compare.sh).
 #[global_allocator]
-static ALLOCATOR: Mimalloc = Mimalloc;
-
-/// mimalloc through its C API, as the `mimalloc` crate's `MiMalloc` is, but
-/// with `mi_malloc` for the alignments every mimalloc block has: `MiMalloc`
-/// asks for an aligned block every time, and its checks were a tenth of the
-/// allocator's instructions in a small render.
-struct Mimalloc;
-
-/// Every mimalloc block is aligned to a pointer's size.
-const MI_MIN_ALIGN: usize = std::mem::size_of::<usize>();
-
-// SAFETY: each method hands mimalloc what its C API documents and returns
-// what it returns; blocks of at most MI_MIN_ALIGN alignment come from the
-// unaligned calls, which guarantee it.
-unsafe impl std::alloc::GlobalAlloc for Mimalloc {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
-        if layout.align() <= MI_MIN_ALIGN {
-            mi_malloc(layout.size()).cast()
-        } else {
-            mi_malloc_aligned(layout.size(), layout.align()).cast()
-        }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
-        if layout.align() <= MI_MIN_ALIGN {
-            mi_zalloc(layout.size()).cast()
-        } else {
-            mi_zalloc_aligned(layout.size(), layout.align()).cast()
-        }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
-        libmimalloc_sys::mi_free(ptr.cast());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
-        if layout.align() <= MI_MIN_ALIGN {
-            mi_realloc(ptr.cast(), new_size).cast()
-        } else {
-            mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
-        }
-    }
-}
-
-/// `mi_option_purge_delay` in the mimalloc v2 that libmimalloc-sys 0.1.49
-/// builds with its `v2` feature (the crate does not name it; Cargo.toml pins
-/// the version).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Freed pages go back to the system after 5 ms instead of mimalloc's
-/// default, which let a 500-app render peak at 133 MB instead of 110 MB
-/// for no gain in time.
-fn tune_allocator() {
-    // SAFETY: sets a plain integer option; no memory is handed over.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 5) };
-}
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
@@ -403,45 +341,39 @@ struct ManArgs {
     out_dir: Option<String>,
 }
 
-/// The process entry point, called by the C runtime in place of Rust's
-/// `main` (`#![no_main]`): std's start-up asks for the main thread's stack
-/// bounds (reading and parsing /proc/self/maps), installs a stack overflow
-/// handler and checks that descriptors 0-2 are open: 18 system calls, about
-/// 60 µs of a 1.7 ms east-west render (hyperfine, a static hello-world
-/// binary with and without `no_main`).
-/// What hubgw needs of it is done here: SIGPIPE ignored (a reader that goes
-/// away ends the output quietly) and a panic ending the process with std's
-/// code, 101, instead of unwinding into C. The descriptor check is not
-/// needed: hubgw reads and writes whole files at a time, never printing
-/// while it holds one open, so output cannot land in a file that took a
-/// closed descriptor (`a_closed_standard_output_is_not_taken_by_a_file`). `std::env::args` does not depend on
-/// std's start-up: on glibc, std reads the arguments from an `.init_array`
-/// function.
-#[cfg_attr(not(test), unsafe(export_name = "main"))]
-#[cfg_attr(test, allow(dead_code))]
-extern "C" fn hubgw_main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
-    // SAFETY: sets a signal's disposition to ignore; no handler runs.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    tune_allocator();
-    let code = std::panic::catch_unwind(|| run(&Cli::parse())).unwrap_or(101);
-    exit_now(code)
+fn main() -> ExitCode {
+    ExitCode::from(run(&Cli::parse()))
 }
 
-/// Ends the process at once. Standard output is flushed (every write
-/// through `write_stdout` ends in a flush) and standard error is unbuffered,
-/// so all that is left is freeing memory the kernel takes back anyway;
-/// returning from `main` would first run mimalloc's collection at exit (a
-/// walk over every page and a madvise call for each run of them).
-fn exit_now(code: u8) -> ! {
-    let _ = std::io::stdout().flush();
-    extern "C" {
-        fn _exit(status: std::ffi::c_int) -> !;
+/// Whether descriptor 1 was closed when the process started (`>&-`). std's
+/// start-up then opens /dev/null on it, where output would vanish without an
+/// error; `.init_array` functions run before that.
+#[cfg(target_os = "linux")]
+mod closed_stdout {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn check() {
+        // SAFETY: reads a descriptor's flags; nothing is changed.
+        let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+        CLOSED.store(closed, Ordering::Relaxed);
     }
-    // SAFETY: `_exit` takes a plain integer and ends the process.
-    unsafe { _exit(code.into()) }
+
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static CHECK: extern "C" fn() = check;
+
+    pub fn at_start() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod closed_stdout {
+    pub fn at_start() -> bool {
+        false
+    }
 }
 
 /// The command's exit code: 0 success, 1 bad input, 2 usage.
@@ -665,10 +597,19 @@ fn man(args: &ManArgs) -> Result<(), Error> {
     }
 }
 
-/// Writes all output at once; a closed pipe (`| head`) is not an error.
+/// Writes all output at once; a closed pipe (`| head`) is not an error, any
+/// other failure (a full disk, a closed descriptor) is.
 fn write_stdout(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let result = if closed_stdout::at_start() {
+        Err(std::io::Error::from_raw_os_error(libc::EBADF))
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::input(format!(

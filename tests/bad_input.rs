@@ -17,7 +17,7 @@
 //!
 //! The 1 s bound is for an optimized hubgw. A debug build is about ten times
 //! slower, so under `cargo test` it is 10 s; for the real bound run
-//! `cargo release-static && HUBGW_BIN=target/x86_64-unknown-linux-gnu/release/hubgw cargo test --test bad_input`
+//! `HUBGW_BIN=$(scripts/dist.sh | sed -n 1p) cargo test --test bad_input`
 //! (`CORPUS=1 bash bench/compare.sh` does).
 
 #[allow(unused_macros, unused_imports)] // only `repo` is needed here

@@ -137,11 +137,10 @@ fn files_of(dir: &std::path::Path) -> Vec<(String, String)> {
 
 #[test]
 fn a_closed_standard_output_is_not_taken_by_a_file() {
-    // With descriptor 1 closed, the first file hubgw creates gets it: if
-    // anything were printed while that file is open, it would land in the
-    // manifest. std's start-up would reopen 1 on /dev/null; hubgw's entry
-    // point does not (src/main.rs), so hubgw must never print while it holds
-    // a file open.
+    // With descriptor 1 closed, the first file a process opens would get it,
+    // and anything printed while that file is open would land in the
+    // manifest. The files are the same as with stdout open; the `wrote ...`
+    // lines cannot be printed, which is an error (exit 1, as `>&-` is).
     let tmp = tempfile::tempdir().unwrap();
     let (open_dir, closed_dir) = (tmp.path().join("open"), tmp.path().join("closed"));
     let open = render_with(
@@ -152,17 +151,64 @@ fn a_closed_standard_output_is_not_taken_by_a_file() {
     assert_eq!(open.code(), Some(0), "{open:?}");
     let closed = render_with(
         &["--output-dir", closed_dir.to_str().unwrap()],
-        || {
-            // SAFETY: closes a descriptor of the child about to exec.
-            unsafe { libc::close(1) };
-            Ok(())
-        },
+        close_stdout,
         std::process::Stdio::inherit(),
     );
-    assert_eq!(closed.code(), Some(0), "{closed:?}");
+    assert_eq!(closed.code(), Some(1), "{closed:?}");
     let written = files_of(&open_dir);
     assert_eq!(written.len(), 13);
     assert_eq!(files_of(&closed_dir), written);
+}
+
+/// `>&-`: closes descriptor 1 of the child about to exec.
+fn close_stdout() -> std::io::Result<()> {
+    // SAFETY: closes a descriptor of the child; nothing else holds it.
+    unsafe { libc::close(1) };
+    Ok(())
+}
+
+/// Exit code and standard error of `hubgw render -f east-west.yaml` writing
+/// to `stdout`, with `setup` run in the child first.
+fn render_into(
+    stdout: std::process::Stdio,
+    setup: fn() -> std::io::Result<()>,
+) -> (Option<i32>, String) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hubgw"));
+    cmd.current_dir(repo(""))
+        .args(["render", "-f", "values/examples/east-west.yaml"])
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: `setup` only makes system calls, as pre_exec requires.
+    unsafe { cmd.pre_exec(setup) };
+    let out = cmd.output().expect("hubgw runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_write_error_on_standard_output_is_an_error() {
+    // `hubgw render >/dev/full`: the disk is full.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let (code, stderr) = render_into(full.into(), || Ok(()));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output: No space left on device"),
+        "{stderr}"
+    );
+    // `hubgw render >&-`: no standard output at all.
+    let (code, stderr) = render_into(std::process::Stdio::null(), close_stdout);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output: Bad file descriptor"),
+        "{stderr}"
+    );
 }
 
 #[test]
