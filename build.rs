@@ -3,7 +3,7 @@
 //! Reads every `crds/*.yaml` (multi-document CustomResourceDefinition files, kept unchanged
 //! from upstream, one set per release) and, for each *served* version of the kinds listed in
 //! [`NEEDED`], writes the `openAPIV3Schema` (all `description` fields stripped) as compact
-//! JSON, one file per distinct schema, plus an index (see [`generate_crd_schemas`]). The
+//! JSON, one node a line (see [`node_lines`]), one file per distinct schema, plus an index (see [`generate_crd_schemas`]). The
 //! crate embeds the texts and parses a schema only when an object of its kind is validated.
 //!
 //! Also writes `$OUT_DIR/default_values.rs`, the built-in defaults as a Rust expression
@@ -229,7 +229,7 @@ struct Entry {
     group: String,
     version: String,
     kind: String,
-    /// The `openAPIV3Schema`, descriptions stripped, as compact JSON.
+    /// The `openAPIV3Schema`, descriptions stripped, as lines (see [`node_lines`]).
     json: String,
 }
 
@@ -294,8 +294,9 @@ fn collect_file(file: &Path, entries: &mut Vec<Entry>) -> Result<(), String> {
                 .ok_or_else(|| {
                     format!("{source_file}: {group} {kind} {name} has no openAPIV3Schema")
                 })?;
-            let json =
-                serde_json::to_string(&strip_descriptions(schema)).map_err(|e| e.to_string())?;
+            let mut lines = Vec::new();
+            node_lines(strip_descriptions(schema), &mut lines)?;
+            let json = lines.join("\n");
             entries.push(Entry {
                 project: project.to_owned(),
                 release: release.clone(),
@@ -340,6 +341,62 @@ fn strip_descriptions(schema: Value) -> Value {
         }
     }
     Value::Object(map)
+}
+
+/// Writes schema node `schema` and the sub-schemas below it as `lines`, one compact JSON
+/// object a line, the node first, and returns its line number and whether it has CEL
+/// rules at or below it. Each sub-schema the validator reads (of `properties`,
+/// `additionalProperties`, `items`, `not`, `oneOf`, `anyOf`, `allOf`) is replaced by its
+/// line number, so that `src/crd_schema/node.rs` reads a node without reading what is
+/// below it; a node with rules at or below it through `properties`,
+/// `additionalProperties` or `items` (CEL does not run inside junctors) says so with
+/// `"x-hubgw-has-rules": true`.
+fn node_lines(schema: Value, lines: &mut Vec<String>) -> Result<(usize, bool), String> {
+    let line = lines.len();
+    lines.push(String::new());
+    let Value::Object(mut map) = schema else {
+        return Err(format!("a schema that is not an object: {schema}"));
+    };
+    let mut has_rules = map
+        .get("x-kubernetes-validations")
+        .and_then(Value::as_array)
+        .is_some_and(|rules| !rules.is_empty());
+    let sub = |value: &mut Value, lines: &mut Vec<String>| -> Result<bool, String> {
+        if !value.is_object() {
+            return Ok(false); // `null`, or `additionalProperties: true`: kept as it is.
+        }
+        let (n, rules) = node_lines(std::mem::take(value), lines)?;
+        *value = Value::from(n);
+        Ok(rules)
+    };
+    for (key, value) in map.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                if let Value::Object(props) = value {
+                    for prop in props.values_mut() {
+                        has_rules |= sub(prop, lines)?;
+                    }
+                }
+            }
+            "items" | "additionalProperties" => has_rules |= sub(value, lines)?,
+            "not" => {
+                sub(value, lines)?;
+            }
+            "allOf" | "anyOf" | "oneOf" => {
+                if let Value::Array(items) = value {
+                    for item in items {
+                        sub(item, lines)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if has_rules {
+        map.insert("x-hubgw-has-rules".to_owned(), Value::Bool(true));
+    }
+    lines[line] = serde_json::to_string(&map).map_err(|e| e.to_string())?;
+    Ok((line, has_rules))
 }
 
 fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), String> {

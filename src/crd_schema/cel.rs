@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use cel::common::traits::Indexer;
 use cel::common::types::{
     CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
 };
-use cel::common::traits::Indexer;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::parser::Expression;

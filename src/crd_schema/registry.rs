@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::node::Node;
+use super::node::{Node, Table};
 use crate::target::{GatewayApi, Istio};
 
 /// One embedded schema, as listed by the generated `EMBEDDED` array.
@@ -34,16 +34,17 @@ mod generated {
 
 use generated::{EMBEDDED, SCHEMA_JSON};
 
-/// The parsed embedded schemas, by index into `SCHEMA_JSON`.
-static PARSED: [OnceLock<Node>; SCHEMA_JSON.len()] = [const { OnceLock::new() }; SCHEMA_JSON.len()];
+/// The embedded schemas, by index into `SCHEMA_JSON`, split into lines on first use.
+static TABLES: [OnceLock<Table>; SCHEMA_JSON.len()] =
+    [const { OnceLock::new() }; SCHEMA_JSON.len()];
 
-/// The embedded schema `n`, parsed on first use.
+fn table(n: usize) -> &'static Table {
+    TABLES[n].get_or_init(|| Table::new(SCHEMA_JSON[n]))
+}
+
+/// The root of embedded schema `n`, read on first use (its sub-schemas when looked at).
 fn embedded_node(n: usize) -> &'static Node {
-    PARSED[n].get_or_init(|| {
-        // The tests read every one (`for_each_embedded_node`).
-        Node::from_json_text(SCHEMA_JSON[n])
-            .unwrap_or_else(|e| panic!("embedded CRD schema {n}: {e}"))
-    })
+    table(n).node(0)
 }
 
 /// A set of CRD schemas: a target's embedded ones ([`CrdRegistry::for_target`]) or a
@@ -188,35 +189,32 @@ impl CrdRegistry {
         fn walk(n: &'static Node, f: &mut dyn FnMut(&'static Node)) {
             f(n);
             let schema_valued = match &n.additional_properties {
-                Some(super::node::AdditionalProperties::Schema(s)) => Some(&**s),
+                Some(super::node::AdditionalProperties::Schema(s)) => Some(s),
                 _ => None,
             };
             let children = n.properties.iter().map(|(_, p)| p);
             let children = children
-                .chain(n.items.as_deref())
+                .chain(n.items.as_ref())
                 .chain(schema_valued)
                 .chain(&n.one_of)
                 .chain(&n.any_of)
                 .chain(&n.all_of)
-                .chain(n.not.as_deref());
+                .chain(n.not.as_ref());
             for child in children {
+                let child: &'static Node = child;
                 walk(child, f);
             }
         }
-        // Copies, parsed once for the tests, so that walking them leaves the
-        // registry's own (lazy) parses alone.
-        static COPIES: OnceLock<Vec<Node>> = OnceLock::new();
+        // Copies, read once for the tests, so that walking them leaves the
+        // registry's own (lazy) reads alone.
+        static COPIES: OnceLock<Vec<&'static Table>> = OnceLock::new();
         let copies = COPIES.get_or_init(|| {
-            SCHEMA_JSON
-                .iter()
-                .enumerate()
-                .map(|(n, text)| {
-                    Node::from_json_text(text).unwrap_or_else(|e| panic!("schema {n}: {e}"))
-                })
+            (SCHEMA_JSON.iter())
+                .map(|text| &*Box::leak(Box::new(Table::new(text))))
                 .collect()
         });
-        for node in copies {
-            walk(node, f);
+        for table in copies {
+            walk(table.node(0), f);
         }
     }
 
@@ -224,7 +222,9 @@ impl CrdRegistry {
     /// parsed so far, and how many (release, kind, version) entries share them.
     #[cfg(test)]
     pub(super) fn embedded_counts() -> (usize, usize, usize) {
-        let parsed = PARSED.iter().filter(|p| p.get().is_some()).count();
+        let parsed = (TABLES.iter())
+            .filter(|t| t.get().is_some_and(|t| t.is_read(0)))
+            .count();
         (SCHEMA_JSON.len(), parsed, EMBEDDED.len())
     }
 
@@ -232,7 +232,7 @@ impl CrdRegistry {
     #[cfg(test)]
     pub(super) fn is_parsed(&self, api_version: &str, kind: &str) -> bool {
         match self.schema_for(api_version, kind).map(|s| &s.root) {
-            Some(Root::Embedded(n)) => PARSED[*n].get().is_some(),
+            Some(Root::Embedded(n)) => TABLES[*n].get().is_some_and(|t| t.is_read(0)),
             Some(Root::Owned(_)) => true,
             None => false,
         }
