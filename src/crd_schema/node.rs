@@ -81,18 +81,17 @@ impl std::fmt::Debug for Child {
     }
 }
 
-/// An embedded schema as `build.rs` writes it: one JSON object a line, line 0 the root,
+/// An embedded schema as `build.rs` writes it: one JSON object a line (node), line 0 the root,
 /// each sub-schema (of `properties`, `additionalProperties`, `items`, `not`, `oneOf`,
 /// `anyOf`, `allOf`) replaced by its line number, and `x-hubgw-has-rules: true` on the
 /// nodes that have CEL rules at or below them ([`Node::has_rules`]).
 pub(super) struct Table {
-    lines: Vec<&'static str>,
+    lines: &'static [&'static str],
     nodes: Vec<OnceLock<Box<Node>>>,
 }
 
 impl Table {
-    pub fn new(text: &'static str) -> Table {
-        let lines: Vec<&'static str> = text.lines().collect();
+    pub fn new(lines: &'static [&'static str]) -> Table {
         let nodes = lines.iter().map(|_| OnceLock::new()).collect();
         Table { lines, nodes }
     }

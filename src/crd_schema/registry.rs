@@ -1,8 +1,9 @@
 //! The CRD schemas: the ones embedded for each target (the JSON `build.rs` extracts,
 //! `$OUT_DIR/crd_index.rs`), or a cluster's own CRD files; lookup by apiVersion/kind.
 //!
-//! An embedded schema is parsed only when an object of its kind is validated, once per
-//! process: identical schemas of several releases are one text and one parsed tree.
+//! An embedded schema is read only when an object of its kind is validated, once per
+//! process, and then node by node as validation reaches them: identical schemas of
+//! several releases are one text and one tree.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -22,7 +23,7 @@ struct EmbeddedCrd {
     group: &'static str,
     version: &'static str,
     kind: &'static str,
-    /// Index into `SCHEMA_JSON`.
+    /// Index into `SCHEMA_LINES`.
     schema: usize,
 }
 
@@ -32,14 +33,14 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/crd_index.rs"));
 }
 
-use generated::{EMBEDDED, SCHEMA_JSON};
+use generated::{EMBEDDED, SCHEMA_LINES};
 
-/// The embedded schemas, by index into `SCHEMA_JSON`, split into lines on first use.
-static TABLES: [OnceLock<Table>; SCHEMA_JSON.len()] =
-    [const { OnceLock::new() }; SCHEMA_JSON.len()];
+/// The embedded schemas, by index into `SCHEMA_LINES`.
+static TABLES: [OnceLock<Table>; SCHEMA_LINES.len()] =
+    [const { OnceLock::new() }; SCHEMA_LINES.len()];
 
 fn table(n: usize) -> &'static Table {
-    TABLES[n].get_or_init(|| Table::new(SCHEMA_JSON[n]))
+    TABLES[n].get_or_init(|| Table::new(SCHEMA_LINES[n]))
 }
 
 /// The root of embedded schema `n`, read on first use (its sub-schemas when looked at).
@@ -67,7 +68,7 @@ pub struct CrdSchema {
 }
 
 enum Root {
-    /// Index into `SCHEMA_JSON`.
+    /// Index into `SCHEMA_LINES`.
     Embedded(usize),
     Owned(Box<Node>),
 }
@@ -209,8 +210,8 @@ impl CrdRegistry {
         // registry's own (lazy) reads alone.
         static COPIES: OnceLock<Vec<&'static Table>> = OnceLock::new();
         let copies = COPIES.get_or_init(|| {
-            (SCHEMA_JSON.iter())
-                .map(|text| &*Box::leak(Box::new(Table::new(text))))
+            (SCHEMA_LINES.iter())
+                .map(|lines| &*Box::leak(Box::new(Table::new(lines))))
                 .collect()
         });
         for table in copies {
@@ -225,7 +226,7 @@ impl CrdRegistry {
         let parsed = (TABLES.iter())
             .filter(|t| t.get().is_some_and(|t| t.is_read(0)))
             .count();
-        (SCHEMA_JSON.len(), parsed, EMBEDDED.len())
+        (SCHEMA_LINES.len(), parsed, EMBEDDED.len())
     }
 
     /// Test-only: whether the schema for this apiVersion/kind is parsed yet.
