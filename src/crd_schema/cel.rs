@@ -2,21 +2,18 @@
 //! environment (CEL standard library + strings/lists extensions, `matches` with a pattern
 //! cache), the programs of the schemas' rules ([`CelProgram`], compiled on first use through
 //! a per-rule-text cache), and the Kubernetes conversion of JSON values to CEL values (property-name
-//! escaping, `number` as double, maps and lists shared).
+//! escaping, `number` as double, maps and lists as the crate's own, through its public API).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use cel::common::traits::{
-    Adder, Comparer, Container, Divider, Indexer, Iterable, Modder, Multiplier, Negator, Sizer,
-    Subtractor, Zeroer,
-};
+use cel::common::traits::Indexer;
 use cel::common::types::{
-    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt, Type,
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
 };
-use cel::common::value::{Builtin, BuiltinRef, CowVal, Val};
+use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::parser::Expression;
 use cel::ExecutionError;
@@ -352,12 +349,12 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
         Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
             let item_node = node.and_then(|n| n.items.as_deref());
-            Box::new(Shared(Arc::new(CelList::from(
+            Box::new(CelList::from(
                 items
                     .iter()
                     .map(|v| to_cel(v, item_node))
                     .collect::<Vec<_>>(),
-            ))))
+            ))
         }
         Value::Object(map) => {
             let escape = node.is_some_and(|n| !n.is_map());
@@ -376,159 +373,8 @@ fn to_cel<'a>(value: &'a Value, node: Option<&Node>) -> Box<dyn Val + 'a> {
                     to_cel(v, node.and_then(|n| n.property(k))),
                 );
             }
-            Box::new(Shared(Arc::new(CelMap::from(out))))
+            Box::new(CelMap::from(out))
         }
-    }
-}
-
-/// A converted map or list behind an `Arc`. The interpreter copies a value
-/// to bind it to a comprehension's variable or to put it in a list, and
-/// rules such as `self.all(l1, self.exists_one(l2, ...))` copy every
-/// element of a list many times: shared, an element's copy is a reference
-/// count, not its whole subtree. To the interpreter it is the map or list
-/// it holds: every accessor, `Debug` and the built-in view are forwarded.
-struct Shared<T>(Arc<T>);
-
-impl<T: fmt::Debug> fmt::Debug for Shared<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl<T: Val + Clone> Val for Shared<T> {
-    fn get_type(&self) -> &Type {
-        self.0.get_type()
-    }
-
-    fn cel_type() -> &'static Type {
-        T::cel_type()
-    }
-
-    fn as_adder<'b, 'v>(&'b self) -> Option<&'b (dyn Adder + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_adder()
-    }
-
-    fn as_comparer(&self) -> Option<&dyn Comparer> {
-        self.0.as_comparer()
-    }
-
-    fn as_container(&self) -> Option<&dyn Container> {
-        self.0.as_container()
-    }
-
-    fn as_divider<'b, 'v>(&'b self) -> Option<&'b (dyn Divider + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_divider()
-    }
-
-    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_indexer()
-    }
-
-    fn into_indexer<'v>(self: Box<Self>) -> Option<Box<dyn Indexer + 'v>>
-    where
-        Self: 'v,
-    {
-        self.0.as_indexer()?;
-        Some(self)
-    }
-
-    fn as_iterable<'b, 'v>(&'b self) -> Option<&'b (dyn Iterable + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_iterable()
-    }
-
-    fn as_modder<'b, 'v>(&'b self) -> Option<&'b (dyn Modder + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_modder()
-    }
-
-    fn as_multiplier<'b, 'v>(&'b self) -> Option<&'b (dyn Multiplier + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_multiplier()
-    }
-
-    fn as_negator<'b, 'v>(&'b self) -> Option<&'b (dyn Negator + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_negator()
-    }
-
-    fn as_sizer(&self) -> Option<&dyn Sizer> {
-        self.0.as_sizer()
-    }
-
-    fn as_subtractor<'b, 'v>(&'b self) -> Option<&'b (dyn Subtractor + 'v)>
-    where
-        Self: 'v,
-    {
-        self.0.as_subtractor()
-    }
-
-    fn as_zeroer(&self) -> Option<&dyn Zeroer> {
-        self.0.as_zeroer()
-    }
-
-    fn equals(&self, other: &dyn Val) -> bool {
-        self.0.equals(other)
-    }
-
-    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
-    where
-        Self: 'v,
-    {
-        Box::new(Shared(Arc::clone(&self.0)))
-    }
-
-    fn as_builtin<'b, 'v>(&'b self) -> BuiltinRef<'b, 'v>
-    where
-        Self: 'v,
-    {
-        self.0.as_builtin()
-    }
-
-    fn into_builtin<'v>(self: Box<Self>) -> Option<Builtin<'v>>
-    where
-        Self: 'v,
-    {
-        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
-        Box::new(inner).into_builtin()
-    }
-}
-
-/// Indexing a shared value nothing else refers to: the element is copied
-/// out, which for a map or list element is again a reference count.
-impl<T: Val + Clone> Indexer for Shared<T> {
-    fn get<'b, 'v>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
-    where
-        Self: 'v,
-    {
-        match self.0.as_indexer() {
-            Some(indexer) => indexer.get(idx),
-            None => Err(ExecutionError::function_error("_[_]", "not indexable")),
-        }
-    }
-
-    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
-    where
-        Self: 'v,
-    {
-        self.get(idx).map(CowVal::into_owned)
     }
 }
 

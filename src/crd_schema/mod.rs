@@ -11,9 +11,10 @@
 //! }
 //! ```
 //!
-//! The schemas are extracted from `crds/*.yaml` by `build.rs` and embedded as JSON text; a
-//! kind's schema is parsed into `node.rs` types when an object of that kind is first
-//! validated, its CEL rules and patterns compiled when first evaluated.
+//! The schemas are extracted from `crds/*.yaml` by `build.rs` and embedded as JSON, one
+//! node a line; a kind's schema is read into `node.rs` types when an object of that kind
+//! is first validated, a node when validation first reaches it, its CEL rules and
+//! patterns compiled when first evaluated.
 
 mod cel;
 mod node;

@@ -1,12 +1,16 @@
 //! A CRD `openAPIV3Schema` node: the Kubernetes structural-schema subset, read at run time
-//! from the schema's (description-stripped) JSON, which `build.rs` extracts from the
-//! embedded CRDs or [`super::CrdRegistry::from_crd_files`] from a cluster's. Patterns and CEL
-//! programs are compiled on first use and kept beside the node.
+//! from the schema's (description-stripped) JSON. A cluster's CRD
+//! ([`super::CrdRegistry::from_crd_files`]) is read whole; an embedded one is a [`Table`],
+//! the lines `build.rs` writes (one node a line, sub-schemas by line number), and a node
+//! is read when first looked at, so a render reads the nodes its objects reach (and their
+//! properties), not the whole schema. Patterns and CEL programs are compiled on first use
+//! and kept beside the node.
 //!
 //! The reading is the one of the serde model the schemas were once deserialized with:
 //! unknown keywords are ignored, `null` reads as absent (and as empty for lists and maps,
 //! which upstream CRDs sometimes spell `null`), and a keyword of the wrong type is an error.
 
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
@@ -20,9 +24,9 @@ pub(super) struct Node {
     pub ty: Option<String>,
     pub nullable: bool,
     /// Sorted by name (byte order), for [`Node::declared`]'s binary search.
-    pub properties: Vec<(String, Node)>,
+    pub properties: Vec<(String, Child)>,
     pub additional_properties: Option<AdditionalProperties>,
-    pub items: Option<Box<Node>>,
+    pub items: Option<Child>,
     pub required: Vec<String>,
     pub enum_values: Option<Vec<Value>>,
     pub minimum: Option<Number>,
@@ -38,10 +42,10 @@ pub(super) struct Node {
     pub pattern: Option<Pattern>,
     pub format: Option<String>,
     pub default: Option<Value>,
-    pub one_of: Vec<Node>,
-    pub any_of: Vec<Node>,
-    pub all_of: Vec<Node>,
-    pub not: Option<Box<Node>>,
+    pub one_of: Vec<Child>,
+    pub any_of: Vec<Child>,
+    pub all_of: Vec<Child>,
+    pub not: Option<Child>,
     pub int_or_string: bool,
     pub preserve_unknown_fields: bool,
     pub list_type: Option<String>,
@@ -49,15 +53,75 @@ pub(super) struct Node {
     pub validations: Vec<ValidationRule>,
     /// Whether this node or one below it (through `properties`,
     /// `additionalProperties` and `items`: CEL does not run inside junctors)
-    /// has CEL rules; worked out by the reading.
+    /// has CEL rules; worked out by the reading (for an embedded schema, by `build.rs`).
     pub has_rules: bool,
+}
+
+/// A sub-schema: read with its parent (a cluster's CRD), or a line of an embedded
+/// schema's [`Table`], read when first looked at. It reads as the [`Node`] it is.
+pub(super) enum Child {
+    Parsed(Box<Node>),
+    Line(&'static Table, usize),
+}
+
+impl Deref for Child {
+    type Target = Node;
+
+    fn deref(&self) -> &Node {
+        match self {
+            Child::Parsed(node) => node,
+            Child::Line(table, n) => table.node(*n),
+        }
+    }
+}
+
+impl std::fmt::Debug for Child {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+/// An embedded schema as `build.rs` writes it: one JSON object a line (node), line 0 the root,
+/// each sub-schema (of `properties`, `additionalProperties`, `items`, `not`, `oneOf`,
+/// `anyOf`, `allOf`) replaced by its line number, and `x-hubgw-has-rules: true` on the
+/// nodes that have CEL rules at or below them ([`Node::has_rules`]).
+pub(super) struct Table {
+    lines: &'static [&'static str],
+    nodes: Vec<OnceLock<Box<Node>>>,
+}
+
+impl Table {
+    pub fn new(lines: &'static [&'static str]) -> Table {
+        let nodes = lines.iter().map(|_| OnceLock::new()).collect();
+        Table { lines, nodes }
+    }
+
+    /// Node `n`, read on first use.
+    pub fn node(&'static self, n: usize) -> &'static Node {
+        self.nodes[n].get_or_init(|| {
+            let raw: RawNode<usize> = serde_json::from_str(self.lines[n])
+                .unwrap_or_else(|e| panic!("embedded CRD schema, node {n}: {e}"));
+            let has_rules = raw.has_rules;
+            Box::new(Node::from_raw(
+                raw,
+                |line| Child::Line(self, line),
+                |_| has_rules,
+            ))
+        })
+    }
+
+    /// Whether node `n` has been read.
+    #[cfg(test)]
+    pub fn is_read(&self, n: usize) -> bool {
+        self.nodes[n].get().is_some()
+    }
 }
 
 /// `additionalProperties`: a boolean or a schema for the map values.
 #[derive(Debug)]
 pub(super) enum AdditionalProperties {
     Allowed(bool),
-    Schema(Box<Node>),
+    Schema(Child),
 }
 
 /// One `x-kubernetes-validations` entry. `reason` is not read: the API server uses it to
@@ -147,26 +211,95 @@ impl Node {
         })
     }
 
-    /// Reads a schema from its JSON text, straight into nodes (no `Value` in between:
-    /// that was most of the cost of a first use).
-    pub fn from_json_text(text: &str) -> Result<Node, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    /// A node from its keywords, `child` making the sub-schemas, `has_rules` saying
+    /// whether the node has CEL rules at or below it (given the node without it).
+    fn from_raw<C>(
+        raw: RawNode<C>,
+        child: impl Fn(C) -> Child,
+        has_rules: impl FnOnce(&Node) -> bool,
+    ) -> Node {
+        let mut node = Node {
+            ty: raw.ty,
+            nullable: raw.nullable,
+            properties: (raw.properties.into_iter())
+                .map(|(name, c)| (name, child(c)))
+                .collect(),
+            additional_properties: raw.additional_properties.map(|a| match a {
+                RawAdditional::Allowed(b) => AdditionalProperties::Allowed(b),
+                RawAdditional::Schema(s) => AdditionalProperties::Schema(child(s)),
+            }),
+            items: raw.items.map(&child),
+            required: raw.required.unwrap_or_default(),
+            enum_values: raw.enum_values,
+            minimum: raw.minimum,
+            maximum: raw.maximum,
+            exclusive_minimum: raw.exclusive_minimum,
+            exclusive_maximum: raw.exclusive_maximum,
+            min_length: raw.min_length,
+            max_length: raw.max_length,
+            min_items: raw.min_items,
+            max_items: raw.max_items,
+            min_properties: raw.min_properties,
+            max_properties: raw.max_properties,
+            pattern: raw.pattern.map(Pattern::new),
+            format: raw.format,
+            default: raw.default,
+            one_of: raw
+                .one_of
+                .unwrap_or_default()
+                .into_iter()
+                .map(&child)
+                .collect(),
+            any_of: raw
+                .any_of
+                .unwrap_or_default()
+                .into_iter()
+                .map(&child)
+                .collect(),
+            all_of: raw
+                .all_of
+                .unwrap_or_default()
+                .into_iter()
+                .map(&child)
+                .collect(),
+            not: raw.not.map(&child),
+            int_or_string: raw.int_or_string,
+            preserve_unknown_fields: raw.preserve_unknown_fields,
+            list_type: raw.list_type,
+            list_map_keys: raw.list_map_keys.unwrap_or_default(),
+            validations: raw
+                .validations
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| ValidationRule {
+                    rule: CelProgram::new(r.rule),
+                    message: r.message,
+                    message_expression: r.message_expression.map(CelProgram::new),
+                    field_path: r.field_path,
+                    optional_old_self: r.optional_old_self,
+                })
+                .collect(),
+            has_rules: false,
+        };
+        node.has_rules = has_rules(&node);
+        node
     }
 }
 
 /// The keywords as serde reads them: unknown ones ignored, `null` absent (or empty), a
 /// keyword of the wrong type an error, except booleans, for which `null` is an error too.
+/// `C` is a sub-schema: a node read at once, or a line number.
 #[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawNode {
+#[serde(default, bound(deserialize = "C: Deserialize<'de> + Default"))]
+struct RawNode<C> {
     #[serde(rename = "type")]
     ty: Option<String>,
     nullable: bool,
     #[serde(deserialize_with = "properties")]
-    properties: Vec<(String, Node)>,
+    properties: Vec<(String, C)>,
     #[serde(rename = "additionalProperties")]
-    additional_properties: Option<RawAdditional>,
-    items: Option<Box<Node>>,
+    additional_properties: Option<RawAdditional<C>>,
+    items: Option<C>,
     required: Option<Vec<String>>,
     #[serde(rename = "enum")]
     enum_values: Option<Vec<Value>>,
@@ -192,12 +325,12 @@ struct RawNode {
     format: Option<String>,
     default: Option<Value>,
     #[serde(rename = "oneOf")]
-    one_of: Option<Vec<Node>>,
+    one_of: Option<Vec<C>>,
     #[serde(rename = "anyOf")]
-    any_of: Option<Vec<Node>>,
+    any_of: Option<Vec<C>>,
     #[serde(rename = "allOf")]
-    all_of: Option<Vec<Node>>,
-    not: Option<Box<Node>>,
+    all_of: Option<Vec<C>>,
+    not: Option<C>,
     #[serde(rename = "x-kubernetes-int-or-string")]
     int_or_string: bool,
     #[serde(rename = "x-kubernetes-preserve-unknown-fields")]
@@ -208,14 +341,21 @@ struct RawNode {
     list_map_keys: Option<Vec<String>>,
     #[serde(rename = "x-kubernetes-validations")]
     validations: Option<Vec<RawRule>>,
+    /// Written by `build.rs` into embedded schemas; worked out for the others.
+    #[serde(rename = "x-hubgw-has-rules")]
+    has_rules: bool,
 }
 
 /// `properties` in byte order of the names, for `declared`'s binary search (as a
 /// `BTreeMap` would give, without moving the nodes around a tree); `null` is none.
-fn properties<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, Node)>, D::Error> {
-    struct Visitor;
-    impl<'de> serde::de::Visitor<'de> for Visitor {
-        type Value = Vec<(String, Node)>;
+fn properties<'de, D, C>(d: D) -> Result<Vec<(String, C)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    C: Deserialize<'de>,
+{
+    struct Visitor<C>(std::marker::PhantomData<C>);
+    impl<'de, C: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<C> {
+        type Value = Vec<(String, C)>;
 
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a map of property schemas")
@@ -229,8 +369,8 @@ fn properties<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, Nod
             self,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut out: Vec<(String, Node)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
-            while let Some((name, node)) = map.next_entry::<String, Node>()? {
+            let mut out: Vec<(String, C)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some((name, node)) = map.next_entry::<String, C>()? {
                 out.push((name, node));
             }
             // Upstream files list properties sorted, so this seldom moves anything.
@@ -239,14 +379,14 @@ fn properties<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, Nod
             Ok(out)
         }
     }
-    d.deserialize_any(Visitor)
+    d.deserialize_any(Visitor(std::marker::PhantomData))
 }
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum RawAdditional {
+enum RawAdditional<C> {
     Allowed(bool),
-    Schema(Box<Node>),
+    Schema(C),
 }
 
 #[derive(Deserialize)]
@@ -264,58 +404,13 @@ struct RawRule {
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        let raw = RawNode::deserialize(d)?;
-        let mut node = Node {
-            ty: raw.ty,
-            nullable: raw.nullable,
-            properties: raw.properties,
-            additional_properties: raw.additional_properties.map(|a| match a {
-                RawAdditional::Allowed(b) => AdditionalProperties::Allowed(b),
-                RawAdditional::Schema(s) => AdditionalProperties::Schema(s),
-            }),
-            items: raw.items,
-            required: raw.required.unwrap_or_default(),
-            enum_values: raw.enum_values,
-            minimum: raw.minimum,
-            maximum: raw.maximum,
-            exclusive_minimum: raw.exclusive_minimum,
-            exclusive_maximum: raw.exclusive_maximum,
-            min_length: raw.min_length,
-            max_length: raw.max_length,
-            min_items: raw.min_items,
-            max_items: raw.max_items,
-            min_properties: raw.min_properties,
-            max_properties: raw.max_properties,
-            pattern: raw.pattern.map(Pattern::new),
-            format: raw.format,
-            default: raw.default,
-            one_of: raw.one_of.unwrap_or_default(),
-            any_of: raw.any_of.unwrap_or_default(),
-            all_of: raw.all_of.unwrap_or_default(),
-            not: raw.not,
-            int_or_string: raw.int_or_string,
-            preserve_unknown_fields: raw.preserve_unknown_fields,
-            list_type: raw.list_type,
-            list_map_keys: raw.list_map_keys.unwrap_or_default(),
-            validations: raw
-                .validations
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| ValidationRule {
-                    rule: CelProgram::new(r.rule),
-                    message: r.message,
-                    message_expression: r.message_expression.map(CelProgram::new),
-                    field_path: r.field_path,
-                    optional_old_self: r.optional_old_self,
-                })
-                .collect(),
-            has_rules: false,
-        };
-        node.has_rules = !node.validations.is_empty()
-            || node.properties.iter().any(|(_, p)| p.has_rules)
-            || matches!(&node.additional_properties, Some(AdditionalProperties::Schema(s)) if s.has_rules)
-            || node.items.as_ref().is_some_and(|i| i.has_rules);
-        Ok(node)
+        let raw = RawNode::<Box<Node>>::deserialize(d)?;
+        Ok(Node::from_raw(raw, Child::Parsed, |node| {
+            !node.validations.is_empty()
+                || node.properties.iter().any(|(_, p)| p.has_rules)
+                || matches!(&node.additional_properties, Some(AdditionalProperties::Schema(s)) if s.has_rules)
+                || node.items.as_ref().is_some_and(|i| i.has_rules)
+        }))
     }
 }
 

@@ -1,15 +1,16 @@
 //! The CRD schemas: the ones embedded for each target (the JSON `build.rs` extracts,
 //! `$OUT_DIR/crd_index.rs`), or a cluster's own CRD files; lookup by apiVersion/kind.
 //!
-//! An embedded schema is parsed only when an object of its kind is validated, once per
-//! process: identical schemas of several releases are one text and one parsed tree.
+//! An embedded schema is read only when an object of its kind is validated, once per
+//! process, and then node by node as validation reaches them: identical schemas of
+//! several releases are one text and one tree.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::node::Node;
+use super::node::{Node, Table};
 use crate::target::{GatewayApi, Istio};
 
 /// One embedded schema, as listed by the generated `EMBEDDED` array.
@@ -22,7 +23,7 @@ struct EmbeddedCrd {
     group: &'static str,
     version: &'static str,
     kind: &'static str,
-    /// Index into `SCHEMA_JSON`.
+    /// Index into `SCHEMA_LINES`.
     schema: usize,
 }
 
@@ -32,18 +33,19 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/crd_index.rs"));
 }
 
-use generated::{EMBEDDED, SCHEMA_JSON};
+use generated::{EMBEDDED, SCHEMA_LINES};
 
-/// The parsed embedded schemas, by index into `SCHEMA_JSON`.
-static PARSED: [OnceLock<Node>; SCHEMA_JSON.len()] = [const { OnceLock::new() }; SCHEMA_JSON.len()];
+/// The embedded schemas, by index into `SCHEMA_LINES`.
+static TABLES: [OnceLock<Table>; SCHEMA_LINES.len()] =
+    [const { OnceLock::new() }; SCHEMA_LINES.len()];
 
-/// The embedded schema `n`, parsed on first use.
+fn table(n: usize) -> &'static Table {
+    TABLES[n].get_or_init(|| Table::new(SCHEMA_LINES[n]))
+}
+
+/// The root of embedded schema `n`, read on first use (its sub-schemas when looked at).
 fn embedded_node(n: usize) -> &'static Node {
-    PARSED[n].get_or_init(|| {
-        // The tests read every one (`for_each_embedded_node`).
-        Node::from_json_text(SCHEMA_JSON[n])
-            .unwrap_or_else(|e| panic!("embedded CRD schema {n}: {e}"))
-    })
+    table(n).node(0)
 }
 
 /// A set of CRD schemas: a target's embedded ones ([`CrdRegistry::for_target`]) or a
@@ -66,7 +68,7 @@ pub struct CrdSchema {
 }
 
 enum Root {
-    /// Index into `SCHEMA_JSON`.
+    /// Index into `SCHEMA_LINES`.
     Embedded(usize),
     Owned(Box<Node>),
 }
@@ -188,35 +190,32 @@ impl CrdRegistry {
         fn walk(n: &'static Node, f: &mut dyn FnMut(&'static Node)) {
             f(n);
             let schema_valued = match &n.additional_properties {
-                Some(super::node::AdditionalProperties::Schema(s)) => Some(&**s),
+                Some(super::node::AdditionalProperties::Schema(s)) => Some(s),
                 _ => None,
             };
             let children = n.properties.iter().map(|(_, p)| p);
             let children = children
-                .chain(n.items.as_deref())
+                .chain(n.items.as_ref())
                 .chain(schema_valued)
                 .chain(&n.one_of)
                 .chain(&n.any_of)
                 .chain(&n.all_of)
-                .chain(n.not.as_deref());
+                .chain(n.not.as_ref());
             for child in children {
+                let child: &'static Node = child;
                 walk(child, f);
             }
         }
-        // Copies, parsed once for the tests, so that walking them leaves the
-        // registry's own (lazy) parses alone.
-        static COPIES: OnceLock<Vec<Node>> = OnceLock::new();
+        // Copies, read once for the tests, so that walking them leaves the
+        // registry's own (lazy) reads alone.
+        static COPIES: OnceLock<Vec<&'static Table>> = OnceLock::new();
         let copies = COPIES.get_or_init(|| {
-            SCHEMA_JSON
-                .iter()
-                .enumerate()
-                .map(|(n, text)| {
-                    Node::from_json_text(text).unwrap_or_else(|e| panic!("schema {n}: {e}"))
-                })
+            (SCHEMA_LINES.iter())
+                .map(|lines| &*Box::leak(Box::new(Table::new(lines))))
                 .collect()
         });
-        for node in copies {
-            walk(node, f);
+        for table in copies {
+            walk(table.node(0), f);
         }
     }
 
@@ -224,15 +223,17 @@ impl CrdRegistry {
     /// parsed so far, and how many (release, kind, version) entries share them.
     #[cfg(test)]
     pub(super) fn embedded_counts() -> (usize, usize, usize) {
-        let parsed = PARSED.iter().filter(|p| p.get().is_some()).count();
-        (SCHEMA_JSON.len(), parsed, EMBEDDED.len())
+        let parsed = (TABLES.iter())
+            .filter(|t| t.get().is_some_and(|t| t.is_read(0)))
+            .count();
+        (SCHEMA_LINES.len(), parsed, EMBEDDED.len())
     }
 
     /// Test-only: whether the schema for this apiVersion/kind is parsed yet.
     #[cfg(test)]
     pub(super) fn is_parsed(&self, api_version: &str, kind: &str) -> bool {
         match self.schema_for(api_version, kind).map(|s| &s.root) {
-            Some(Root::Embedded(n)) => PARSED[*n].get().is_some(),
+            Some(Root::Embedded(n)) => TABLES[*n].get().is_some_and(|t| t.is_read(0)),
             Some(Root::Owned(_)) => true,
             None => false,
         }
