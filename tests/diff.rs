@@ -321,6 +321,15 @@ fn base_ref_errors() {
         &["diff", "-f", "hubgw.yaml", "a.yaml", "b.yaml"],
         &["-f, --set, --set-string and -n need --base-ref"],
     );
+    // A link at the base revision is not followed (git show would print its target).
+    std::os::unix::fs::symlink("prod.yaml", root.join("envs/link.yaml")).unwrap();
+    repo.git(&["add", "envs/link.yaml"]);
+    repo.git(&["commit", "-q", "-m", "link"]);
+    check(
+        root,
+        &["diff", "--base-ref", "main", "-f", "envs/link.yaml"],
+        &["`main:envs/link.yaml`: it is a symbolic link at main"],
+    );
     // A base that no longer renders is named as REV:PATH.
     repo.write("hubgw.yaml", "gateway: [\n");
     repo.git(&["commit", "-q", "-am", "broken"]);

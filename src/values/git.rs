@@ -45,15 +45,32 @@ pub fn read_at_revision(
         let path = repo_path(Path::new(&top), &prefix, file)?;
         let spec = format!("{rev}:{path}");
         let name = spec.clone();
-        match git(&["cat-file", "-t", &spec]).as_deref().map(str::trim) {
-            Ok("blob") => {}
-            Ok(_) => {
+        // The tree entry says file, folder or link; none: absent at `rev`.
+        let entry = git(&[
+            "--literal-pathspecs",
+            "ls-tree",
+            "--full-tree",
+            rev,
+            "--",
+            &path,
+        ])
+        .map_err(|e| Error::input(format!("cannot read `{name}`: {}", first_line(&e))))?;
+        match entry.split_whitespace().next() {
+            None => return Ok(Err(name)),
+            Some("100644" | "100755") => {}
+            // `git show` would print where the link points, not the file.
+            Some("120000") => {
+                return Err(Error::input(format!(
+                    "cannot read values file `{name}`: it is a symbolic link at {rev}"
+                ))
+                .hint("pass the file the link points to"))
+            }
+            Some(_) => {
                 return Err(Error::input(format!(
                     "cannot read values file `{name}`: it is not a file"
                 ))
                 .hint("pass a YAML file with -f"))
             }
-            Err(_) => return Ok(Err(name)),
         }
         let size: u64 = git(&["cat-file", "-s", &spec])
             .ok()
