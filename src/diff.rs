@@ -3,6 +3,8 @@
 //! was added and what was removed. Each side is a values file (rendered with
 //! the built-in templates) or a manifest stream (YAML documents or a JSON
 //! `List`): a document with `apiVersion` and `kind` is a manifest.
+//! `hubgw diff --base-ref REV -f ...` renders one `-f`/`--set` stack twice:
+//! with the files as they are at REV (read with git) and as they are now.
 
 use std::io::Read;
 
@@ -239,6 +241,51 @@ pub fn diff_files(old: &str, new: &str, stdin: &mut dyn Read) -> Result<String> 
     let before = load_side(old, stdin)?;
     let after = load_side(new, stdin)?;
     Ok(report(&before, &after))
+}
+
+/// What `hubgw diff --base-ref` compared: the report, and a note for stderr
+/// when a file did not exist at the base revision.
+pub struct BaseRefDiff {
+    pub report: String,
+    pub note: Option<String>,
+}
+
+/// `hubgw diff --base-ref REV`: `input` rendered at `rev` against `input`
+/// rendered from the working tree. A `-f` file absent at `rev` makes the base
+/// side empty (a new environment is all additions), and says so in `note`.
+pub fn diff_base_ref(
+    rev: &str,
+    input: &crate::values::ValuesInput,
+    stdin: &mut dyn Read,
+) -> Result<BaseRefDiff> {
+    if input.files.is_empty() {
+        return Err(
+            Error::usage("--base-ref needs the values files to compare (-f)").hint(
+                "for example: hubgw diff --base-ref origin/main -f hubgw.yaml -f envs/prod.yaml",
+            ),
+        );
+    }
+    let request = crate::RenderRequest {
+        values: input.clone(),
+        ..crate::RenderRequest::default()
+    };
+    let base = crate::values::git::read_at_revision(rev, &input.files)?;
+    // The working tree is read even when the base is empty: its errors count.
+    let current = crate::values::read_files(&input.files, stdin)?;
+    let after = crate::render_sources(&current, &request)?.manifests;
+    let (before, note) = match base {
+        Ok(files) => (crate::render_sources(&files, &request)?.manifests, None),
+        Err(missing) => (
+            Vec::new(),
+            Some(format!(
+                "note: `{missing}` does not exist, so nothing is rendered at {rev}: every object is added"
+            )),
+        ),
+    };
+    Ok(BaseRefDiff {
+        report: report(&before, &after),
+        note,
+    })
 }
 
 #[cfg(test)]

@@ -79,3 +79,281 @@ fn trouble_exits_two() {
     assert!(usage.contains("<NEW>"), "{usage}");
     snapshot!("diff-errors", format!("{missing}\n{bad}"));
 }
+
+/// A scratch git repository holding `hubgw.yaml` and `envs/prod.yaml`, committed.
+struct GitRepo {
+    dir: tempfile::TempDir,
+}
+
+const SHARED: &str = "gateway:\n  weights:\n    east: 50\n    west: 50\n";
+const PROD: &str = "clusterDomain: apps.hub.example.com
+clusters:
+  east:
+    domain: apps.east.example.com
+  west:
+    domain: apps.west.example.com
+";
+
+impl GitRepo {
+    fn new() -> Self {
+        let repo = GitRepo {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.name", "hubgw test"]);
+        repo.git(&["config", "user.email", "test@example.com"]);
+        repo.write("hubgw.yaml", SHARED);
+        repo.write("envs/prod.yaml", PROD);
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-q", "-m", "base"]);
+        repo
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn git(&self, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    /// hubgw run in `sub` (a folder of the repository).
+    fn hubgw(&self, sub: &str, args: &[&str]) -> Run {
+        run(hubgw().current_dir(self.dir.path().join(sub)).args(args))
+    }
+}
+
+#[test]
+fn base_ref_shows_an_env_only_change() {
+    let repo = GitRepo::new();
+    repo.write("envs/prod.yaml", &PROD.replace("apps.west", "apps.south"));
+    let r = repo.hubgw(
+        "",
+        &[
+            "diff",
+            "--base-ref",
+            "main",
+            "-f",
+            "hubgw.yaml",
+            "-f",
+            "envs/prod.yaml",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    assert!(
+        r.stdout.contains(
+            "DestinationRule/cb-industrial-edge-west: spec.host: \
+             \"industrial-edge.apps.west.example.com\" -> \"industrial-edge.apps.south.example.com\""
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .ends_with("4 objects changed, 1 added, 1 removed\n"),
+        "{}",
+        r.stdout
+    );
+    // Today's form with the same stack in one file per side cannot see it.
+    assert!(!r.stdout.contains("weight"), "{}", r.stdout);
+}
+
+#[test]
+fn base_ref_without_change_prints_nothing() {
+    let repo = GitRepo::new();
+    // Same values, written differently: nothing renders differently.
+    repo.write("envs/prod.yaml", &format!("# prod\n{PROD}"));
+    let r = repo.hubgw(
+        "",
+        &[
+            "diff",
+            "--base-ref",
+            "main",
+            "-f",
+            "hubgw.yaml",
+            "-f",
+            "envs/prod.yaml",
+        ],
+    );
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+}
+
+#[test]
+fn base_ref_paths_are_relative_to_the_current_directory_and_flags_apply_to_both_sides() {
+    let repo = GitRepo::new();
+    repo.write(
+        "hubgw.yaml",
+        &SHARED
+            .replace("east: 50", "east: 80")
+            .replace("west: 50", "west: 20"),
+    );
+    let abs = repo.dir.path().join("envs/prod.yaml");
+    let args = [
+        "diff",
+        "--base-ref",
+        "HEAD",
+        "-f",
+        "../hubgw.yaml",
+        "-f",
+        abs.to_str().unwrap(),
+    ];
+    let r = repo.hubgw("envs", &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "HTTPRoute/industrial-edge-lb: spec.rules[1].backendRefs[0].weight: 50 -> 80\n\
+         HTTPRoute/industrial-edge-lb: spec.rules[1].backendRefs[1].weight: 50 -> 20\n\
+         1 object changed, 0 added, 0 removed\n"
+    );
+    // --set applies on both sides, so it hides the change it overrides.
+    let mut same = args.to_vec();
+    same.extend([
+        "--set",
+        "gateway.weights.east=1",
+        "--set",
+        "gateway.weights.west=1",
+    ]);
+    let r = repo.hubgw("envs", &same);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+}
+
+#[test]
+fn base_ref_new_environment_is_all_additions() {
+    let repo = GitRepo::new();
+    repo.write("envs/stage.yaml", PROD);
+    let r = repo.hubgw(
+        "",
+        &[
+            "diff",
+            "--base-ref",
+            "main",
+            "-f",
+            "hubgw.yaml",
+            "-f",
+            "envs/stage.yaml",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "note: `main:envs/stage.yaml` does not exist, so nothing is rendered at main: every object is added\n"
+    );
+    assert!(
+        r.stdout.contains("+ HTTPRoute/industrial-edge-lb (added)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with(" added, 0 removed\n") && r.stdout.starts_with("+ "),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn base_ref_errors() {
+    let repo = GitRepo::new();
+    let check = |dir: &std::path::Path, args: &[&str], wants: &[&str]| {
+        let r = run(hubgw().current_dir(dir).args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{args:?}");
+        for want in wants {
+            assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
+        }
+    };
+    let root = repo.dir.path();
+    check(
+        root,
+        &["diff", "--base-ref", "origin/nope", "-f", "hubgw.yaml"],
+        &["unknown revision `origin/nope`", "help: fetch it first"],
+    );
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join("hubgw.yaml"), SHARED).unwrap();
+    check(
+        plain.path(),
+        &["diff", "--base-ref", "main", "-f", "hubgw.yaml"],
+        &[
+            "--base-ref needs a git repository",
+            "not a git repository",
+            "hubgw diff OLD NEW",
+        ],
+    );
+    check(
+        root,
+        &["diff", "--base-ref", "main", "-f", "../elsewhere.yaml"],
+        &["`../elsewhere.yaml` is outside the git repository"],
+    );
+    check(
+        root,
+        &["diff", "--base-ref", "main", "-f", "-"],
+        &["standard input"],
+    );
+    check(
+        root,
+        &["diff", "--base-ref", "main"],
+        &["needs the values files to compare (-f)"],
+    );
+    check(
+        root,
+        &["diff", "--base-ref=-x", "-f", "hubgw.yaml"],
+        &["not a git revision"],
+    );
+    check(
+        root,
+        &["diff", "--base-ref", "main", "-f", "envs"],
+        &["`main:envs`: it is not a file"],
+    );
+    check(
+        root,
+        &["diff", "--base-ref", "main", "a.yaml", "b.yaml"],
+        &["cannot be used with"],
+    );
+    check(
+        root,
+        &["diff", "-f", "hubgw.yaml", "a.yaml", "b.yaml"],
+        &["-f, --set, --set-string and -n need --base-ref"],
+    );
+    // A link at the base revision is not followed (git show would print its target).
+    std::os::unix::fs::symlink("prod.yaml", root.join("envs/link.yaml")).unwrap();
+    repo.git(&["add", "envs/link.yaml"]);
+    repo.git(&["commit", "-q", "-m", "link"]);
+    check(
+        root,
+        &["diff", "--base-ref", "main", "-f", "envs/link.yaml"],
+        &["`main:envs/link.yaml`: it is a symbolic link at main"],
+    );
+    // A base that no longer renders is named as REV:PATH.
+    repo.write("hubgw.yaml", "gateway: [\n");
+    repo.git(&["commit", "-q", "-am", "broken"]);
+    repo.write("hubgw.yaml", SHARED);
+    check(
+        root,
+        &[
+            "diff",
+            "--base-ref",
+            "HEAD",
+            "-f",
+            "hubgw.yaml",
+            "-f",
+            "envs/prod.yaml",
+        ],
+        &["HEAD:hubgw.yaml"],
+    );
+    // Too large at the base revision: the values size limit holds there too.
+    repo.write("big.yaml", &format!("# {}\n", "x".repeat(300 << 10)));
+    repo.git(&["add", "big.yaml"]);
+    repo.git(&["commit", "-q", "-m", "big"]);
+    check(
+        root,
+        &["diff", "--base-ref", "HEAD", "-f", "big.yaml"],
+        &["`HEAD:big.yaml`", "too large", "the limit is 256 KiB"],
+    );
+}

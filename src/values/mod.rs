@@ -4,6 +4,7 @@
 //! ([`Origins`]) so that every later error can point into the right file.
 
 pub mod depth;
+pub mod git;
 pub mod locate;
 pub mod merge;
 pub mod model;
