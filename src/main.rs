@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use hubgw::diagnostic::{report, summarize, ReportFormat};
+use hubgw::diagnostic::{failure_report, report, summarize, ReportFormat};
 use hubgw::graph::GraphRequest;
 use hubgw::output::{Format, OutputOptions};
 use hubgw::render::TemplateSource;
@@ -149,7 +149,9 @@ enum ArgocdCommand {
     Parameters,
 }
 
-/// Helm-style values flags, shared by every command that renders.
+// Helm-style values flags, shared by every command that renders. A plain
+// comment: clap takes a flattened struct's doc comment as the `about` of the
+// command that flattens it, hiding that command's own first line.
 #[derive(Args)]
 struct ValuesArgs {
     /// Values file (repeatable; later files win; `-` reads standard input).
@@ -213,7 +215,7 @@ struct RenderArgs {
 enum DiagnosticsFormat {
     /// For people: colour on a terminal (not with NO_COLOR), values snippets.
     Human,
-    /// One JSON document (schema in the README).
+    /// One JSON document (schema in docs/output-formats.md).
     Json,
     /// GitHub Actions workflow annotations.
     Github,
@@ -342,7 +344,64 @@ struct ManArgs {
 }
 
 fn main() -> ExitCode {
-    ExitCode::from(run(&Cli::parse()))
+    match Cli::try_parse() {
+        Ok(cli) => ExitCode::from(run(&cli)),
+        Err(err) => ExitCode::from(usage_failure(&err)),
+    }
+}
+
+/// A command line clap refused: clap's text on stderr as always and, when
+/// the line asked `lint` or `validate` for `--format json|github`, the same
+/// error in that form on stdout. Help and `--version` exit as clap does.
+fn usage_failure(err: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    let _ = err.print();
+    // Lossy: clap also refuses arguments that are not UTF-8.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(format) = requested_format(&args) {
+        let text = err.render().to_string();
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let message = lines.next().unwrap_or("invalid arguments");
+        let mut error = Error::usage(message.strip_prefix("error: ").unwrap_or(message));
+        if let Some(tip) = text.lines().find_map(|l| l.trim().strip_prefix("tip: ")) {
+            error = error.hint(tip);
+        }
+        let _ = write_stdout(&failure_report(&error, format));
+    }
+    2
+}
+
+/// The diagnostics format a command line that clap refused asked for:
+/// `lint`/`validate` with `--format json|github` (or `--format=...`).
+fn requested_format(args: &[String]) -> Option<ReportFormat> {
+    let command = args.iter().find(|a| !a.starts_with('-'))?;
+    if command != "lint" && command != "validate" {
+        return None;
+    }
+    let value = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--format") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        })?;
+    match value {
+        "json" => Some(ReportFormat::Json),
+        "github" => Some(ReportFormat::Github),
+        _ => None,
+    }
 }
 
 /// Whether descriptor 1 was closed when the process started (`>&-`). std's
@@ -379,8 +438,13 @@ mod closed_stdout {
 /// The command's exit code: 0 success, 1 bad input, 2 usage.
 fn run(cli: &Cli) -> u8 {
     let result = match &cli.command {
-        Command::Validate(args) => return finish(validate(args)),
-        Command::Lint(args) => return finish(lint(args)),
+        Command::Validate(args) => {
+            return finish(
+                validate(args),
+                args.format.map_or(ReportFormat::Human, Into::into),
+            )
+        }
+        Command::Lint(args) => return finish(lint(args), args.format.into()),
         Command::Render(args) => render(args),
         Command::Graph(args) => graph(args),
         Command::Values(args) => values(args),
@@ -446,13 +510,16 @@ fn graph(args: &GraphArgs) -> Result<(), Error> {
     write_stdout(&text)
 }
 
-/// Exit code of a checking command: Ok(true) clean, Ok(false) problems.
-fn finish(result: Result<bool, Error>) -> u8 {
+/// Exit code of a checking command: Ok(true) clean, Ok(false) problems. An
+/// error goes to stderr as text and, in a machine `format`, to stdout as well.
+fn finish(result: Result<bool, Error>, format: ReportFormat) -> u8 {
     match result {
         Ok(true) => 0,
         Ok(false) => 1,
         Err(err) => {
             eprintln!("{err}");
+            // A failed write leaves the exit code of the error itself.
+            let _ = write_stdout(&failure_report(&err, format));
             err.exit_code()
         }
     }
