@@ -135,9 +135,11 @@ enum ArgocdCommand {
     /// Print the app's manifests (the CMP `generate` command).
     #[command(
         after_help = "Runs in the Application's source directory: renders hubgw.yaml, then the\n\
-        files of ARGOCD_ENV_HUBGW_VALUES and of the `valueFiles` parameter, then the\n\
-        `set` parameter (ARGOCD_APP_PARAMETERS). ARGOCD_APP_NAMESPACE is the default\n\
-        namespace. Never reads standard input or files outside the directory.\n\n\
+        files of ARGOCD_ENV_HUBGW_VALUES and of the `valueFiles` parameter, then\n\
+        ARGOCD_APP_NAMESPACE as the namespace, then the `set` parameter\n\
+        (ARGOCD_APP_PARAMETERS). Lint warnings go to stderr. Never reads standard\n\
+        input or files outside the repository checkout (found from\n\
+        ARGOCD_APP_SOURCE_PATH, or a `.git` folder).\n\n\
         Examples:\n  \
         cd apps/hub && hubgw argocd generate\n  \
         ARGOCD_APP_PARAMETERS='[{\"name\":\"set\",\"map\":{\"gateway.weights.east\":\"80\"}}]' hubgw argocd generate"
@@ -639,11 +641,21 @@ fn argocd(cmd: &ArgocdCommand) -> Result<(), Error> {
     let dir = std::env::current_dir()
         .map_err(|e| Error::input(format!("cannot read the current directory: {e}")))?;
     match cmd {
-        ArgocdCommand::Generate => write_stdout(&hubgw::argocd::generate(
+        ArgocdCommand::Generate => {
+            let out = hubgw::argocd::generate(&dir, &hubgw::argocd::CmpEnv::from_env())?;
+            // stderr reaches the sidecar's log (and Argo CD's error on failure).
+            for note in &out.notes {
+                eprintln!("{note}");
+            }
+            if !out.warnings.is_empty() {
+                eprint!("{}", report(&out.warnings, 0, ReportFormat::Human, false));
+            }
+            write_stdout(&out.manifests)
+        }
+        ArgocdCommand::Parameters => write_stdout(&hubgw::argocd::parameters(
             &dir,
             &hubgw::argocd::CmpEnv::from_env(),
-        )?),
-        ArgocdCommand::Parameters => write_stdout(&hubgw::argocd::parameters(&dir)),
+        )),
     }
 }
 
