@@ -2,11 +2,24 @@
 //! `hubgw argocd parameters`, run by the repo-server sidecar in the
 //! Application's source directory. Owns the CMP contract: which environment
 //! variables and parameters mean what, and that no values file is read from
-//! outside the app directory.
+//! outside the repository checkout.
 //!
-//! Values, in merge order: built-in defaults, `ARGOCD_APP_NAMESPACE` (as the
-//! `namespace` value), `hubgw.yaml`, the files in `ARGOCD_ENV_HUBGW_VALUES`
-//! (comma-separated), the `valueFiles` parameter, then the `set` parameter.
+//! Values, in merge order: built-in defaults, `hubgw.yaml`, the files in
+//! `ARGOCD_ENV_HUBGW_VALUES` (comma-separated), the `valueFiles` parameter,
+//! `ARGOCD_APP_NAMESPACE` (as the `namespace` value: the destination wins over
+//! files, which may predate the Application), then the `set` parameter (the
+//! one way to pin a namespace on purpose).
+//!
+//! How the plugin runs, from Argo CD v3.5.1: the repo-server sends the
+//! repository (from its root, `rootPath` in `reposerver/repository/repository.go`)
+//! to the sidecar, which unpacks it in a work directory and runs `generate`
+//! in the app's path inside it (`cmpserver/plugin/plugin.go`,
+//! `generateManifestGeneric`, `runCommand` sets `cmd.Dir`). The env has
+//! `ARGOCD_APP_SOURCE_PATH`, the app's path in the repository (`newEnv` in
+//! `repository.go`), so the checkout's root is the working directory less
+//! that path. A failed command's stderr is in the error Argo CD shows; a
+//! successful one's is logged by the sidecar (`runCommand`, "Log stderr
+//! even on successful commands").
 
 use std::path::{Component, Path, PathBuf};
 
@@ -26,9 +39,12 @@ pub const PARAMETERS: [&str; 2] = ["valueFiles", "set"];
 pub struct CmpEnv {
     /// `ARGOCD_APP_NAME`: only named in errors (hubgw has no release name).
     pub app_name: Option<String>,
-    /// `ARGOCD_APP_NAMESPACE`: the destination namespace; the default of the
-    /// `namespace` value (a values file or `set` wins).
+    /// `ARGOCD_APP_NAMESPACE`: the destination namespace; it wins over the
+    /// `namespace` of values files, and loses to the `set` parameter.
     pub app_namespace: Option<String>,
+    /// `ARGOCD_APP_SOURCE_PATH`: the app's path inside the repository, which
+    /// tells where the checkout's root is.
+    pub source_path: Option<String>,
     /// `ARGOCD_APP_PARAMETERS`: JSON array of `{name, string|array|map}`.
     pub parameters: Option<String>,
     /// `ARGOCD_ENV_HUBGW_VALUES` (from the Application's `plugin.env`):
@@ -42,6 +58,7 @@ impl CmpEnv {
         CmpEnv {
             app_name: var("ARGOCD_APP_NAME"),
             app_namespace: var("ARGOCD_APP_NAMESPACE"),
+            source_path: var("ARGOCD_APP_SOURCE_PATH"),
             parameters: var("ARGOCD_APP_PARAMETERS"),
             env_values: var("ARGOCD_ENV_HUBGW_VALUES"),
         }
@@ -144,14 +161,58 @@ fn escape_set_value(v: &str) -> String {
     }
 }
 
-/// `file` resolved inside `dir`, or an error if it is absolute, climbs out
-/// with `..`, or is (or passes through) a symlink that leaves `dir`.
-pub fn contained(dir: &Path, file: &str) -> Result<PathBuf> {
+/// The root of the repository checkout holding the app directory `dir`:
+/// `dir` less `ARGOCD_APP_SOURCE_PATH` when `dir` ends with that path; else
+/// the nearest directory up from `dir` holding `.git` (a local checkout);
+/// else `dir` itself. Canonical, so that containment checks compare real paths.
+pub fn repo_root(dir: &Path, source_path: Option<&str>) -> Result<PathBuf> {
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| Error::input(format!("cannot read the app directory: {e}")))?;
+    if let Some(path) = source_path {
+        let parts: Option<Vec<_>> = Path::new(path)
+            .components()
+            .filter(|c| *c != Component::CurDir)
+            .map(|c| match c {
+                Component::Normal(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        if let Some(parts) = parts {
+            let mut root = dir.as_path();
+            let mut ok = true;
+            for part in parts.iter().rev() {
+                match (root.file_name(), root.parent()) {
+                    (Some(name), Some(parent)) if name == *part => root = parent,
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                return Ok(root.to_path_buf());
+            }
+        }
+    }
+    Ok(dir
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf())
+}
+
+/// `file` resolved inside the checkout `root`: relative to the app directory
+/// `dir`, or from `root` when absolute (as Argo CD resolves Helm value files,
+/// `resolveFileOrDirectory` in `util/io/path/resolved.go`, v3.5.1). An error
+/// if it climbs out of `root` with `..`, or is (or passes through) a symlink
+/// that leaves it.
+pub fn contained(root: &Path, dir: &Path, file: &str) -> Result<PathBuf> {
     let outside = |why: &str| {
         Error::input(format!(
-            "values file `{file}` is outside the app directory: {why}"
+            "values file `{file}` is outside the repository: {why}"
         ))
-        .hint("the Argo CD plugin reads only files inside the Application's path; give paths relative to it, such as `prod.yaml` or `envs/prod.yaml`")
+        .hint("the Argo CD plugin reads only files inside the repository checkout; give paths relative to the Application's path (`envs/prod.yaml`, `../../common.yaml`) or from the repository root (`/common.yaml`)")
     };
     if file == "-" {
         return Err(Error::input(
@@ -161,49 +222,51 @@ pub fn contained(dir: &Path, file: &str) -> Result<PathBuf> {
     if file.contains("://") {
         return Err(outside("remote values files are not supported"));
     }
-    let rel = Path::new(file);
-    if rel.is_absolute() || rel.has_root() {
-        return Err(outside("it is an absolute path"));
-    }
-    let mut depth: i64 = 0;
-    for part in rel.components() {
-        match part {
-            Component::ParentDir => depth -= 1,
-            Component::Normal(_) => depth += 1,
-            _ => {}
-        }
-        if depth < 0 {
-            return Err(outside("`..` leads out of it"));
-        }
-    }
-    let root = dir
+    let dir = dir
         .canonicalize()
         .map_err(|e| Error::input(format!("cannot read the app directory: {e}")))?;
-    let real = root.join(rel).canonicalize().map_err(|e| {
+    let rel = Path::new(file);
+    // Lexically first: `..` past the root is refused before any file is read.
+    let mut joined = if rel.has_root() {
+        root.to_path_buf()
+    } else {
+        dir
+    };
+    for part in rel.components() {
+        match part {
+            Component::ParentDir => {
+                // `joined` is `root` or below it, so `pop` stays inside.
+                if joined == root {
+                    return Err(outside("`..` leads out of it"));
+                }
+                joined.pop();
+            }
+            Component::Normal(p) => joined.push(p),
+            _ => {}
+        }
+    }
+    if !joined.starts_with(root) {
+        return Err(outside("`..` leads out of it"));
+    }
+    let real = joined.canonicalize().map_err(|e| {
         Error::input(format!(
             "cannot read values file `{file}`: {}",
             crate::values::io_reason(&e)
         ))
-        .hint("paths are relative to the Application's path in the repository")
+        .hint("paths are relative to the Application's path, or from the repository root when they start with `/`")
     })?;
-    if !real.starts_with(&root) {
+    if !real.starts_with(root) {
         return Err(outside("it is a symlink to a place outside"));
     }
     Ok(real)
 }
 
-/// The values sources and flags of a CMP run in `dir`.
-fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput)> {
+/// The values sources and flags of a CMP run in `dir`, and notes for stderr.
+fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput, Vec<String>)> {
     let params = parse_parameters(env.parameters.as_deref().unwrap_or(""))?;
+    let root = repo_root(dir, env.source_path.as_deref())?;
     let mut sources = Vec::new();
-    if let Some(ns) = &env.app_namespace {
-        // Through the output emitter, like every YAML hubgw writes: a
-        // namespace such as `no` stays a string for any reader.
-        sources.push(ValuesSource {
-            name: "ARGOCD_APP_NAMESPACE".into(),
-            text: crate::output::to_yaml(&serde_json::json!({ "namespace": ns })),
-        });
-    }
+    let mut notes = Vec::new();
     let app_file = dir.join(APP_FILE);
     if !app_file.exists() {
         return Err(Error::input(format!(
@@ -224,27 +287,62 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput)> 
     );
     files.extend(params.value_files);
     for file in files {
-        let path = contained(dir, &file)?;
+        let path = contained(&root, dir, &file)?;
         let text = crate::values::read_values_at(&path, &file)?;
         sources.push(ValuesSource { name: file, text });
+    }
+    if let Some(ns) = &env.app_namespace {
+        for source in &sources {
+            if let Some(old) = top_level_namespace(&source.text).filter(|old| old != ns) {
+                notes.push(format!(
+                    "note: the destination namespace `{ns}` (ARGOCD_APP_NAMESPACE) replaces `namespace: {old}` of `{}`; to pin a namespace, give it as the `set` parameter `namespace`",
+                    source.name
+                ));
+            }
+        }
+        // Through the output emitter, like every YAML hubgw writes: a
+        // namespace such as `no` stays a string for any reader.
+        sources.push(ValuesSource {
+            name: "ARGOCD_APP_NAMESPACE".into(),
+            text: crate::output::to_yaml(&serde_json::json!({ "namespace": ns })),
+        });
     }
     let input = ValuesInput {
         set: params.set,
         ..Default::default()
     };
-    Ok((sources, input))
+    Ok((sources, input, notes))
+}
+
+/// The `namespace` a values file sets at its top level, if it is a string.
+fn top_level_namespace(text: &str) -> Option<String> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    value.get("namespace")?.as_str().map(str::to_string)
+}
+
+/// What `hubgw argocd generate` prints: the manifests for stdout, and the
+/// lint warnings and notes for stderr.
+#[derive(Debug)]
+pub struct Generated {
+    pub manifests: String,
+    pub warnings: Vec<crate::diagnostic::Diagnostic>,
+    pub notes: Vec<String>,
 }
 
 /// `hubgw argocd generate`: the manifests of the app in `dir`, as YAML.
-pub fn generate(dir: &Path, env: &CmpEnv) -> Result<String> {
-    let run = || -> Result<String> {
-        let (sources, input) = inputs(dir, env)?;
+pub fn generate(dir: &Path, env: &CmpEnv) -> Result<Generated> {
+    let run = || -> Result<Generated> {
+        let (sources, input, notes) = inputs(dir, env)?;
         let req = crate::RenderRequest {
             values: input,
             ..Default::default()
         };
-        let objects = crate::render_sources(&sources, &req)?.manifests;
-        crate::output::to_yaml_stream(&objects)
+        let render = crate::render_sources(&sources, &req)?;
+        Ok(Generated {
+            manifests: crate::output::to_yaml_stream(&render.manifests)?,
+            warnings: render.warnings,
+            notes,
+        })
     };
     run().map_err(|mut e| {
         if let Some(app) = &env.app_name {
@@ -257,10 +355,11 @@ pub fn generate(dir: &Path, env: &CmpEnv) -> Result<String> {
 /// `hubgw argocd parameters`: the dynamic parameter announcement (JSON) for
 /// the UI. Both parameters start empty, as hubgw applies nothing by default;
 /// the `set` tooltip names the spokes `hubgw.yaml` enables today.
-pub fn parameters(dir: &Path) -> String {
-    // Read as generate reads it (inside the app directory, within the size
+pub fn parameters(dir: &Path, env: &CmpEnv) -> String {
+    // Read as generate reads it (inside the checkout, within the size
     // limit); a file that cannot be read only leaves the tooltip shorter.
-    let spokes = contained(dir, APP_FILE)
+    let spokes = repo_root(dir, env.source_path.as_deref())
+        .and_then(|root| contained(&root, dir, APP_FILE))
         .and_then(|path| crate::values::read_values_at(&path, APP_FILE))
         .ok()
         .and_then(|text| {
@@ -291,7 +390,7 @@ pub fn parameters(dir: &Path) -> String {
         {
             "name": "valueFiles",
             "title": "Values files",
-            "tooltip": format!("Values files applied after {APP_FILE}, in order; paths relative to the app directory (files outside it are refused)."),
+            "tooltip": format!("Values files applied after {APP_FILE}, in order; paths relative to the app directory, or from the repository root with a leading /; files outside the repository are refused."),
             "collectionType": "array",
             "itemType": "string",
             "array": [],
@@ -352,25 +451,59 @@ mod tests {
 
     #[test]
     fn containment() {
-        let dir = tempfile::tempdir().unwrap();
-        let app = dir.path().join("app");
+        let repo = tempfile::tempdir().unwrap();
+        let root = repo.path().canonicalize().unwrap();
+        let app = root.join("apps/hub");
         std::fs::create_dir_all(app.join("envs")).unwrap();
         std::fs::write(app.join("envs/prod.yaml"), "").unwrap();
-        std::fs::write(dir.path().join("secret.yaml"), "").unwrap();
-        assert!(contained(&app, "envs/prod.yaml").is_ok());
-        assert!(contained(&app, "envs/../envs/prod.yaml").is_ok());
-        let msg = |f: &str| contained(&app, f).unwrap_err().message;
-        assert!(msg("../../etc/passwd").contains("`..` leads out of it"));
-        assert!(msg("envs/../../secret.yaml").contains("`..` leads out"));
-        assert!(msg("/etc/passwd").contains("absolute path"));
+        std::fs::write(root.join("common.yaml"), "").unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.yaml"), "").unwrap();
+        let ok = |f: &str| contained(&root, &app, f).unwrap();
+        assert_eq!(ok("envs/prod.yaml"), app.join("envs/prod.yaml"));
+        assert_eq!(ok("envs/../envs/prod.yaml"), app.join("envs/prod.yaml"));
+        assert_eq!(ok("../../common.yaml"), root.join("common.yaml"));
+        assert_eq!(ok("/common.yaml"), root.join("common.yaml"));
+        assert_eq!(ok("/apps/hub/envs/prod.yaml"), app.join("envs/prod.yaml"));
+        let msg = |f: &str| contained(&root, &app, f).unwrap_err().message;
+        assert!(msg("../../../etc/passwd").contains("`..` leads out of it"));
+        assert!(msg("/../etc/passwd").contains("`..` leads out of it"));
+        assert!(msg("/etc/passwd").contains("cannot read"));
         assert!(msg("missing.yaml").contains("cannot read"));
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret.yaml"), app.join("link.yaml"))
-                .unwrap();
-            std::os::unix::fs::symlink(dir.path(), app.join("up")).unwrap();
+            let secret = outside.path().join("secret.yaml");
+            std::os::unix::fs::symlink(&secret, app.join("link.yaml")).unwrap();
+            std::os::unix::fs::symlink(outside.path(), root.join("up")).unwrap();
             assert!(msg("link.yaml").contains("symlink"));
-            assert!(msg("up/secret.yaml").contains("symlink"));
+            assert!(msg("../../up/secret.yaml").contains("symlink"));
         }
+    }
+
+    #[test]
+    fn the_root_is_the_app_path_less_the_source_path() {
+        let repo = tempfile::tempdir().unwrap();
+        let root = repo.path().canonicalize().unwrap();
+        let app = root.join("apps/hub");
+        std::fs::create_dir_all(&app).unwrap();
+        let found = |p: Option<&str>| repo_root(&app, p).unwrap();
+        assert_eq!(found(Some("apps/hub")), root);
+        assert_eq!(found(Some("./apps/hub/")), root);
+        assert_eq!(found(Some("hub")), root.join("apps"));
+        // A path that is not the end of the app directory, or climbs: ignored.
+        assert_eq!(found(Some("other/hub")), app);
+        assert_eq!(found(Some("../hub")), app);
+        assert_eq!(found(None), app);
+        // Without the variable, a local checkout's `.git`.
+        std::fs::create_dir(root.join(".git")).unwrap();
+        assert_eq!(found(None), root);
+        assert_eq!(found(Some("nope")), root);
+    }
+
+    #[test]
+    fn top_level_namespace_only() {
+        assert_eq!(top_level_namespace("namespace: a\n").as_deref(), Some("a"));
+        assert_eq!(top_level_namespace("gateway:\n  namespace: b\n"), None);
+        assert_eq!(top_level_namespace("[1"), None);
     }
 }

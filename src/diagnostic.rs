@@ -1,9 +1,12 @@
 //! Diagnostics: one problem found in a manifest stream, by schema validation
-//! or by a lint rule, and the ways to print it for people and for CI.
+//! or by a lint rule, and the ways to print it for people and for CI. Also
+//! the machine forms (JSON, GitHub annotations) of an [`Error`] that stopped
+//! a command before it had objects to check, so that `--format json|github`
+//! never leaves stdout empty. The JSON schema: `docs/output-formats.md`.
 
 use serde::Serialize;
 
-use crate::error::Location;
+use crate::error::{Error, ErrorKind, Location};
 use crate::manifest::Manifest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -108,7 +111,7 @@ pub fn apply_strict(diagnostics: &mut [Diagnostic], strict: bool) -> bool {
 pub enum ReportFormat {
     /// For people: colour when allowed, values snippets.
     Human,
-    /// One JSON document; see the README for its schema.
+    /// One JSON document; its schema is docs/report.schema.json.
     Json,
     /// GitHub Actions workflow annotations.
     Github,
@@ -205,6 +208,95 @@ pub fn report(
     }
 }
 
+/// A failure in the JSON report: no `object` or `path`, but what kind of
+/// failure (its exit code) and where in a file it is, when known.
+#[derive(Serialize)]
+struct JsonFailure<'a> {
+    severity: Severity,
+    /// `input` (exit 1: values, YAML, files) or `usage` (exit 2: flags).
+    failure: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<JsonLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFailureReport<'a> {
+    version: u32,
+    summary: Summary,
+    diagnostics: [JsonFailure<'a>; 1],
+}
+
+/// `err` in `format`, for standard output: in JSON one report (the same
+/// `version` and `summary` as [`report`]'s) whose only diagnostic is the
+/// failure; in GitHub form one `::error` annotation. Human form is the
+/// error's own text, which belongs on standard error: this returns "".
+pub fn failure_report(err: &Error, format: ReportFormat) -> String {
+    let failure = match err.kind {
+        ErrorKind::Input => "input",
+        ErrorKind::Usage => "usage",
+    };
+    match format {
+        ReportFormat::Human => String::new(),
+        ReportFormat::Json => {
+            let report = JsonFailureReport {
+                version: 1,
+                summary: Summary {
+                    objects: 0,
+                    errors: 1,
+                    warnings: 0,
+                },
+                diagnostics: [JsonFailure {
+                    severity: Severity::Error,
+                    failure,
+                    message: &err.message,
+                    help: err.hint.as_deref(),
+                    location: err.location.as_deref().map(|l| JsonLocation {
+                        file: &l.source,
+                        line: l.line,
+                        column: l.column,
+                    }),
+                }],
+            };
+            let mut text = serde_json::to_string_pretty(&report).expect("plain data");
+            text.push('\n');
+            text
+        }
+        ReportFormat::Github => {
+            let mut props = Vec::new();
+            if let Some(loc) = &err.location {
+                props.push(format!("file={}", escape_prop(&loc.source)));
+                props.push(format!("line={}", loc.line));
+                props.push(format!("col={}", loc.column));
+            }
+            props.push(format!(
+                "title={}",
+                escape_prop(&format!("hubgw {failure} error"))
+            ));
+            let mut message = err.message.clone();
+            if let Some(help) = &err.hint {
+                message.push_str(&format!(" (help: {help})"));
+            }
+            format!("::error {}::{}\n", props.join(","), escape_data(&message))
+        }
+    }
+}
+
+/// Workflow-command data: `%`, CR and LF escaped (GitHub's toolkit,
+/// `packages/core/src/command.ts`, `escapeData`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow-command property: `escape_data` plus `:` and `,` (`escapeProperty`).
+fn escape_prop(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// `error[HG003]: message`, the object and path, the values snippet, help.
 pub fn human(d: &Diagnostic, color: bool) -> String {
     let paint = |style: &str, text: &str| {
@@ -260,12 +352,6 @@ fn github(d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let escape_data = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let escape_prop = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
     let mut props = Vec::new();
     match &d.values_location {
         Some(loc) => {
@@ -328,6 +414,45 @@ mod tests {
             github(&d),
             "::warning file=50-destinationrules.yaml,title=HG005::50-destinationrules.yaml:2 DestinationRule/cb-a: spec.x: warning[HG005]: a, b: 100%25%0Anext (help: set it to 100)\n"
         );
+    }
+
+    #[test]
+    fn failures_in_machine_forms() {
+        let text = "gateway:\n  wieghts: 1\n";
+        let err = Error::input("unknown key `wieghts`, here")
+            .at(Some(Location::in_text("v:1.yaml", text, 2, 3, 7)))
+            .hint("did you mean `weights`?");
+        assert_eq!(
+            failure_report(&err, ReportFormat::Github),
+            "::error file=v%3A1.yaml,line=2,col=3,title=hubgw input error::unknown key `wieghts`, here (help: did you mean `weights`?)\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&failure_report(&err, ReportFormat::Json)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "version": 1,
+                "summary": {"objects": 0, "errors": 1, "warnings": 0},
+                "diagnostics": [{
+                    "severity": "error", "failure": "input",
+                    "message": "unknown key `wieghts`, here",
+                    "help": "did you mean `weights`?",
+                    "location": {"file": "v:1.yaml", "line": 2, "column": 3},
+                }],
+            })
+        );
+        let usage = Error::usage("bad flag\nsecond line");
+        assert_eq!(
+            failure_report(&usage, ReportFormat::Github),
+            "::error title=hubgw usage error::bad flag%0Asecond line\n"
+        );
+        let json = failure_report(&usage, ReportFormat::Json);
+        assert!(json.contains("\"failure\": \"usage\""), "{json}");
+        assert!(
+            !json.contains("location") && !json.contains("help"),
+            "{json}"
+        );
+        assert_eq!(failure_report(&usage, ReportFormat::Human), "");
     }
 
     #[test]

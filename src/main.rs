@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use hubgw::diagnostic::{report, summarize, ReportFormat};
+use hubgw::diagnostic::{failure_report, report, summarize, ReportFormat};
 use hubgw::graph::GraphRequest;
 use hubgw::output::{Format, OutputOptions};
 use hubgw::render::TemplateSource;
@@ -139,9 +139,11 @@ enum ArgocdCommand {
     /// Print the app's manifests (the CMP `generate` command).
     #[command(
         after_help = "Runs in the Application's source directory: renders hubgw.yaml, then the\n\
-        files of ARGOCD_ENV_HUBGW_VALUES and of the `valueFiles` parameter, then the\n\
-        `set` parameter (ARGOCD_APP_PARAMETERS). ARGOCD_APP_NAMESPACE is the default\n\
-        namespace. Never reads standard input or files outside the directory.\n\n\
+        files of ARGOCD_ENV_HUBGW_VALUES and of the `valueFiles` parameter, then\n\
+        ARGOCD_APP_NAMESPACE as the namespace, then the `set` parameter\n\
+        (ARGOCD_APP_PARAMETERS). Lint warnings go to stderr. Never reads standard\n\
+        input or files outside the repository checkout (found from\n\
+        ARGOCD_APP_SOURCE_PATH, or a `.git` folder).\n\n\
         Examples:\n  \
         cd apps/hub && hubgw argocd generate\n  \
         ARGOCD_APP_PARAMETERS='[{\"name\":\"set\",\"map\":{\"gateway.weights.east\":\"80\"}}]' hubgw argocd generate"
@@ -153,7 +155,9 @@ enum ArgocdCommand {
     Parameters,
 }
 
-/// Helm-style values flags, shared by every command that renders.
+// Helm-style values flags, shared by every command that renders. A plain
+// comment: clap takes a flattened struct's doc comment as the `about` of the
+// command that flattens it, hiding that command's own first line.
 #[derive(Args)]
 struct ValuesArgs {
     /// Values file (repeatable; later files win; `-` reads standard input).
@@ -217,7 +221,7 @@ struct RenderArgs {
 enum DiagnosticsFormat {
     /// For people: colour on a terminal (not with NO_COLOR), values snippets.
     Human,
-    /// One JSON document (schema in the README).
+    /// One JSON document (schema in docs/output-formats.md).
     Json,
     /// GitHub Actions workflow annotations.
     Github,
@@ -355,7 +359,64 @@ struct ManArgs {
 }
 
 fn main() -> ExitCode {
-    ExitCode::from(run(&Cli::parse()))
+    match Cli::try_parse() {
+        Ok(cli) => ExitCode::from(run(&cli)),
+        Err(err) => ExitCode::from(usage_failure(&err)),
+    }
+}
+
+/// A command line clap refused: clap's text on stderr as always and, when
+/// the line asked `lint` or `validate` for `--format json|github`, the same
+/// error in that form on stdout. Help and `--version` exit as clap does.
+fn usage_failure(err: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    let _ = err.print();
+    // Lossy: clap also refuses arguments that are not UTF-8.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(format) = requested_format(&args) {
+        let text = err.render().to_string();
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let message = lines.next().unwrap_or("invalid arguments");
+        let mut error = Error::usage(message.strip_prefix("error: ").unwrap_or(message));
+        if let Some(tip) = text.lines().find_map(|l| l.trim().strip_prefix("tip: ")) {
+            error = error.hint(tip);
+        }
+        let _ = write_stdout(&failure_report(&error, format));
+    }
+    2
+}
+
+/// The diagnostics format a command line that clap refused asked for:
+/// `lint`/`validate` with `--format json|github` (or `--format=...`).
+fn requested_format(args: &[String]) -> Option<ReportFormat> {
+    let command = args.iter().find(|a| !a.starts_with('-'))?;
+    if command != "lint" && command != "validate" {
+        return None;
+    }
+    let value = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--format") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        })?;
+    match value {
+        "json" => Some(ReportFormat::Json),
+        "github" => Some(ReportFormat::Github),
+        _ => None,
+    }
 }
 
 /// Whether descriptor 1 was closed when the process started (`>&-`). std's
@@ -392,8 +453,13 @@ mod closed_stdout {
 /// The command's exit code: 0 success, 1 bad input, 2 usage.
 fn run(cli: &Cli) -> u8 {
     let result = match &cli.command {
-        Command::Validate(args) => return finish(validate(args)),
-        Command::Lint(args) => return finish(lint(args)),
+        Command::Validate(args) => {
+            return finish(
+                validate(args),
+                args.format.map_or(ReportFormat::Human, Into::into),
+            )
+        }
+        Command::Lint(args) => return finish(lint(args), args.format.into()),
         Command::Render(args) => render(args),
         Command::Graph(args) => graph(args),
         Command::Values(args) => values(args),
@@ -459,13 +525,16 @@ fn graph(args: &GraphArgs) -> Result<(), Error> {
     write_stdout(&text)
 }
 
-/// Exit code of a checking command: Ok(true) clean, Ok(false) problems.
-fn finish(result: Result<bool, Error>) -> u8 {
+/// Exit code of a checking command: Ok(true) clean, Ok(false) problems. An
+/// error goes to stderr as text and, in a machine `format`, to stdout as well.
+fn finish(result: Result<bool, Error>, format: ReportFormat) -> u8 {
     match result {
         Ok(true) => 0,
         Ok(false) => 1,
         Err(err) => {
             eprintln!("{err}");
+            // A failed write leaves the exit code of the error itself.
+            let _ = write_stdout(&failure_report(&err, format));
             err.exit_code()
         }
     }
@@ -608,11 +677,21 @@ fn argocd(cmd: &ArgocdCommand) -> Result<(), Error> {
     let dir = std::env::current_dir()
         .map_err(|e| Error::input(format!("cannot read the current directory: {e}")))?;
     match cmd {
-        ArgocdCommand::Generate => write_stdout(&hubgw::argocd::generate(
+        ArgocdCommand::Generate => {
+            let out = hubgw::argocd::generate(&dir, &hubgw::argocd::CmpEnv::from_env())?;
+            // stderr reaches the sidecar's log (and Argo CD's error on failure).
+            for note in &out.notes {
+                eprintln!("{note}");
+            }
+            if !out.warnings.is_empty() {
+                eprint!("{}", report(&out.warnings, 0, ReportFormat::Human, false));
+            }
+            write_stdout(&out.manifests)
+        }
+        ArgocdCommand::Parameters => write_stdout(&hubgw::argocd::parameters(
             &dir,
             &hubgw::argocd::CmpEnv::from_env(),
-        )?),
-        ArgocdCommand::Parameters => write_stdout(&hubgw::argocd::parameters(&dir)),
+        )),
     }
 }
 

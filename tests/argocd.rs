@@ -135,24 +135,157 @@ fn generate_applies_namespace_env_files_and_parameters_in_order() {
     }
     snapshot!("argocd-generate-prod", r.stdout);
 
-    // A namespace in the values wins over the Application's destination.
+    // The destination wins over a values file's namespace (which `hubgw
+    // init` no longer writes), with a note on stderr; `set` pins one.
     std::fs::write(dir.join("envs/ns.yaml"), "namespace: from-values\n").unwrap();
+    let files = r#"{"name":"valueFiles","array":["envs/ns.yaml"]}"#;
     let r = cmp(
         "generate",
         &dir,
         &[
             ("ARGOCD_APP_NAMESPACE", "hub-prod"),
-            (
-                "ARGOCD_APP_PARAMETERS",
-                r#"[{"name":"valueFiles","array":["envs/ns.yaml"]}]"#,
-            ),
+            ("ARGOCD_APP_PARAMETERS", &format!("[{files}]")),
         ],
     );
-    assert!(r.stdout.contains("namespace: from-values\n") && !r.stdout.contains("hub-prod"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("namespace: hub-prod\n") && !r.stdout.contains("from-values"));
+    assert_eq!(
+        r.stderr,
+        "note: the destination namespace `hub-prod` (ARGOCD_APP_NAMESPACE) replaces `namespace: from-values` of `envs/ns.yaml`; to pin a namespace, give it as the `set` parameter `namespace`\n"
+    );
+    let pinned = format!(r#"[{files},{{"name":"set","map":{{"namespace":"pinned"}}}}]"#);
+    let r = cmp(
+        "generate",
+        &dir,
+        &[
+            ("ARGOCD_APP_NAMESPACE", "hub-prod"),
+            ("ARGOCD_APP_PARAMETERS", &pinned),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("namespace: pinned\n") && !r.stdout.contains("hub-prod"));
 }
 
 #[test]
-fn values_files_outside_the_app_directory_are_refused() {
+fn a_starter_app_takes_the_destination_namespace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let init = hubgw_run(&["init"]);
+    assert!(
+        !init.stdout.lines().any(|l| l.starts_with("namespace:")),
+        "{}",
+        init.stdout
+    );
+    std::fs::write(tmp.path().join("hubgw.yaml"), &init.stdout).unwrap();
+    let r = cmp(
+        "generate",
+        tmp.path(),
+        &[("ARGOCD_APP_NAMESPACE", "team-a")],
+    );
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stderr);
+    let docs = docs(&r.stdout);
+    assert!(docs
+        .iter()
+        .all(|d| d["kind"] == "Namespace" || d["metadata"]["namespace"] == "team-a"));
+    assert!(docs
+        .iter()
+        .any(|d| d["kind"] == "Namespace" && d["metadata"]["name"] == "team-a"));
+}
+
+#[test]
+fn generate_prints_lint_warnings_on_stderr_and_only_manifests_on_stdout() {
+    let tmp = app();
+    let dir = app_dir(&tmp);
+    std::fs::write(
+        dir.join("cb.yaml"),
+        "gateway:\n  circuitBreaking:\n    enabled: true\n    outlierDetection:\n      maxEjectionPercent: 50\n",
+    )
+    .unwrap();
+    let params = r#"[{"name":"valueFiles","array":["cb.yaml"]}]"#;
+    let r = cmp("generate", &dir, &[("ARGOCD_APP_PARAMETERS", params)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("warning[HG005]: maxEjectionPercent is 50"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--> cb.yaml:5:7"), "{}", r.stderr);
+    assert!(!r.stderr.contains('\x1b'));
+    let docs = docs(&r.stdout);
+    assert!(docs
+        .iter()
+        .all(|d| d["apiVersion"].is_string() && d["kind"].is_string()));
+    assert!(!r.stdout.contains("warning"));
+}
+
+#[test]
+fn values_files_may_come_from_anywhere_in_the_repository() {
+    // tmp/repo is the checkout; tmp/secret.yaml lies outside it.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    let dir = root.join("apps/hub");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        repo("values/examples/east-west.yaml"),
+        dir.join("hubgw.yaml"),
+    )
+    .unwrap();
+    std::fs::write(root.join("common.yaml"), "labels:\n  shared: \"yes\"\n").unwrap();
+    std::fs::write(root.join("apps/prod.yaml"), "labels:\n  env: prod\n").unwrap();
+    std::fs::write(tmp.path().join("secret.yaml"), "namespace: stolen\n").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.yaml"), root.join("link.yaml")).unwrap();
+    let generate = |files: &str, env: &[(&str, &str)]| {
+        let params = format!(r#"[{{"name":"valueFiles","array":[{files}]}}]"#);
+        let mut env = env.to_vec();
+        env.push(("ARGOCD_APP_PARAMETERS", &params));
+        cmp("generate", &dir, &env)
+    };
+    let argo = [("ARGOCD_APP_SOURCE_PATH", "apps/hub")];
+    for files in [
+        r#""../../common.yaml","../prod.yaml""#,
+        r#""/common.yaml","/apps/prod.yaml""#,
+    ] {
+        let r = generate(files, &argo);
+        assert_eq!(r.code, 0, "{files}: {}", r.stderr);
+        let ns = docs(&r.stdout)
+            .into_iter()
+            .find(|d| d["kind"] == "Namespace")
+            .unwrap();
+        assert_eq!(ns["metadata"]["labels"]["shared"], "yes", "{files}");
+        assert_eq!(ns["metadata"]["labels"]["env"], "prod", "{files}");
+    }
+    // Outside the checkout, by `..`, by a symlink, or by an absolute path.
+    for (file, why) in [
+        (
+            "../../../secret.yaml",
+            "is outside the repository: `..` leads out of it",
+        ),
+        (
+            "/../secret.yaml",
+            "is outside the repository: `..` leads out of it",
+        ),
+        (
+            "../../link.yaml",
+            "is outside the repository: it is a symlink",
+        ),
+        ("/link.yaml", "is outside the repository: it is a symlink"),
+    ] {
+        let r = generate(&format!("\"{file}\""), &argo);
+        assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{file}");
+        assert!(r.stderr.contains(why), "{file}: {}", r.stderr);
+        assert!(!r.stderr.contains("stolen"));
+    }
+    // Without ARGOCD_APP_SOURCE_PATH a local checkout is found by its `.git`;
+    // with neither, only the app directory counts.
+    let r = generate(r#""../../common.yaml""#, &[]);
+    assert!(r.stderr.contains("`..` leads out of it"), "{}", r.stderr);
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let r = generate(r#""../../common.yaml""#, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn values_files_outside_the_checkout_are_refused() {
     let tmp = app();
     let dir = app_dir(&tmp);
     std::os::unix::fs::symlink(tmp.path().join("apps/secret.yaml"), dir.join("shared.yaml"))

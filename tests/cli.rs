@@ -235,3 +235,47 @@ fn a_reader_that_goes_away_ends_the_render_quietly() {
     );
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+#[test]
+fn help_and_man_pages_open_with_the_commands_own_line() {
+    let firsts = [
+        (
+            "render",
+            "Print the hub gateway's manifests as one YAML stream, in apply order",
+        ),
+        (
+            "lint",
+            "Render values and check the result against the hub's rules (HG001...)",
+        ),
+        (
+            "graph",
+            "Draw where the traffic goes (Mermaid or Graphviz DOT), or how a change moves it",
+        ),
+        (
+            "values",
+            "Print the effective values (defaults, files and flags merged) as YAML",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let r = hubgw_run(&["man", "--out-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (cmd, first) in firsts {
+        let r = hubgw_run(&[cmd, "--help"]);
+        assert_eq!(r.stdout.lines().next(), Some(first), "{cmd} --help");
+        let page = std::fs::read_to_string(dir.path().join(format!("hubgw-{cmd}.1"))).unwrap();
+        assert!(!page.contains("Helm\\-style"), "hubgw-{cmd}.1");
+        let name_line = page
+            .lines()
+            .skip_while(|l| !l.starts_with(".SH NAME"))
+            .nth(1)
+            .unwrap();
+        assert!(
+            name_line.starts_with(&format!("hubgw\\-{cmd} \\- ")),
+            "{name_line}"
+        );
+        assert!(
+            name_line.contains(&first[..12].replace('-', "\\-")),
+            "{name_line}"
+        );
+    }
+}

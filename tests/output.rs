@@ -223,3 +223,56 @@ fn concurrent_renders_into_one_folder_leave_one_whole_render() {
         assert_eq!(leftovers, 1, "no staging folder is left beside it");
     }
 }
+
+#[test]
+fn show_only_takes_kubectl_and_diff_forms() {
+    let istio = example("istio-api.yaml");
+    let ew = example("east-west.yaml");
+    let shown = |values: &str, sel: &str| -> Vec<String> {
+        let r = hubgw_run(&["render", "-f", values, "--show-only", sel]);
+        assert_eq!(r.code, 0, "{sel}: {}", r.stderr);
+        docs(&r.stdout)
+            .iter()
+            .map(|d| format!("{} {}", d["apiVersion"].as_str().unwrap(), kind_name(d)))
+            .collect()
+    };
+    let gw_api = ["gateway.networking.k8s.io/v1 Gateway/hub-gateway"];
+    assert_eq!(
+        shown(&ew, "gateway.gateway.networking.k8s.io/hub-gateway"),
+        gw_api
+    );
+    assert_eq!(
+        shown(&ew, "Gateway.gateway.networking.k8s.io/hub-gateway"),
+        gw_api
+    );
+    assert_eq!(
+        shown(&ew, "gateways.v1.gateway.networking.k8s.io/hub-gateway"),
+        gw_api
+    );
+    assert_eq!(
+        shown(&ew, "httproute/industrial-edge-lb"),
+        ["gateway.networking.k8s.io/v1 HTTPRoute/industrial-edge-lb"]
+    );
+    // What `hubgw diff` prints for a name two kinds share.
+    assert_eq!(
+        shown(
+            &istio,
+            "Gateway.networking.istio.io/hub-gateway -n hub-gateway-system"
+        ),
+        ["networking.istio.io/v1 Gateway/hub-gateway"]
+    );
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            &ew,
+            "--show-only",
+            "Gateway.networking.istio.io/hub-gateway",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("did you mean `Gateway.gateway.networking.k8s.io/hub-gateway`?"),
+        "{err}"
+    );
+}

@@ -113,9 +113,87 @@ pub fn to_text(manifests: &[Manifest], format: Format) -> Result<String> {
     }
 }
 
-/// Keeps the objects `wanted` names (`Kind/name`, kind in any case), in apply
-/// order. A name that matches nothing is an error listing what exists.
-/// Returns each kept object with its position in the full list.
+/// One `--show-only` selector: a kind (as written, singular or plural, any
+/// case), an optional API group (or `version.group`), and a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Selector {
+    kind: String,
+    group: Option<String>,
+    name: String,
+    /// From diff's ` -n NAMESPACE` suffix.
+    namespace: Option<String>,
+}
+
+impl Selector {
+    /// `Kind/name`, or kubectl's `kind.group/name` and `kind.version.group/name`
+    /// (`gateway.gateway.networking.k8s.io/hub-gateway`), or what `hubgw diff`
+    /// prints (`Gateway.networking.istio.io/x`, with an optional ` -n NS`).
+    fn parse(text: &str) -> Result<Selector> {
+        let (text, namespace) = match text.split_once(" -n ") {
+            Some((text, ns)) => (text.trim(), Some(ns.trim().to_string())),
+            None => (text.trim(), None),
+        };
+        match text.split_once('/') {
+            Some((ty, name)) if !ty.is_empty() && !name.is_empty() && !name.contains('/') => {
+                let ty = ty.to_lowercase();
+                let (kind, group) = match ty.split_once('.') {
+                    Some((kind, group)) => (kind.to_string(), Some(group.to_string())),
+                    None => (ty, None),
+                };
+                Ok(Selector {
+                    kind,
+                    group,
+                    name: name.to_string(),
+                    namespace,
+                })
+            }
+            _ => Err(Error::usage(format!(
+                "--show-only expects Kind/name, found `{text}`"
+            ))
+            .hint("for example --show-only HTTPRoute/industrial-edge-lb (kubectl's httproute.gateway.networking.k8s.io/industrial-edge-lb works too)")),
+        }
+    }
+
+    fn matches(&self, m: &Manifest) -> bool {
+        let kind = m.kind().to_lowercase();
+        let kind_ok = self.kind == kind || self.kind == plural(&kind);
+        let group_ok = self.group.as_deref().is_none_or(|g| {
+            let group = m.group().to_lowercase();
+            let version = m.api_version().rsplit('/').next().unwrap_or("");
+            g == group || g == format!("{}.{group}", version.to_lowercase()).trim_end_matches('.')
+        });
+        let namespace_ok = self
+            .namespace
+            .as_deref()
+            .is_none_or(|ns| m.namespace() == ns);
+        kind_ok && group_ok && namespace_ok && m.name() == self.name
+    }
+}
+
+/// A kind's resource name, as kubectl also takes it (`httproutes/x`): the
+/// CRDs' `spec.names.plural` and the core kinds hubgw renders all follow the
+/// English rule (`gateways`, `serviceentries`, `httproutes`).
+fn plural(kind: &str) -> String {
+    let vowel_y = kind.len() > 1 && kind[..kind.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    match kind.strip_suffix('y') {
+        Some(stem) if !vowel_y => format!("{stem}ies"),
+        _ if kind.ends_with('s') => format!("{kind}es"),
+        _ => format!("{kind}s"),
+    }
+}
+
+/// `Kind.group/name` of an object, as `--show-only` and kubectl take it.
+fn qualified_name(m: &Manifest) -> String {
+    match m.group() {
+        "" => m.display_name(),
+        group => format!("{}.{group}/{}", m.kind(), m.name()),
+    }
+}
+
+/// Keeps the objects `wanted` names (see [`Selector::parse`]), in apply
+/// order. A selector that matches nothing is an error suggesting the closest
+/// object, or listing what exists. Returns each kept object with its
+/// position in the full list.
 pub fn select<'m>(
     manifests: &'m [Manifest],
     wanted: &[String],
@@ -124,34 +202,28 @@ pub fn select<'m>(
     if wanted.is_empty() {
         return Ok(all.collect());
     }
-    let mut keys = Vec::new();
-    for w in wanted {
-        match w.split_once('/') {
-            Some((kind, name)) if !kind.is_empty() && !name.is_empty() => {
-                keys.push((kind.to_lowercase(), name.to_string()));
-            }
-            _ => {
-                return Err(
-                    Error::usage(format!("--show-only expects Kind/name, found `{w}`"))
-                        .hint("for example --show-only HTTPRoute/industrial-edge-lb"),
-                )
-            }
-        }
-    }
-    let matches = |m: &Manifest, (kind, name): &(String, String)| {
-        m.kind().to_lowercase() == *kind && m.name() == name
-    };
-    for (w, key) in wanted.iter().zip(&keys) {
-        if !manifests.iter().any(|m| matches(m, key)) {
+    let selectors = wanted
+        .iter()
+        .map(|w| Selector::parse(w))
+        .collect::<Result<Vec<_>>>()?;
+    for (w, sel) in wanted.iter().zip(&selectors) {
+        if !manifests.iter().any(|m| sel.matches(m)) {
             let names: Vec<String> = manifests.iter().map(Manifest::display_name).collect();
+            let qualified: Vec<String> = manifests.iter().map(qualified_name).collect();
+            let hint = match crate::error::closest(
+                w,
+                names.iter().chain(&qualified).map(String::as_str),
+            ) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the objects are: {}", names.join(", ")),
+            };
             return Err(
-                Error::input(format!("--show-only {w}: no such object in the output"))
-                    .hint(format!("the objects are: {}", names.join(", "))),
+                Error::input(format!("--show-only {w}: no such object in the output")).hint(hint),
             );
         }
     }
     Ok(all
-        .filter(|(_, m)| keys.iter().any(|k| matches(m, k)))
+        .filter(|(_, m)| selectors.iter().any(|s| s.matches(m)))
         .collect())
 }
 
@@ -166,6 +238,69 @@ mod tests {
             index: 0,
             object: json!({"apiVersion": api, "kind": kind, "metadata": {"name": name}}),
         }
+    }
+
+    #[test]
+    fn show_only_takes_kubectl_and_diff_forms() {
+        let list = vec![
+            m("gateway.networking.k8s.io/v1", "Gateway", "hub"),
+            {
+                let mut g = m("networking.istio.io/v1", "Gateway", "hub");
+                g.object["metadata"]["namespace"] = "ns".into();
+                g
+            },
+            m("gateway.networking.k8s.io/v1", "HTTPRoute", "x"),
+            m("networking.istio.io/v1", "ServiceEntry", "se"),
+            m("v1", "Service", "svc"),
+        ];
+        let picked = |w: &str| -> Vec<String> {
+            select(&list, &[w.to_string()])
+                .unwrap_or_else(|e| panic!("{w}: {e}"))
+                .into_iter()
+                .map(|(i, m)| format!("{i}:{}", m.api_version()))
+                .collect()
+        };
+        assert_eq!(picked("Gateway/hub").len(), 2);
+        assert_eq!(
+            picked("gateway.gateway.networking.k8s.io/hub"),
+            ["0:gateway.networking.k8s.io/v1"]
+        );
+        assert_eq!(
+            picked("Gateway.gateway.networking.k8s.io/hub"),
+            ["0:gateway.networking.k8s.io/v1"]
+        );
+        assert_eq!(
+            picked("gateways.v1.gateway.networking.k8s.io/hub"),
+            ["0:gateway.networking.k8s.io/v1"]
+        );
+        assert_eq!(
+            picked("Gateway.networking.istio.io/hub"),
+            ["1:networking.istio.io/v1"]
+        );
+        assert_eq!(
+            picked("Gateway.networking.istio.io/hub -n ns"),
+            ["1:networking.istio.io/v1"]
+        );
+        assert!(select(&list, &["Gateway/hub -n other".into()]).is_err());
+        assert_eq!(picked("httproute/x"), ["2:gateway.networking.k8s.io/v1"]);
+        assert_eq!(picked("HTTPROUTES/x"), ["2:gateway.networking.k8s.io/v1"]);
+        assert_eq!(picked("serviceentries/se"), ["3:networking.istio.io/v1"]);
+        assert_eq!(picked("services/svc"), ["4:v1"]);
+        assert_eq!(picked("service.v1/svc"), ["4:v1"]);
+        let err = |w: &str| select(&list, &[w.to_string()]).unwrap_err();
+        assert_eq!(
+            err("Gateway.networking.istio.io/hubb").hint.as_deref(),
+            Some("did you mean `Gateway.networking.istio.io/hub`?")
+        );
+        assert_eq!(
+            err("Gateway.apps/hub").hint.as_deref(),
+            Some("did you mean `Gateway/hub`?")
+        );
+        assert_eq!(err("x/y/z").kind, crate::error::ErrorKind::Usage);
+        assert!(err("Widget/zz")
+            .hint
+            .unwrap()
+            .starts_with("the objects are: "));
     }
 
     #[test]
@@ -214,8 +349,10 @@ mod tests {
         let list = vec![m("v1", "Namespace", "n"), m("v1", "Service", "a")];
         let kept = select(&list, &["service/a".into(), "Namespace/n".into()]).unwrap();
         assert_eq!(kept.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1]);
-        let err = select(&list, &["Service/b".into()]).unwrap_err();
+        let err = select(&list, &["Widget/b".into()]).unwrap_err();
         assert_eq!(err.hint.unwrap(), "the objects are: Namespace/n, Service/a");
+        let err = select(&list, &["Service/b".into()]).unwrap_err();
+        assert_eq!(err.hint.unwrap(), "did you mean `Service/a`?");
         assert_eq!(
             select(&list, &["Service".into()]).unwrap_err().exit_code(),
             2
