@@ -563,6 +563,33 @@ fn every_values_command_takes_set_json_and_locates_its_errors() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("team: edge"), "{}", r.stdout);
+    // --origin: the flag for the keys it names, defaults for the rest.
+    let r = hubgw_run(&[
+        "values",
+        "--origin",
+        "-f",
+        &base,
+        "--set-json",
+        r#"gateway.circuitBreaking={"enabled":false}"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = |key: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key}: {}", r.stdout))
+            .to_string()
+    };
+    assert!(
+        line("enabled: false").contains("# --set-json gateway.circuitBreaking="),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("maxConnections: 100").ends_with("# default"),
+        "{}",
+        r.stdout
+    );
     let r = hubgw_run(&["lint", "-f", &base, "--set-json", CANARY_JSON]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = hubgw_run(&[

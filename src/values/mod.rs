@@ -396,9 +396,15 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
             err
         })?;
         let mut paths = Vec::with_capacity(assignments.len());
+        let mut laid = Vec::new();
         for mut assignment in assignments {
+            // The keys a JSON object names are this flag's, not the
+            // defaults' laid under them.
+            let mut named = Vec::new();
             if kind == strvals::SetKind::Json {
+                key_paths(&assignment.path, &assignment.value, &mut named);
                 assignment = json_over_defaults(&tree, assignment, flag, expr)?;
+                key_paths(&assignment.path, &assignment.value, &mut laid);
             }
             entries_added += assignment.entries_added(&tree);
             if entries_added > strvals::MAX_ADDED_ENTRIES {
@@ -417,10 +423,21 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
                 })?;
             }
             paths.push(assignment.apply(&mut tree));
+            paths.extend(named);
         }
+        // The defaults under a JSON object that it does not name stay the
+        // defaults' (`values --origin`, error locations).
+        laid.retain(|p| !paths.contains(p));
         origins
             .sources
             .push(KeyPositions::single(flag, expr, paths));
+        if !laid.is_empty() {
+            origins.sources.push(KeyPositions::of_yaml_only(
+                DEFAULTS_SOURCE,
+                DEFAULT_VALUES,
+                &laid,
+            ));
+        }
     }
 
     if let Some(ns) = &input.namespace {
@@ -441,6 +458,20 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
         values,
         origins,
     })
+}
+
+/// Every map key under `at` in `value` (not inside lists: a list belongs
+/// to whoever wrote it).
+fn key_paths(at: &KeyPath, value: &Value, out: &mut Vec<KeyPath>) {
+    if let Value::Mapping(map) = value {
+        for (key, child) in map {
+            if let Some(key) = key.as_str() {
+                let path = at.key(key);
+                key_paths(&path, child, out);
+                out.push(path);
+            }
+        }
+    }
 }
 
 /// A `--set-json` object replaces what the files set at its key, but Helm
@@ -952,6 +983,19 @@ mod tests {
         assert_eq!(cb["outlierDetection"]["interval"], "5s");
         assert_eq!(cb["outlierDetection"]["consecutive5xxErrors"], 3);
         assert_eq!(cb["enabled"], true);
+        // `values --origin`: the flag for the keys it names, the defaults
+        // for those laid under them.
+        let who = |p: &str| loaded.origins.describe(&KeyPath::parse(p)).unwrap();
+        let interval = who("gateway.circuitBreaking.outlierDetection.interval");
+        assert!(interval.starts_with("--set-json app.name="), "{interval}");
+        assert_eq!(
+            who("gateway.circuitBreaking.outlierDetection.consecutive5xxErrors"),
+            "default"
+        );
+        assert_eq!(
+            who("gateway.circuitBreaking.connectionPool.tcp.maxConnections"),
+            "default"
+        );
         // A null inside the JSON is checked like one in a file.
         let input = ValuesInput {
             set_json: vec![r#"gateway={"circuitBreakng":null}"#.into()],
