@@ -169,6 +169,10 @@ struct ValuesArgs {
     /// Set a value, always as a string (repeatable; applied after --set).
     #[arg(long = "set-string", value_name = "KEY=VALUE")]
     set_string: Vec<String>,
+    /// Set JSON values: `a=[{"x":1}]`, `a=1,b={"c":"d"}` (repeatable; applied
+    /// before --set).
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    set_json: Vec<String>,
     /// Namespace of every object (overrides the `namespace` value).
     #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
     namespace: Option<String>,
@@ -189,6 +193,7 @@ impl ValuesArgs {
     fn input(&self) -> ValuesInput {
         ValuesInput {
             files: self.files.clone(),
+            set_json: self.set_json.clone(),
             set: self.set.clone(),
             set_string: self.set_string.clone(),
             namespace: self.namespace.clone(),
@@ -653,9 +658,10 @@ fn diff(args: &DiffArgs) -> u8 {
         _ if !v.files.is_empty()
             || !v.set.is_empty()
             || !v.set_string.is_empty()
+            || !v.set_json.is_empty()
             || v.namespace.is_some() =>
         {
-            Err(Error::usage("-f, --set, --set-string and -n need --base-ref")
+            Err(Error::usage("-f, --set, --set-string, --set-json and -n need --base-ref")
                 .hint("hubgw diff OLD NEW compares two files as they are; hubgw diff --base-ref origin/main -f hubgw.yaml compares a values stack with its version at a revision"))
         }
         (None, Some(old), Some(new)) => hubgw::diff::diff_files(old, new, stdin),

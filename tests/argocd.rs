@@ -387,3 +387,108 @@ fn every_step_reads_values_inside_the_app_directory_and_within_the_size_limit() 
     assert_eq!(r.stdout, "");
     assert!(r.stderr.contains("list entries in all"), "{}", r.stderr);
 }
+
+/// `{{.key}}` of Argo CD's goTemplate in every string of `template`, from
+/// one generator element (`RenderTemplateParams` in
+/// applicationset/utils/utils.go at v3.5.1; `missingkey=error`, so an
+/// unknown key fails).
+fn fill(template: &serde_yaml::Value, element: &serde_yaml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match template {
+        Value::String(s) => {
+            let re = regex::Regex::new(r"\{\{\s*\.([A-Za-z0-9_]+)\s*\}\}").unwrap();
+            let out = re.replace_all(s, |c: &regex::Captures| {
+                element[&c[1]]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("missingkey: {}", &c[1]))
+                    .to_string()
+            });
+            assert!(!out.contains("{{"), "unsupported template: {s}");
+            Value::String(out.into_owned())
+        }
+        Value::Sequence(items) => Value::Sequence(items.iter().map(|v| fill(v, element)).collect()),
+        Value::Mapping(map) => Value::Mapping(
+            map.iter()
+                .map(|(k, v)| (k.clone(), fill(v, element)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn the_readme_applicationset_renders_every_application_it_generates() {
+    let file = "docs/argocd/applicationset.yaml";
+    let text = std::fs::read_to_string(repo(file)).unwrap();
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    assert!(
+        readme.contains(&text),
+        "README.md must include {file} verbatim"
+    );
+    let set: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(set["kind"], "ApplicationSet");
+    assert_eq!(set["spec"]["goTemplate"], true);
+    let elements = set["spec"]["generators"][0]["list"]["elements"]
+        .as_sequence()
+        .unwrap();
+    assert!(elements.len() >= 2);
+
+    // The repository the Applications point at: shared hubgw.yaml, spokes per
+    // environment.
+    let checkout = tempfile::tempdir().unwrap();
+    let plugin: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo("argocd/plugin.yaml")).unwrap())
+            .unwrap();
+    let mut outputs = Vec::new();
+    for element in elements {
+        let app = fill(&set["spec"]["template"], element);
+        let env = element["env"].as_str().unwrap();
+        let domain = element["domain"].as_str().unwrap();
+        let source = &app["spec"]["source"];
+        assert_eq!(source["plugin"]["name"], plugin["metadata"]["name"]);
+        let path = source["path"].as_str().unwrap();
+        let dir = checkout.path().join(path);
+        std::fs::create_dir_all(dir.join("envs")).unwrap();
+        std::fs::write(dir.join("hubgw.yaml"), "app:\n  name: industrial-edge\n").unwrap();
+        std::fs::write(
+            dir.join(format!("envs/{env}.yaml")),
+            format!("clusters:\n  east:\n    domain: apps.east-{env}.example.com\n  west:\n    domain: apps.west-{env}.example.com\n"),
+        )
+        .unwrap();
+        // What the repo-server sets (newEnv in reposerver/repository/
+        // repository.go, and Environ in pkg/apis/application/v1alpha1/
+        // types.go for the parameters, at v3.5.1).
+        let params = serde_json::to_string(&source["plugin"]["parameters"]).unwrap();
+        let name = app["metadata"]["name"].as_str().unwrap().to_string();
+        let namespace = app["spec"]["destination"]["namespace"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(name, format!("hub-gateway-{env}"));
+        let r = cmp(
+            "generate",
+            &dir,
+            &[
+                ("ARGOCD_APP_NAME", &name),
+                ("ARGOCD_APP_NAMESPACE", &namespace),
+                ("ARGOCD_APP_SOURCE_PATH", path),
+                ("ARGOCD_APP_PARAMETERS", &params),
+            ],
+        );
+        assert_eq!(r.code, 0, "{env}: {}", r.stderr);
+        let docs = docs(&r.stdout);
+        assert!(docs.len() > 5, "{env}: {}", r.stdout);
+        for d in &docs {
+            if d["kind"] == "Namespace" {
+                assert_eq!(d["metadata"]["name"], namespace.as_str());
+            } else {
+                assert_eq!(d["metadata"]["namespace"], namespace.as_str(), "{env}");
+            }
+        }
+        let route = docs.iter().find(|d| d["kind"] == "Route").unwrap();
+        assert_eq!(route["spec"]["host"], format!("industrial-edge.{domain}"));
+        assert!(r.stdout.contains(&format!("apps.east-{env}.example.com")));
+        outputs.push(r.stdout);
+    }
+    assert_ne!(outputs[0], outputs[1]);
+}

@@ -557,6 +557,21 @@ fn generated_cases(s: &Scratch) -> Vec<Case> {
             expect,
         ));
     }
+    for (expr, expect) in [
+        ("", "empty expression"),
+        ("a=[1,2}", "invalid JSON"),
+        ("a=canary", "invalid JSON"),
+        ("a={\"b\":1", "invalid JSON: EOF"),
+        ("a=1 b=2", "after the JSON value"),
+        ("a[65537]=1", "above the maximum"),
+    ] {
+        add(Case::new(
+            &format!("--set-json {expr:.40}"),
+            &["render", "-f", BASE, "--set-json", expr],
+            2,
+            expect,
+        ));
+    }
     add(Case::new(
         "--set-string syntax",
         &["render", "-f", BASE, "--set-string", "x.=1"],

@@ -319,7 +319,7 @@ fn base_ref_errors() {
     check(
         root,
         &["diff", "-f", "hubgw.yaml", "a.yaml", "b.yaml"],
-        &["-f, --set, --set-string and -n need --base-ref"],
+        &["-f, --set, --set-string, --set-json and -n need --base-ref"],
     );
     // A link at the base revision is not followed (git show would print its target).
     std::os::unix::fs::symlink("prod.yaml", root.join("envs/link.yaml")).unwrap();

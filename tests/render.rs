@@ -484,3 +484,121 @@ fn the_plan_counts_the_objects_it_renders() {
         );
     }
 }
+
+const CANARY_JSON: &str = r#"gateway.rules=[{"name":"canary","matches":[{"path":"/","headers":{"x-version":"v2"}}],"backends":[{"spoke":"west","weight":1}]}]"#;
+
+#[test]
+fn set_json_sets_a_list_of_maps_as_a_values_file_would() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("canary.yaml");
+    std::fs::write(
+        &file,
+        "gateway:\n  rules:\n  - name: canary\n    matches: [{path: /, headers: {x-version: v2}}]\n    backends: [{spoke: west, weight: 1}]\n",
+    )
+    .unwrap();
+    let base = example("east-west.yaml");
+    let with_json = render(&["-f", &base, "--set-json", CANARY_JSON]);
+    let with_file = render(&["-f", &base, "-f", file.to_str().unwrap()]);
+    assert_eq!(with_json, with_file);
+    assert_ne!(with_json, render(&["-f", &base]));
+    assert!(with_json.contains("name: x-version\n"), "{with_json}");
+}
+
+#[test]
+fn set_json_applies_before_set_whatever_the_order() {
+    let base = example("east-west.yaml");
+    let out = render(&[
+        "-f",
+        &base,
+        "--set",
+        "app.name=from-set",
+        "--set-json",
+        r#"app.name="from-json",labels={"team":"edge"}"#,
+    ]);
+    assert!(out.contains("name: from-set-"), "{out}");
+    assert!(!out.contains("from-json"), "{out}");
+    assert!(out.contains("    team: edge\n"), "{out}");
+}
+
+#[test]
+fn every_values_command_takes_set_json_and_locates_its_errors() {
+    let base = example("east-west.yaml");
+    let bad = r#"gateway.rules=[{"name":canary}]"#;
+    for cmd in [
+        vec!["render"],
+        vec!["lint"],
+        vec!["graph"],
+        vec!["values"],
+        vec!["diff", "--base-ref", "HEAD"],
+    ] {
+        let args = [&cmd[..], &["-f", &base, "--set-json", bad]].concat();
+        let r = hubgw_run(&args);
+        assert_eq!(r.code, 2, "{cmd:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{cmd:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains(&format!(
+                "invalid --set-json \"{bad}\": invalid JSON: expected value"
+            )),
+            "{cmd:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("--> --set-json:1:24"),
+            "{cmd:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("help: the value after '=' must be JSON"),
+            "{}",
+            r.stderr
+        );
+    }
+    // Good JSON reaches the values of each of them.
+    let r = hubgw_run(&[
+        "values",
+        "-f",
+        &base,
+        "--set-json",
+        r#"labels={"team":"edge"}"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("team: edge"), "{}", r.stdout);
+    // --origin: the flag for the keys it names, defaults for the rest.
+    let r = hubgw_run(&[
+        "values",
+        "--origin",
+        "-f",
+        &base,
+        "--set-json",
+        r#"gateway.circuitBreaking={"enabled":false}"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = |key: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key}: {}", r.stdout))
+            .to_string()
+    };
+    assert!(
+        line("enabled: false").contains("# --set-json gateway.circuitBreaking="),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("maxConnections: 100").ends_with("# default"),
+        "{}",
+        r.stdout
+    );
+    let r = hubgw_run(&["lint", "-f", &base, "--set-json", CANARY_JSON]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = hubgw_run(&[
+        "lint",
+        "-f",
+        &base,
+        "--set-json",
+        r#"gateway.rules=[{"name":"canary","backends":[{"spoke":"nowhere","weight":1}]}]"#,
+    ]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("nowhere"), "{}", r.stderr);
+}

@@ -29,7 +29,7 @@ pub enum Format {
 /// Everything `hubgw graph` needs besides standard input.
 #[derive(Debug, Clone, Default)]
 pub struct GraphRequest {
-    /// `-f`, `--set`, `--set-string`, `-n`: the values, or the base under
+    /// `-f`, `--set`, `--set-string`, `--set-json`, `-n`: the values, or the base under
     /// each positional values file.
     pub values: ValuesInput,
     /// None, one input, or OLD and NEW: values files or manifest streams.
@@ -100,10 +100,11 @@ fn from_input(base: &[ValuesSource], input: &ValuesSource, flags: &ValuesInput) 
     let has_flags = !flags.files.is_empty()
         || !flags.set.is_empty()
         || !flags.set_string.is_empty()
+        || !flags.set_json.is_empty()
         || flags.namespace.is_some();
     if has_flags {
         return Err(Error::usage(format!(
-            "`{}` is a manifest stream; -f, --set, --set-string and -n apply to values only",
+            "`{}` is a manifest stream; -f, --set, --set-string, --set-json and -n apply to values only",
             input.name
         ))
         .hint("draw a manifest stream as it is: hubgw graph rendered.yaml"));

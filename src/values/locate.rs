@@ -51,6 +51,20 @@ impl KeyPositions {
         }
     }
 
+    /// The positions of a YAML document for `keep` only: the defaults a
+    /// `--set-json` object is laid over.
+    pub fn of_yaml_only(source: &str, text: &str, keep: &[KeyPath]) -> Self {
+        let all = Self::of_yaml(source, text);
+        let kept: Positions = keep
+            .iter()
+            .filter_map(|p| all.positions().get(p).map(|at| (p.clone(), *at)))
+            .collect();
+        KeyPositions {
+            positions: OnceLock::from(kept),
+            ..all
+        }
+    }
+
     fn positions(&self) -> &Positions {
         self.positions.get_or_init(|| {
             let mut walker = Walker::default();

@@ -1,5 +1,5 @@
 //! Values: load the built-in defaults, the user's files (`-f`) and flags
-//! (`--set`, `--set-string`, `-n`), merge them with Helm's rules, and turn the
+//! (`--set-json`, `--set`, `--set-string`, `-n`), merge them with Helm's rules, and turn the
 //! result into typed [`Values`]. Remembers which source set each key
 //! ([`Origins`]) so that every later error can point into the right file.
 
@@ -31,6 +31,9 @@ const DEFAULTS_SOURCE: &str = "values/values.yaml (built-in defaults)";
 pub struct ValuesInput {
     /// Values files in order; `-` is standard input.
     pub files: Vec<String>,
+    /// `--set-json` arguments in order (applied before every `--set`, as
+    /// Helm's `MergeValues` in `pkg/cli/values/options.go` does at v3.19.5).
+    pub set_json: Vec<String>,
     /// `--set` arguments in order.
     pub set: Vec<String>,
     /// `--set-string` arguments in order (applied after every `--set`).
@@ -366,9 +369,15 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
     }
 
     let flags = input
-        .set
+        .set_json
         .iter()
-        .map(|e| ("--set", e.as_str(), strvals::SetKind::Typed))
+        .map(|e| ("--set-json", e.as_str(), strvals::SetKind::Json))
+        .chain(
+            input
+                .set
+                .iter()
+                .map(|e| ("--set", e.as_str(), strvals::SetKind::Typed)),
+        )
         .chain(
             input
                 .set_string
@@ -387,7 +396,16 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
             err
         })?;
         let mut paths = Vec::with_capacity(assignments.len());
-        for assignment in assignments {
+        let mut laid = Vec::new();
+        for mut assignment in assignments {
+            // The keys a JSON object names are this flag's, not the
+            // defaults' laid under them.
+            let mut named = Vec::new();
+            if kind == strvals::SetKind::Json {
+                key_paths(&assignment.path, &assignment.value, &mut named);
+                assignment = json_over_defaults(&tree, assignment, flag, expr)?;
+                key_paths(&assignment.path, &assignment.value, &mut laid);
+            }
             entries_added += assignment.entries_added(&tree);
             if entries_added > strvals::MAX_ADDED_ENTRIES {
                 return Err(Error::usage(format!(
@@ -405,10 +423,21 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
                 })?;
             }
             paths.push(assignment.apply(&mut tree));
+            paths.extend(named);
         }
+        // The defaults under a JSON object that it does not name stay the
+        // defaults' (`values --origin`, error locations).
+        laid.retain(|p| !paths.contains(p));
         origins
             .sources
             .push(KeyPositions::single(flag, expr, paths));
+        if !laid.is_empty() {
+            origins.sources.push(KeyPositions::of_yaml_only(
+                DEFAULTS_SOURCE,
+                DEFAULT_VALUES,
+                &laid,
+            ));
+        }
     }
 
     if let Some(ns) = &input.namespace {
@@ -429,6 +458,55 @@ pub fn load_sources(files: &[ValuesSource], input: &ValuesInput) -> Result<Loade
         values,
         origins,
     })
+}
+
+/// Every map key under `at` in `value` (not inside lists: a list belongs
+/// to whoever wrote it).
+fn key_paths(at: &KeyPath, value: &Value, out: &mut Vec<KeyPath>) {
+    if let Value::Mapping(map) = value {
+        for (key, child) in map {
+            if let Some(key) = key.as_str() {
+                let path = at.key(key);
+                key_paths(&path, child, out);
+                out.push(path);
+            }
+        }
+    }
+}
+
+/// A `--set-json` object replaces what the files set at its key, but Helm
+/// coalesces the chart's defaults under it afterwards (`chartutil`'s
+/// `CoalesceValues`), so here it is laid over the defaults at that key.
+/// A `null` inside it deletes a default, and is checked like one in a file.
+fn json_over_defaults(
+    tree: &Value,
+    mut assignment: strvals::Assignment,
+    flag: &str,
+    expr: &str,
+) -> Result<strvals::Assignment> {
+    let whole = || Some(Location::in_text(flag, expr, 1, 1, expr.chars().count()));
+    for inner in nulls::null_paths(&assignment.value) {
+        let path = KeyPath([assignment.path.0.clone(), inner.0].concat());
+        nulls::check(tree, &path, true).map_err(|p| null_error(&path, p, |_| whole()))?;
+    }
+    if !assignment.value.is_mapping() {
+        return Ok(assignment);
+    }
+    // Through a list index the defaults do not reach: Helm replaces lists whole.
+    let mut base = Some(default_tree());
+    for seg in &assignment.path.0 {
+        base = match (seg, base) {
+            (PathSeg::Key(key), Some(Value::Mapping(mut map))) => map.shift_remove(key.as_str()),
+            _ => None,
+        };
+    }
+    let mut merged = match base {
+        Some(base @ Value::Mapping(_)) => base,
+        _ => Value::Null,
+    };
+    merge::merge_into(&mut merged, std::mem::take(&mut assignment.value));
+    assignment.value = merged;
+    Ok(assignment)
 }
 
 /// The error for a `null` at `path` that deletes nothing; `locate` finds a
@@ -881,6 +959,50 @@ mod tests {
             Some(DEFAULTS_SOURCE)
         );
         assert_eq!(loaded.values.namespace, "two");
+    }
+
+    #[test]
+    fn set_json_applies_before_set_and_over_the_defaults() {
+        let files = [ValuesSource {
+            name: "hubgw.yaml".into(),
+            text: "gateway:\n  circuitBreaking:\n    connectionPool: {tcp: {maxConnections: 7}}\n"
+                .into(),
+        }];
+        let input = ValuesInput {
+            set: vec!["app.name=from-set".into()],
+            set_json: vec![
+                r#"app.name="from-json",gateway.circuitBreaking={"outlierDetection":{"interval":"5s"}}"#.into(),
+            ],
+            ..Default::default()
+        };
+        let loaded = load_sources(&files, &input).unwrap();
+        assert_eq!(loaded.values.app.name, "from-set");
+        let cb = &loaded.tree["gateway"]["circuitBreaking"];
+        // The file's connectionPool is replaced, the defaults stay under it.
+        assert_eq!(cb["connectionPool"]["tcp"]["maxConnections"], 100);
+        assert_eq!(cb["outlierDetection"]["interval"], "5s");
+        assert_eq!(cb["outlierDetection"]["consecutive5xxErrors"], 3);
+        assert_eq!(cb["enabled"], true);
+        // `values --origin`: the flag for the keys it names, the defaults
+        // for those laid under them.
+        let who = |p: &str| loaded.origins.describe(&KeyPath::parse(p)).unwrap();
+        let interval = who("gateway.circuitBreaking.outlierDetection.interval");
+        assert!(interval.starts_with("--set-json app.name="), "{interval}");
+        assert_eq!(
+            who("gateway.circuitBreaking.outlierDetection.consecutive5xxErrors"),
+            "default"
+        );
+        assert_eq!(
+            who("gateway.circuitBreaking.connectionPool.tcp.maxConnections"),
+            "default"
+        );
+        // A null inside the JSON is checked like one in a file.
+        let input = ValuesInput {
+            set_json: vec![r#"gateway={"circuitBreakng":null}"#.into()],
+            ..Default::default()
+        };
+        let err = load_sources(&[], &input).unwrap_err().to_string();
+        assert!(err.contains("circuitBreakng"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Helm-compatible `--set` / `--set-string` parsing (the syntax of Helm 3's
-//! `pkg/strvals`) and its application to a values tree, one flag argument at
-//! a time. This module owns only the flag syntax and the in-place edits it
+//! Helm-compatible `--set` / `--set-string` / `--set-json` parsing (the
+//! syntax of Helm 3's `pkg/strvals`) and its application to a values tree,
+//! one flag argument at a time. This module owns only the flag syntax and the in-place edits it
 //! makes; merging values files and decoding the tree into typed values live
 //! elsewhere.
 //!
@@ -8,6 +8,13 @@
 //! `[N]`; a value runs from the first unescaped `=` to the next unescaped
 //! `,`; a value starting with `{` is a list literal; `\` makes the next
 //! character literal everywhere.
+//!
+//! `--set-json` (Helm 3.10+, `ParseJSON` in `pkg/strvals/parser.go` at
+//! v3.19.5) takes the same keys, but each value is one JSON document that
+//! runs to its own end, so commas inside it need no escape:
+//! `a=[1,2],b={"x":"y"}`. An empty value is `null`. Helm also accepts a
+//! second key glued to a value (`a=1b=2`); here a value must be followed by
+//! `,` or the end, since that is almost always a missing comma.
 
 use std::fmt;
 
@@ -29,11 +36,12 @@ pub const MAX_INDEXES: usize = 30;
 pub const MAX_ADDED_ENTRIES: usize = 2 * MAX_INDEX;
 
 /// Which flag an expression came from: `--set` infers types, `--set-string`
-/// keeps strings.
+/// keeps strings, `--set-json` reads JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetKind {
     Typed,
     String,
+    Json,
 }
 
 /// A syntax error in one flag argument.
@@ -378,6 +386,9 @@ impl<'a> Parser<'a> {
 
     /// Reads a value after `=` and consumes the `,` that ends it, if any.
     fn value(&mut self) -> Result<Value, SetError> {
+        if self.kind == SetKind::Json {
+            return self.json_value();
+        }
         if self.peek() == Some('{') {
             return self.list_literal();
         }
@@ -396,6 +407,90 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(self.scalar(text))
+    }
+
+    /// Skips whitespace and one `,`; true at a `,` or the end (Helm's
+    /// `emptyVal`).
+    fn json_gap(&mut self) -> bool {
+        while let Some(c) = self.peek() {
+            if c == ',' {
+                self.pos += 1;
+                return true;
+            }
+            if !c.is_whitespace() {
+                return false;
+            }
+            self.pos += 1;
+        }
+        true
+    }
+
+    /// After `=` in `--set-json`: one JSON document (empty means null), then
+    /// `,` or the end.
+    fn json_value(&mut self) -> Result<Value, SetError> {
+        if self.json_gap() {
+            return Ok(Value::Null);
+        }
+        let start = self.pos;
+        let byte_start: usize = self.chars[..start].iter().map(|c| c.len_utf8()).sum();
+        let rest = &self.expr[byte_start..];
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+        let parsed = stream.next();
+        let consumed = stream.byte_offset();
+        let json = match parsed {
+            Some(Ok(json)) => json,
+            Some(Err(e)) => return Err(self.json_error(start, rest, &e)),
+            None => return Ok(Value::Null),
+        };
+        self.pos = start + rest[..consumed].chars().count();
+        if !self.json_gap() {
+            let c = self.peek().unwrap_or_default();
+            return Err(self.err(
+                self.pos,
+                format!("unexpected '{c}' after the JSON value"),
+                Some("separate assignments with ','; a value is one JSON document, e.g. a=[1,2],b={\"x\":\"y\"}".into()),
+            ));
+        }
+        serde_yaml::to_value(json).map_err(|e| self.err(start, e.to_string(), None))
+    }
+
+    /// A JSON syntax error, located at its character in `expr`.
+    fn json_error(&self, start: usize, rest: &str, e: &serde_json::Error) -> SetError {
+        // serde_json counts lines from 1 and columns in bytes from 1.
+        let line_start: usize = rest
+            .split_inclusive('\n')
+            .take(e.line().saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let mut at = (line_start + e.column().saturating_sub(1)).min(rest.len());
+        while !rest.is_char_boundary(at) {
+            at -= 1;
+        }
+        if e.is_eof() {
+            // One past the end, as for every argument that stops too early.
+            at = rest.len();
+        }
+        let column = start + rest[..at].chars().count();
+        let text = e.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) => &text[..i],
+            None => &text,
+        };
+        let first = rest.chars().next().unwrap_or_default();
+        let hint = if first.is_alphabetic()
+            && !rest.starts_with("true")
+            && !rest.starts_with("false")
+            && !rest.starts_with("null")
+        {
+            "a JSON string needs double quotes, e.g. name=\"canary\" (in a shell: --set-json 'name=\"canary\"'); --set takes plain strings"
+        } else {
+            "the value after '=' must be JSON, e.g. gateway.rules=[{\"name\":\"canary\"}]"
+        };
+        self.err(
+            column,
+            format!("invalid JSON: {message}"),
+            Some(hint.into()),
+        )
     }
 
     /// At `{`: reads `{a,b,...}` and the `,` after it, if any.
@@ -453,7 +548,8 @@ impl<'a> Parser<'a> {
     fn scalar(&self, text: String) -> Value {
         match self.kind {
             SetKind::String => Value::String(text),
-            SetKind::Typed => typed_value(text),
+            // Json values never reach here; typed is the closest fallback.
+            SetKind::Typed | SetKind::Json => typed_value(text),
         }
     }
 }
@@ -967,6 +1063,81 @@ mod tests {
         assert!(!error("a[x]=1").render("--set").is_empty());
     }
 
+    fn json(base: &str, expr: &str) -> Value {
+        set_on(base, expr, SetKind::Json)
+    }
+
+    #[track_caller]
+    fn json_error(expr: &str, message: &str, column: usize) -> SetError {
+        let err = parse(expr, SetKind::Json).expect_err(expr);
+        assert!(err.message.contains(message), "{err}");
+        assert_eq!(err.column, column, "{err}");
+        assert!(err.hint.is_some(), "{err}");
+        err
+    }
+
+    // The cases of Helm's TestParseJSON (pkg/strvals/parser_test.go, v3.19.5).
+    #[test]
+    fn json_scalars_replace_and_keep_their_types() {
+        assert_eq!(
+            json(
+                "{outer: {inner1: overwrite, inner2: value2}}",
+                r#"outer.inner1="1",outer.inner3=3,outer.inner4=true,outer.inner5="true""#
+            ),
+            yaml("{outer: {inner1: '1', inner2: value2, inner3: 3, inner4: true, inner5: 'true'}}")
+        );
+    }
+
+    #[test]
+    fn json_objects_and_arrays_replace_whole() {
+        assert_eq!(
+            json(
+                "{outer: {inner1: {x: overwrite}, inner2: value2, inner3: [overwrite]}}",
+                r#"outer.inner1={"a":"1","b":2,"c":[1,2,3]},outer.inner3=["new value 1","new value 2"],outer.inner5=[{"A":"1","B":2.5}]"#
+            ),
+            yaml("{outer: {inner1: {a: '1', b: 2, c: [1, 2, 3]}, inner2: value2, inner3: [new value 1, new value 2], inner5: [{A: '1', B: 2.5}]}}")
+        );
+    }
+
+    #[test]
+    fn json_empty_is_null_and_null_deletes() {
+        assert_eq!(
+            json(
+                "{outer: {inner1: {x: 1}, inner2: value2}}",
+                r#"outer.inner1=,outer.inner3={"cc":[1,2,3]},outer.inner3.cc[1]=null"#
+            ),
+            yaml("{outer: {inner2: value2, inner3: {cc: [1, null, 3]}}}")
+        );
+        assert_eq!(json("{a: 1, b: 2}", "a= ,b=null"), yaml("{}"));
+    }
+
+    #[test]
+    fn json_commas_inside_a_value_need_no_escape() {
+        let parsed = parse(r#"rules=[{"name":"a,b","w":[1, 2]}] ,x="y""#, SetKind::Json).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].value, yaml("[{name: 'a,b', w: [1, 2]}]"));
+        assert_eq!(parsed[1].path, KeyPath::parse("x"));
+        // Keys are --set keys: indexes, escapes and their limits.
+        assert_eq!(json("{}", r#"a[1]={"b":1}"#), yaml("{a: [null, {b: 1}]}"));
+        assert_eq!(json("{}", r#"a\.b=1"#), yaml("{'a.b': 1}"));
+        assert!(parse(&format!("a[{}]=1", MAX_INDEX + 1), SetKind::Json).is_err());
+    }
+
+    #[test]
+    fn json_errors_point_at_the_bad_character() {
+        // Column of the `}` that should be `]` (Helm's syntax-error case).
+        json_error(r#"a=[1,2},b=1"#, "invalid JSON", 7);
+        json_error("name=canary", "invalid JSON", 6);
+        let err = json_error("name=canary", "invalid JSON", 6);
+        assert!(err.hint.unwrap().contains("double quotes"));
+        json_error(r#"a=[1,"#, "invalid JSON", 6);
+        // Columns count characters, also across lines of the JSON.
+        json_error("é=[\n1,\n}", "invalid JSON", 8);
+        let err = json_error(r#"a=1 b=2"#, "after the JSON value", 5);
+        assert!(err.hint.unwrap().contains("separate assignments"));
+        json_error(r#"a={"x":1}}"#, "after the JSON value", 10);
+    }
+
     #[test]
     fn never_panics() {
         let alphabet = [
@@ -1002,9 +1173,11 @@ mod tests {
         inputs.push("a.".repeat(10_000));
         inputs.push(format!("a{}=1", "[0]".repeat(10_000)));
         inputs.push(format!("a={}", "x,".repeat(10_000)));
+        inputs.push(format!("a={}", "[".repeat(10_000)));
+        inputs.push("a=\"é\u{1F980}\",b=[1,".to_string());
         let base = yaml("{a: [1, {b: [2]}, x], 'a\\': {b: 1}, é: null}");
         for input in &inputs {
-            for kind in [SetKind::Typed, SetKind::String] {
+            for kind in [SetKind::Typed, SetKind::String, SetKind::Json] {
                 let mut root = base.clone();
                 match apply(input, kind, &mut root) {
                     Ok(paths) => assert!(!paths.is_empty(), "{input:?}"),
