@@ -186,7 +186,7 @@ pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manife
         values::depth::check(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
     }
-    Ok(manifests)
+    manifest::unwrap_lists(manifests)
 }
 
 /// `hubgw render` with `-o`, `--show-only` and `--output-dir`: returns what

@@ -2,9 +2,11 @@
 //! Three checks per object: its typed struct reads it without skipping a
 //! field (`strict`), the upstream CRD schema with its CEL rules accepts it
 //! (`crate::crd_schema`), and the API server's own rules for core kinds
-//! hold (`core`).
+//! hold (`core`), and so do the refusals of Istio's validating webhook
+//! (`istio`).
 
 pub mod core;
+pub mod istio;
 pub mod strict;
 
 use std::sync::Arc;
@@ -246,12 +248,27 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
         }
     }
     found.extend(core::check(m).into_iter().map(|(p, msg)| (p, msg, None)));
-    for (path, message, newer_release_help) in found {
+    let newer_release_helps = found.len();
+    let mut helps: Vec<Option<String>> = vec![None; found.len()];
+    // Refusals of the API server and Istio's webhook, with a hint; where the
+    // schema already refused the same field its wording stays, with the hint.
+    let mut hinted = core::check_refusals(m);
+    hinted.extend(istio::check(m));
+    for (path, message, help) in hinted {
+        match found.iter().position(|(p, _, h)| *p == path && h.is_none()) {
+            Some(n) => helps[n] = helps[n].take().or(help),
+            None => {
+                found.push((path, message, help));
+                helps.push(None);
+            }
+        }
+    }
+    for (n, ((path, message, help), extra)) in found.into_iter().zip(helps).enumerate() {
         let mut d = Diagnostic::error(m, path, message);
-        if newer_release_help.is_some() {
+        if n < newer_release_helps && help.is_some() {
             d.rule = Some(TARGET_LACKS_FIELD.to_string());
         }
-        d.help = newer_release_help;
+        d.help = help.or(extra);
         report.diagnostics.push(d);
     }
 }
