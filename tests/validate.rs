@@ -809,3 +809,92 @@ fn rbac_rules_without_verbs_are_refused() {
         "{cluster}  verbs: [get]\n- nonResourceURLs: [/healthz]\n  verbs: [get]\n"
     ));
 }
+
+/// The Gateway API kinds hubgw does not render, checked by the embedded CRD
+/// schemas (and CEL) of the target bundle: standard channel where the
+/// release ships them there, else experimental (crds/README.md).
+#[test]
+fn other_gateway_api_kinds_are_validated_by_the_targets_crds() {
+    let grpc = "apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: g, namespace: hub}\nspec:\n  parentRefs: [{name: hub-gateway}]\n  rules:\n  - matches:\n    - method: {type: Exact, service: pkg.Svc}\n    backendRefs: [{name: svc, port: 9000}]\n";
+    let tls = |v: &str| {
+        format!("apiVersion: gateway.networking.k8s.io/{v}\nkind: TLSRoute\nmetadata: {{name: t, namespace: hub}}\nspec:\n  parentRefs: [{{name: hub-gateway}}]\n  hostnames: [a.example.com]\n  rules:\n  - backendRefs: [{{name: svc, port: 443}}]\n")
+    };
+    let tcp = "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\nmetadata: {name: c, namespace: hub}\nspec:\n  parentRefs: [{name: hub-gateway}]\n  rules:\n  - backendRefs: [{name: svc, port: 5432}]\n";
+    let udp = tcp.replace("TCPRoute", "UDPRoute").replace("5432", "53");
+    let policy = |v: &str| {
+        format!("apiVersion: gateway.networking.k8s.io/{v}\nkind: BackendTLSPolicy\nmetadata: {{name: b, namespace: hub}}\nspec:\n  targetRefs: [{{group: '', kind: Service, name: svc}}]\n  validation:\n    hostname: svc.example.com\n    wellKnownCACertificates: System\n")
+    };
+    let listeners = "  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n";
+    let xls = format!("apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XListenerSet\nmetadata: {{name: l, namespace: hub}}\nspec:\n  parentRef: {{name: hub-gateway}}\n{listeners}");
+    let ls = format!("apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata: {{name: l, namespace: hub}}\nspec:\n  parentRef: {{name: hub-gateway}}\n{listeners}");
+    let good: &[(&str, Vec<String>)] = &[
+        (
+            "v1.2.1",
+            vec![
+                grpc.into(),
+                tls("v1alpha2"),
+                tcp.into(),
+                udp.clone(),
+                policy("v1alpha3"),
+            ],
+        ),
+        (
+            "v1.3.0",
+            vec![
+                grpc.into(),
+                tls("v1alpha2"),
+                tcp.into(),
+                udp.clone(),
+                policy("v1alpha3"),
+                xls.clone(),
+            ],
+        ),
+        (
+            "v1.4.1",
+            vec![
+                grpc.into(),
+                tls("v1alpha2"),
+                tcp.into(),
+                udp.clone(),
+                policy("v1"),
+                xls.clone(),
+            ],
+        ),
+        (
+            "v1.6.1",
+            vec![grpc.into(), tls("v1"), policy("v1"), ls.clone()],
+        ),
+    ];
+    for (bundle, streams) in good {
+        for stream in streams {
+            let r = validate_stdin(&["--gateway-api", bundle], stream);
+            assert_eq!(r.code, 0, "{bundle}: {stream}\n{}{}", r.stdout, r.stderr);
+        }
+    }
+    // CEL of the GRPCRoute CRD: a method match names a service or a method.
+    let bad = grpc.replace(", service: pkg.Svc", "");
+    let r = validate_stdin(&["--gateway-api", "v1.6.1"], &bad);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "<stdin>:0 GRPCRoute/g: spec.rules[0].matches[0].method: One or both of 'service' or 'method' must be specified\n");
+    let bad = policy("v1").replace("    wellKnownCACertificates: System\n", "");
+    let r = validate_stdin(&["--gateway-api", "v1.4.1"], &bad);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("BackendTLSPolicy/b: spec.validation: must specify either CACertificateRefs or WellKnownCACertificates"), "{}", r.stdout);
+    // A kind the target does not serve names the releases that do, even
+    // with --allow-unknown-kinds.
+    let r = validate_stdin(&["--allow-unknown-kinds", "--gateway-api", "v1.4.1"], &ls);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "<stdin>:0 ListenerSet/l: ListenerSet in apiVersion gateway.networking.k8s.io/v1 is not served by the target's CRDs (Gateway API v1.4.1, Istio 1.24); Gateway API v1.6.1 serves it\n");
+    let json = validate_stdin(&["--format", "json", "--gateway-api", "v1.6.1"], &xls);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let d = &report["diagnostics"][0];
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("Gateway API v1.3.0, v1.4.1 serve it"),
+        "{d}"
+    );
+    assert_eq!(d["help"], "validate against a release that serves it (`--gateway-api v1.4.1`), or change apiVersion to a version the target serves");
+}

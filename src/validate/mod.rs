@@ -116,6 +116,42 @@ fn newer_release_with(
     None
 }
 
+/// The embedded releases, other than the target's, that serve `kind` in
+/// `api_version`: ("Gateway API v1.4.1, v1.6.1", "--gateway-api v1.6.1").
+fn releases_serving(
+    target: (GatewayApi, Istio),
+    api_version: &str,
+    kind: &str,
+) -> Option<(String, String)> {
+    let (gateway_api, istio) = target;
+    let serves = |g: GatewayApi, i: Istio| {
+        CrdRegistry::for_target(g, i)
+            .schema_for(api_version, kind)
+            .is_some()
+    };
+    let gateway: Vec<&str> = GatewayApi::ALL
+        .into_iter()
+        .filter(|g| serves(*g, istio))
+        .map(|g| g.as_str())
+        .collect();
+    if let Some(newest) = gateway.last() {
+        return Some((
+            format!("Gateway API {}", gateway.join(", ")),
+            format!("--gateway-api {newest}"),
+        ));
+    }
+    let minors: Vec<&str> = Istio::ALL
+        .into_iter()
+        .filter(|i| serves(gateway_api, *i))
+        .map(|i| i.as_str())
+        .collect();
+    let newest = minors.last()?;
+    Some((
+        format!("Istio {}", minors.join(", ")),
+        format!("--istio {newest}"),
+    ))
+}
+
 /// CEL rules of the CRD schemas, counted so none is reported as checked
 /// without having been evaluated.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -184,6 +220,25 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
     let schema = options.crds.schema_for(api_version, kind);
     // A kind hubgw has no type for is checked by its schema alone, when `--crds` gave one.
     if typed_check.is_none() && schema.is_none() {
+        // A kind another embedded release serves is known: never skipped.
+        if let Some((releases, flag)) = releases_serving(options.crds.target(), api_version, kind) {
+            let (gateway_api, istio) = options.crds.target();
+            let mut d = Diagnostic::error(
+                m,
+                "",
+                format!(
+                    "{kind} in apiVersion {api_version} is not served by the target's CRDs (Gateway API {}, Istio {}); {releases} serve{} it",
+                    gateway_api.as_str(),
+                    istio.as_str(),
+                    if releases.contains(", ") { "" } else { "s" }
+                ),
+            );
+            d.help = Some(format!(
+                "validate against a release that serves it (`{flag}`), or change apiVersion to a version the target serves"
+            ));
+            report.diagnostics.push(d);
+            return;
+        }
         if options.allow_unknown_kinds {
             report.skipped.push(ObjectRef::of(m));
         } else {
