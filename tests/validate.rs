@@ -898,3 +898,16 @@ fn other_gateway_api_kinds_are_validated_by_the_targets_crds() {
     );
     assert_eq!(d["help"], "validate against a release that serves it (`--gateway-api v1.4.1`), or change apiVersion to a version the target serves");
 }
+
+#[test]
+fn gateway_api_v1beta1_kinds_are_typed_and_schema_checked() {
+    let route = "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: HTTPRoute\nmetadata: {name: r, namespace: hub}\nspec:\n  parentRefs: [{name: hub-gateway}]\n  rules:\n  - backendRefs: [{name: svc, port: 80}]\n";
+    assert_accepted(route);
+    let r = validate_stdin(&[], &route.replace("backendRefs", "backendRef"));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("HTTPRoute/r: spec.rules[0].backendRef: "),
+        "{}",
+        r.stdout
+    );
+}

@@ -418,3 +418,25 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
         clean,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_serving_a_kind_the_target_lacks() {
+        let oldest = (GatewayApi::OLDEST, Istio::OLDEST);
+        let (releases, flag) =
+            releases_serving(oldest, "gateway.networking.k8s.io/v1", "ListenerSet").unwrap();
+        assert_eq!(releases, "Gateway API v1.6.1");
+        assert_eq!(flag, "--gateway-api v1.6.1");
+        let (releases, _) = releases_serving(
+            oldest,
+            "gateway.networking.x-k8s.io/v1alpha1",
+            "XListenerSet",
+        )
+        .unwrap();
+        assert_eq!(releases, "Gateway API v1.3.0, v1.4.1");
+        assert!(releases_serving(oldest, "example.com/v1", "Widget").is_none());
+    }
+}
