@@ -500,7 +500,8 @@ fn validate_crds(args: &ValidateArgs) -> Result<Crds, Error> {
 
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     let crds = validate_crds(args)?;
-    let manifests = hubgw::read_streams(&args.files, &mut std::io::stdin().lock())?;
+    let (manifests, document_lines) =
+        hubgw::read_streams_located(&args.files, &mut std::io::stdin().lock())?;
     let outcome = hubgw::validate::check_stream(
         &manifests,
         &hubgw::validate::StreamCheckOptions {
@@ -512,6 +513,7 @@ fn validate(args: &ValidateArgs) -> Result<bool, Error> {
             strict: args.strict,
             verbose: args.verbose,
             color: color_on(&std::io::stdout()),
+            document_lines,
         },
     );
     write_stdout(&outcome.report)?;

@@ -911,3 +911,27 @@ fn gateway_api_v1beta1_kinds_are_typed_and_schema_checked() {
         r.stdout
     );
 }
+
+/// The reports point at the line where the object's document starts.
+#[test]
+fn github_and_json_reports_name_the_documents_line() {
+    let stream = format!(
+        "---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: hub}}\n---\n# the role\n{}",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: hub}\nrules:\n- apiGroups: ['']\n  resources: [services]\n"
+    );
+    let file = TempFile::new("two-docs.yaml", &stream);
+    let r = hubgw_run(&["validate", "--format", "github", file.arg()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "::error file={},line=7,title=schema::",
+            file.arg()
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = hubgw_run(&["validate", "--format", "json", file.arg()]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["object"]["line"], 7);
+    assert_eq!(report["diagnostics"][0]["object"]["index"], 1);
+}

@@ -87,6 +87,40 @@ pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Manifest>> {
     Ok(out)
 }
 
+/// The 1-based line where each document of a YAML stream starts (its first
+/// line that is not blank, a comment or the `---` opening it), by document
+/// index as [`parse_stream`] counts them: a `---` opens a document, except
+/// that the first document needs none.
+pub fn document_lines(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    // Whether the current document has content yet, and whether it was opened.
+    let (mut content, mut opened) = (false, false);
+    for (n, line) in text.lines().enumerate() {
+        let separator = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if separator {
+            // A document opened and closed without content is an empty one.
+            if opened && !content {
+                starts.push(n + 1);
+            }
+            opened = true;
+            content = false;
+            // `--- {a: 1}` holds content on the separator's line.
+            let rest = line[3..].trim();
+            if !rest.is_empty() && !rest.starts_with('#') {
+                starts.push(n + 1);
+                content = true;
+            }
+            continue;
+        }
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        if !blank && !content {
+            starts.push(n + 1);
+            content = true;
+        }
+    }
+    starts
+}
+
 /// Replaces each `List` (`kind: List`, as `kubectl get -o yaml` and
 /// `hubgw render -o json` print, or a typed `*List` such as `ServiceList`) by
 /// its items, nested lists included, so each item is checked as an object.
@@ -277,6 +311,18 @@ impl<'de> serde::de::Visitor<'de> for JsonTreeVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_lines_follow_parse_streams_indexes() {
+        let text = "# c\n---\napiVersion: v1\nkind: A\n---\n---\n\n# x\napiVersion: v1\nkind: B\n";
+        let lines = document_lines(text);
+        let docs = parse_stream("s", text).unwrap();
+        assert_eq!(docs[1].index, 2);
+        assert_eq!(lines[docs[0].index], 3);
+        assert_eq!(lines[docs[1].index], 9);
+        assert_eq!(document_lines("apiVersion: v1\n---\nkind: B\n"), [1, 3]);
+        assert_eq!(document_lines("\n{\"kind\": \"List\"}"), [2]);
+    }
 
     #[test]
     fn lists_are_unwrapped_into_their_items() {

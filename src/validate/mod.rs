@@ -349,6 +349,8 @@ pub struct StreamCheckOptions {
     /// List skipped objects and unevaluated CEL rules.
     pub verbose: bool,
     pub color: bool,
+    /// Where each document starts, per source, for the reports.
+    pub document_lines: crate::DocumentLines,
 }
 
 /// `hubgw validate`'s result: the report for stdout, the summary (and the
@@ -364,6 +366,14 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
     let validation = validate(manifests, &options.validate);
     let mut diagnostics = validation.diagnostics.clone();
     diagnostics.extend(crate::lint::lint(manifests, None));
+    for d in &mut diagnostics {
+        let o = &mut d.object;
+        o.line = options
+            .document_lines
+            .get(&o.source)
+            .and_then(|lines| lines.get(o.index))
+            .copied();
+    }
     let clean = diagnostic::apply_strict(&mut diagnostics, options.strict);
     let report = match options.format {
         None => diagnostics
