@@ -935,3 +935,29 @@ fn github_and_json_reports_name_the_documents_line() {
     assert_eq!(report["diagnostics"][0]["object"]["line"], 7);
     assert_eq!(report["diagnostics"][0]["object"]["index"], 1);
 }
+
+// istio validation.go at 1.24.6: validateHTTPRouteDestinations, ValidateServiceEntry
+// (whose `*` refusal the CRD's CEL rule also makes: its wording is kept, with our hint).
+#[test]
+fn istio_unweighted_destinations_and_star_service_entries_are_refused() {
+    let two = format!("apiVersion: networking.istio.io/v1\n{ISTIO_VS}")
+        .replace("    - destination: {host: app.hub.svc.cluster.local}\n", "    - destination: {host: a.hub.svc.cluster.local}\n    - destination: {host: b.hub.svc.cluster.local}\n");
+    assert_refused(
+        &two,
+        "VirtualService/vs",
+        "spec.http[0].route",
+        "total destination weight = 0",
+    );
+    assert_accepted(&two.replace(
+        "b.hub.svc.cluster.local}\n",
+        "b.hub.svc.cluster.local}\n      weight: 10\n",
+    ));
+    let se = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: hub}\nspec:\n  hosts: ['*']\n  location: MESH_EXTERNAL\n  resolution: DNS\n  ports: [{number: 80, name: http, protocol: HTTP}]\n";
+    assert_refused(
+        se,
+        "ServiceEntry/se",
+        "spec.hosts[0]",
+        "hostname cannot be wildcard",
+    );
+    assert_accepted(&se.replace("'*'", "api.example.com"));
+}

@@ -1,8 +1,9 @@
 //! What Istio's validating webhook refuses on the Istio kinds hubgw renders,
 //! beyond what the CRD schema says: a Gateway without servers, a server
 //! without hosts, a VirtualService with gateways but no hosts or with no
-//! route, a mesh VirtualService for `*`, and a regex Envoy's RE2 would not
-//! compile. Source: istio `pkg/config/validation/validation.go` and
+//! route, a mesh VirtualService for `*`, several destinations whose weights
+//! add up to 0, a ServiceEntry without hosts or for `*`, and a regex
+//! Envoy's RE2 would not compile. Source: istio `pkg/config/validation/validation.go` and
 //! `virtualservice.go` at tag 1.24.6; each check names its function.
 
 use serde_json::Value;
@@ -22,6 +23,7 @@ pub fn check(m: &Manifest) -> Found {
     match m.kind() {
         "Gateway" => gateway(spec, &mut out),
         "VirtualService" => virtual_service(spec, &mut out),
+        "ServiceEntry" => service_entry(spec, &mut out),
         _ => {}
     }
     out
@@ -109,6 +111,11 @@ fn virtual_service(spec: &Value, out: &mut Found) {
             "add at least one route under `http:`, `tcp:` or `tls:`",
         );
     }
+    for field in ["http", "tcp", "tls"] {
+        for (r, route) in spec[field].as_array().into_iter().flatten().enumerate() {
+            weights(&route["route"], &format!("spec.{field}[{r}].route"), out);
+        }
+    }
     for (r, route) in spec["http"].as_array().into_iter().flatten().enumerate() {
         for (n, m) in route["match"].as_array().into_iter().flatten().enumerate() {
             let base = format!("spec.http[{r}].match[{n}]");
@@ -131,6 +138,47 @@ fn virtual_service(spec: &Value, out: &mut Found) {
                 re,
                 &format!("spec.http[{r}].rewrite.uriRegexRewrite.match"),
                 out,
+            );
+        }
+    }
+}
+
+/// `validateHTTPRouteDestinations` and `validateRouteDestinations`: with
+/// more than one destination the weights must not add up to 0 (an unset
+/// weight is 0).
+fn weights(destinations: &Value, path: &str, out: &mut Found) {
+    let Some(list) = destinations.as_array().filter(|l| l.len() > 1) else {
+        return;
+    };
+    let total: i64 = list.iter().filter_map(|d| d["weight"].as_i64()).sum();
+    if total == 0 {
+        push(
+            out,
+            path.to_string(),
+            format!("total destination weight = 0: {} destinations and no weight (Istio's webhook refuses it)", list.len()),
+            "give each destination a `weight` (they need not add up to 100; Istio normalizes them)",
+        );
+    }
+}
+
+/// `ValidateServiceEntry` (validation.go, 1.24.6): hosts, none of them `*`.
+fn service_entry(spec: &Value, out: &mut Found) {
+    let Some(hosts) = spec["hosts"].as_array().filter(|h| !h.is_empty()) else {
+        push(
+            out,
+            "spec.hosts".into(),
+            "service entry must have at least one host (Istio's webhook refuses it)",
+            "list the external hosts, e.g. `hosts: [api.example.com]`",
+        );
+        return;
+    };
+    for (i, h) in hosts.iter().enumerate() {
+        if h == "*" {
+            push(
+                out,
+                format!("spec.hosts[{i}]"),
+                "invalid host *: a ServiceEntry may not be for every host (Istio's webhook refuses it)",
+                "name the hosts, or a wildcard domain such as `*.example.com`",
             );
         }
     }
@@ -244,6 +292,38 @@ mod tests {
         assert_eq!(paths, ["spec.hosts[0]", "spec"]);
         let ok = json!({"hosts": ["*"], "gateways": ["gw"], "tcp": [{}]});
         assert!(found("networking.istio.io/v1", "VirtualService", ok).is_empty());
+    }
+
+    #[test]
+    fn weights_and_service_entry_hosts() {
+        let two = json!([{"destination": {"host": "a"}}, {"destination": {"host": "b"}}]);
+        let f = found(
+            "networking.istio.io/v1",
+            "VirtualService",
+            json!({"hosts": ["a"], "http": [{"route": two}], "tcp": [{"route": [{"destination": {"host": "a"}}]}]}),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "spec.http[0].route");
+        let weighted =
+            json!([{"destination": {"host": "a"}, "weight": 1}, {"destination": {"host": "b"}}]);
+        assert!(found(
+            "networking.istio.io/v1",
+            "VirtualService",
+            json!({"hosts": ["a"], "tls": [{"route": weighted}]})
+        )
+        .is_empty());
+        let f = found(
+            "networking.istio.io/v1beta1",
+            "ServiceEntry",
+            json!({"hosts": ["*"]}),
+        );
+        assert_eq!(f[0].0, "spec.hosts[0]");
+        assert!(found(
+            "networking.istio.io/v1",
+            "ServiceEntry",
+            json!({"hosts": ["*.example.com"]})
+        )
+        .is_empty());
     }
 
     #[test]
