@@ -21,6 +21,15 @@ const NEEDED: &[(&str, &str)] = &[
     ("gateway.networking.k8s.io", "GatewayClass"),
     ("gateway.networking.k8s.io", "HTTPRoute"),
     ("gateway.networking.k8s.io", "ReferenceGrant"),
+    // Kinds hubgw does not render, for `hubgw validate` on a repository: from the
+    // standard channel where a release has them there, else the experimental.
+    ("gateway.networking.k8s.io", "GRPCRoute"),
+    ("gateway.networking.k8s.io", "BackendTLSPolicy"),
+    ("gateway.networking.k8s.io", "ListenerSet"),
+    ("gateway.networking.k8s.io", "TLSRoute"),
+    ("gateway.networking.k8s.io", "TCPRoute"),
+    ("gateway.networking.k8s.io", "UDPRoute"),
+    ("gateway.networking.x-k8s.io", "XListenerSet"),
     ("networking.istio.io", "DestinationRule"),
     ("networking.istio.io", "Gateway"),
     ("networking.istio.io", "ServiceEntry"),

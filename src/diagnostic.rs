@@ -35,6 +35,10 @@ pub struct ObjectRef {
     pub name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
+    /// 1-based line where the object's document starts in its source, when
+    /// the source text was at hand (`hubgw validate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl ObjectRef {
@@ -45,6 +49,7 @@ impl ObjectRef {
             kind: m.kind().to_string(),
             name: m.name().to_string(),
             namespace: m.namespace().to_string(),
+            line: None,
         }
     }
 }
@@ -359,7 +364,12 @@ fn github(d: &Diagnostic) -> String {
             props.push(format!("line={}", loc.line));
             props.push(format!("col={}", loc.column));
         }
-        None => props.push(format!("file={}", escape_prop(&d.object.source))),
+        None => {
+            props.push(format!("file={}", escape_prop(&d.object.source)));
+            if let Some(line) = d.object.line {
+                props.push(format!("line={line}"));
+            }
+        }
     }
     let title = d.rule.clone().unwrap_or_else(|| "schema".into());
     props.push(format!("title={}", escape_prop(&title)));
@@ -384,6 +394,7 @@ mod tests {
                 kind: "DestinationRule".into(),
                 name: "cb-a".into(),
                 namespace: "ns".into(),
+                line: None,
             },
             path: "spec.x".into(),
             message: "50, not 100".into(),

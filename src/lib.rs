@@ -176,18 +176,32 @@ pub fn render_stream(req: &RenderRequest, stdin: &mut dyn Read) -> Result<String
 
 /// Reads manifest streams (`-` is standard input) for `hubgw validate`.
 pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manifest::Manifest>> {
+    read_streams_located(paths, stdin).map(|(manifests, _)| manifests)
+}
+
+/// [`read_streams`], with the line where each document starts, per source
+/// (by document index), so diagnostics can point at it.
+pub fn read_streams_located(
+    paths: &[String],
+    stdin: &mut dyn Read,
+) -> Result<(Vec<manifest::Manifest>, DocumentLines)> {
     let paths = if paths.is_empty() {
         vec!["-".to_string()]
     } else {
         paths.to_vec()
     };
     let mut manifests = Vec::new();
+    let mut lines = DocumentLines::new();
     for source in values::read_inputs(&paths, stdin, values::InputKind::Manifests)? {
         values::depth::check(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
+        lines.insert(source.name.clone(), manifest::document_lines(&source.text));
     }
-    Ok(manifests)
+    Ok((manifest::unwrap_lists(manifests)?, lines))
 }
+
+/// Per source, the 1-based line where each document starts.
+pub type DocumentLines = std::collections::HashMap<String, Vec<usize>>;
 
 /// `hubgw render` with `-o`, `--show-only` and `--output-dir`: returns what
 /// goes to standard output (the objects, or the list of files written) and

@@ -47,13 +47,16 @@ enum Command {
     #[command(
         after_help = "Each problem is printed as `<source>:<document index> <Kind>/<name>: <field path>: <message>`\n\
         (document indexes count from 0); lint findings add `error[HGnnn]` or `warning[HGnnn]`.\n\
-        A summary goes to stderr. Exit 0 when clean, 1 on any error, 2 on usage errors.\n\n\
+        A summary goes to stderr. Exit 0 when clean, 1 on any error, 2 on usage errors.\n\
+        A `List` (kubectl's, or `hubgw render -o json`) is checked item by item; Istio's\n\
+        webhook and the API server's value checks apply too.\n\n\
         CRDs: by default the embedded ones of the oldest supported target (Gateway API v1.2.1,\n\
         Istio 1.24, OpenShift Route); --gateway-api and --istio pick another. With --crds,\n\
         a cluster's own CRDs (CEL rules included) are used for the kinds they define; other\n\
         kinds fall back to the target's embedded CRDs.\n\n\
         Examples:\n  \
         hubgw render -f values/examples/east-west.yaml | hubgw validate -\n  \
+        hubgw render -f values.yaml -o json | hubgw validate -\n  \
         hubgw validate hand-written.yaml other.yaml --verbose\n  \
         hubgw render -f values.yaml | hubgw validate --gateway-api v1.4.1 --istio 1.28 -\n  \
         oc get crd -o yaml > cluster-crds.yaml && hubgw validate --crds cluster-crds.yaml hub.yaml"
@@ -587,7 +590,8 @@ fn validate_crds(args: &ValidateArgs) -> Result<Crds, Error> {
 
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     let crds = validate_crds(args)?;
-    let manifests = hubgw::read_streams(&args.files, &mut std::io::stdin().lock())?;
+    let (manifests, document_lines) =
+        hubgw::read_streams_located(&args.files, &mut std::io::stdin().lock())?;
     let outcome = hubgw::validate::check_stream(
         &manifests,
         &hubgw::validate::StreamCheckOptions {
@@ -599,6 +603,7 @@ fn validate(args: &ValidateArgs) -> Result<bool, Error> {
             strict: args.strict,
             verbose: args.verbose,
             color: color_on(&std::io::stdout()),
+            document_lines,
         },
     );
     write_stdout(&outcome.report)?;

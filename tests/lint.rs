@@ -187,7 +187,7 @@ fn github_format_annotates_the_values_file() {
     assert!(
         stream
             .stdout
-            .starts_with("::error file=tests/fixtures/lint/HG003-trip.yaml,title=HG003::"),
+            .starts_with("::error file=tests/fixtures/lint/HG003-trip.yaml,line=98,title=HG003::"),
         "{}",
         stream.stdout
     );

@@ -511,3 +511,453 @@ fn unreadable_streams_are_named_manifest_files() {
     );
     assert!(directory.contains("or - for standard input"), "{directory}");
 }
+
+/// `hubgw validate ARGS -` on `stream`.
+fn validate_stdin(args: &[&str], stream: &str) -> Run {
+    run(hubgw()
+        .args([&["validate"], args, &["-"]].concat())
+        .write_stdin(stream.to_owned()))
+}
+
+/// A failing run names the object and path in every format, with a hint.
+fn assert_refused(stream: &str, object: &str, path: &str, expect: &str) {
+    let r = validate_stdin(&[], stream);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = format!("<stdin>:0 {object}: {path}: ");
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&line) && l.contains(expect)),
+        "expected {line}...{expect}, got:\n{}",
+        r.stdout
+    );
+    let json = validate_stdin(&["--format", "json"], stream);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path)
+        .unwrap_or_else(|| panic!("no {path} in {}", json.stdout));
+    assert!(d["message"].as_str().unwrap().contains(expect), "{d}");
+    assert!(d["help"].is_string(), "a hint: {d}");
+    let (kind, name) = object.split_once('/').unwrap();
+    assert_eq!(
+        (d["object"]["kind"].as_str(), d["object"]["name"].as_str()),
+        (Some(kind), Some(name))
+    );
+    let github = validate_stdin(&["--format", "github"], stream);
+    assert_eq!(github.code, 1);
+    assert!(
+        github
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::error file=<stdin>")
+                && l.contains(path)
+                && l.contains("help: ")),
+        "{}",
+        github.stdout
+    );
+}
+
+fn assert_accepted(stream: &str) {
+    let r = validate_stdin(&[], stream);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn hubgws_own_json_list_validates() {
+    for name in ["east-west.yaml", "istio-api.yaml"] {
+        let rendered = hubgw_run(&["render", "-f", &example(name), "-o", "json"]);
+        assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+        let r = validate_stdin(&[], &rendered.stdout);
+        assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+        let yaml = hubgw_run(&["render", "-f", &example(name)]);
+        // The List counts its items, as the YAML stream counts its documents.
+        let count = validate_stdin(&[], &yaml.stdout).stderr;
+        assert_eq!(r.stderr, count);
+        assert!(!r.stderr.starts_with("1 object"), "{}", r.stderr);
+    }
+}
+
+const LIST_WITH_BAD_SERVICE: &str = r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}},
+  {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "svc", "namespace": "hub"},
+   "spec": {"ports": [{"port": 70000}]}}
+]}"#;
+
+#[test]
+fn unknown_kinds_never_hide_a_list_item_of_a_known_kind() {
+    let r = validate_stdin(&["--allow-unknown-kinds"], LIST_WITH_BAD_SERVICE);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:0 Service/svc: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n"
+    );
+    assert_eq!(r.stderr, "2 objects, 1 error, 1 of unknown kinds skipped\n");
+    // kubectl's YAML List, and a typed list whose items lack apiVersion/kind.
+    let good = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: svc}\n  spec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: other}\n  spec: {ports: [{port: 443}]}\n";
+    let r = validate_stdin(&[], good);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr, "2 objects, 0 errors\n");
+    let err = run(hubgw()
+        .args(["validate", "-"])
+        .write_stdin("apiVersion: v1\nkind: List\nitems: {a: 1}\n"));
+    assert_eq!(err.code, 1);
+    assert_eq!(err.stdout, "");
+    assert!(
+        err.stderr.contains("`items` is not a list"),
+        "{}",
+        err.stderr
+    );
+}
+
+const ISTIO_VS: &str = "kind: VirtualService
+metadata: {name: vs, namespace: hub}
+spec:
+  hosts: [app.example.com]
+  gateways: [hub/gw]
+  http:
+  - route:
+    - destination: {host: app.hub.svc.cluster.local}
+";
+
+#[test]
+fn every_served_istio_version_is_validated_by_its_schema() {
+    for version in ["v1", "v1beta1", "v1alpha3"] {
+        for istio in ISTIO {
+            let stream = format!("apiVersion: networking.istio.io/{version}\n{ISTIO_VS}");
+            let r = validate_stdin(&["--istio", istio], &stream);
+            assert_eq!(r.code, 0, "{version} on {istio}: {}{}", r.stdout, r.stderr);
+            // The schema of that version, and the typed check, see a typo.
+            let bad = stream.replace("  http:", "  htp: []\n  http:");
+            let r = validate_stdin(&["--istio", istio], &bad);
+            assert_eq!(r.code, 1, "{version}: {}", r.stdout);
+            assert!(
+                r.stdout.contains("VirtualService/vs: spec.htp: "),
+                "{}",
+                r.stdout
+            );
+        }
+    }
+    let r = validate_stdin(
+        &[],
+        &format!("apiVersion: networking.istio.io/v2\n{ISTIO_VS}"),
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("unknown kind VirtualService"),
+        "{}",
+        r.stdout
+    );
+}
+
+// Istio's webhook, istio pkg/config/validation/validation.go at 1.24.6
+// (ValidateGateway, validateServer, ValidateVirtualService,
+// validateStringMatchRegexp) and virtualservice.go
+// (validateHTTPRouteMatchRequest).
+const ISTIO_GW: &str = "apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: hub}
+spec:
+  selector: {istio: ingressgateway}
+";
+
+#[test]
+fn istio_gateway_without_servers_is_refused() {
+    assert_refused(
+        ISTIO_GW,
+        "Gateway/gw",
+        "spec.servers",
+        "gateway must have at least one server",
+    );
+    let no_hosts =
+        format!("{ISTIO_GW}  servers:\n  - port: {{number: 80, name: http, protocol: HTTP}}\n");
+    assert_refused(
+        &no_hosts,
+        "Gateway/gw",
+        "spec.servers[0].hosts",
+        "Required value",
+    );
+    assert_accepted(&format!("{no_hosts}    hosts: ['*.example.com']\n"));
+}
+
+#[test]
+fn istio_virtual_service_without_hosts_is_refused() {
+    let stream = format!("apiVersion: networking.istio.io/v1\n{ISTIO_VS}")
+        .replace("  hosts: [app.example.com]\n", "");
+    assert_refused(
+        &stream,
+        "VirtualService/vs",
+        "spec.hosts",
+        "must have no gateways specified",
+    );
+    // A delegate (no hosts, no gateways) is accepted, as the webhook does.
+    assert_accepted(&stream.replace("  gateways: [hub/gw]\n", ""));
+    let mesh_star = format!("apiVersion: networking.istio.io/v1\n{ISTIO_VS}").replace(
+        "  hosts: [app.example.com]\n  gateways: [hub/gw]\n",
+        "  hosts: ['*']\n",
+    );
+    assert_refused(
+        &mesh_star,
+        "VirtualService/vs",
+        "spec.hosts[0]",
+        "wildcard host * is not allowed",
+    );
+    let no_route = format!(
+        "apiVersion: networking.istio.io/v1\n{}",
+        &ISTIO_VS[..ISTIO_VS.find("  http:").unwrap()]
+    );
+    assert_refused(
+        &no_route,
+        "VirtualService/vs",
+        "spec",
+        "http, tcp or tls must be provided",
+    );
+}
+
+#[test]
+fn istio_regexes_must_be_re2() {
+    let with = |re: &str| {
+        format!("apiVersion: networking.istio.io/v1\n{ISTIO_VS}")
+            .replace("  - route:", &format!("  - match:\n    - uri: {{regex: '{re}'}}\n      headers: {{x-v: {{regex: 'v[0-9]+'}}}}\n    route:"))
+    };
+    assert_refused(
+        &with("/(?!admin).*"),
+        "VirtualService/vs",
+        "spec.http[0].match[0].uri.regex",
+        "look-around",
+    );
+    assert_refused(
+        &with("/(a)\\1"),
+        "VirtualService/vs",
+        "spec.http[0].match[0].uri.regex",
+        "backreferences",
+    );
+    assert_accepted(&with("/api/v[0-9]+/.*"));
+}
+
+// The API server, kubernetes v1.32: pkg/apis/apps/validation/validation.go
+// (ValidateDeploymentSpec), pkg/apis/core/validation/validation.go
+// (validateContainerPorts), pkg/apis/rbac/validation/validation.go
+// (ValidatePolicyRule).
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, namespace: hub}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec:
+      containers:
+      - name: c
+        image: auto
+        ports: [{containerPort: 8080}]
+";
+
+#[test]
+fn negative_replicas_and_bad_container_ports_are_refused() {
+    assert_refused(
+        &DEPLOYMENT.replace("replicas: 2", "replicas: -1"),
+        "Deployment/d",
+        "spec.replicas",
+        "must be greater than or equal to 0",
+    );
+    assert_refused(
+        &DEPLOYMENT.replace("8080", "70000"),
+        "Deployment/d",
+        "spec.template.spec.containers[0].ports[0].containerPort",
+        "must be between 1 and 65535",
+    );
+    // The Service port rule (validateServicePort) predates hints.
+    let r = validate_stdin(
+        &[],
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 0}]}\n",
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:0 Service/s: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
+    );
+    assert_accepted(DEPLOYMENT);
+    assert_accepted(&DEPLOYMENT.replace("replicas: 2", "replicas: 0"));
+}
+
+#[test]
+fn rbac_rules_without_verbs_are_refused() {
+    let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: hub}\nrules:\n- apiGroups: ['']\n  resources: [services]\n";
+    assert_refused(
+        role,
+        "Role/r",
+        "rules[0].verbs",
+        "verbs must contain at least one value",
+    );
+    let cluster = role
+        .replace("kind: Role", "kind: ClusterRole")
+        .replace(", namespace: hub", "");
+    assert_refused(
+        &cluster,
+        "ClusterRole/r",
+        "rules[0].verbs",
+        "verbs must contain at least one value",
+    );
+    assert_accepted(&format!("{role}  verbs: [get, list]\n"));
+    assert_accepted(&format!(
+        "{cluster}  verbs: [get]\n- nonResourceURLs: [/healthz]\n  verbs: [get]\n"
+    ));
+}
+
+/// The Gateway API kinds hubgw does not render, checked by the embedded CRD
+/// schemas (and CEL) of the target bundle: standard channel where the
+/// release ships them there, else experimental (crds/README.md).
+#[test]
+fn other_gateway_api_kinds_are_validated_by_the_targets_crds() {
+    let grpc = "apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: g, namespace: hub}\nspec:\n  parentRefs: [{name: hub-gateway}]\n  rules:\n  - matches:\n    - method: {type: Exact, service: pkg.Svc}\n    backendRefs: [{name: svc, port: 9000}]\n";
+    let tls = |v: &str| {
+        format!("apiVersion: gateway.networking.k8s.io/{v}\nkind: TLSRoute\nmetadata: {{name: t, namespace: hub}}\nspec:\n  parentRefs: [{{name: hub-gateway}}]\n  hostnames: [a.example.com]\n  rules:\n  - backendRefs: [{{name: svc, port: 443}}]\n")
+    };
+    let tcp = "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\nmetadata: {name: c, namespace: hub}\nspec:\n  parentRefs: [{name: hub-gateway}]\n  rules:\n  - backendRefs: [{name: svc, port: 5432}]\n";
+    let udp = tcp.replace("TCPRoute", "UDPRoute").replace("5432", "53");
+    let policy = |v: &str| {
+        format!("apiVersion: gateway.networking.k8s.io/{v}\nkind: BackendTLSPolicy\nmetadata: {{name: b, namespace: hub}}\nspec:\n  targetRefs: [{{group: '', kind: Service, name: svc}}]\n  validation:\n    hostname: svc.example.com\n    wellKnownCACertificates: System\n")
+    };
+    let listeners = "  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n";
+    let xls = format!("apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XListenerSet\nmetadata: {{name: l, namespace: hub}}\nspec:\n  parentRef: {{name: hub-gateway}}\n{listeners}");
+    let ls = format!("apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata: {{name: l, namespace: hub}}\nspec:\n  parentRef: {{name: hub-gateway}}\n{listeners}");
+    let good: &[(&str, Vec<String>)] = &[
+        (
+            "v1.2.1",
+            vec![
+                grpc.into(),
+                tls("v1alpha2"),
+                tcp.into(),
+                udp.clone(),
+                policy("v1alpha3"),
+            ],
+        ),
+        (
+            "v1.3.0",
+            vec![
+                grpc.into(),
+                tls("v1alpha2"),
+                tcp.into(),
+                udp.clone(),
+                policy("v1alpha3"),
+                xls.clone(),
+            ],
+        ),
+        (
+            "v1.4.1",
+            vec![
+                grpc.into(),
+                tls("v1alpha2"),
+                tcp.into(),
+                udp.clone(),
+                policy("v1"),
+                xls.clone(),
+            ],
+        ),
+        (
+            "v1.6.1",
+            vec![grpc.into(), tls("v1"), policy("v1"), ls.clone()],
+        ),
+    ];
+    for (bundle, streams) in good {
+        for stream in streams {
+            let r = validate_stdin(&["--gateway-api", bundle], stream);
+            assert_eq!(r.code, 0, "{bundle}: {stream}\n{}{}", r.stdout, r.stderr);
+        }
+    }
+    // CEL of the GRPCRoute CRD: a method match names a service or a method.
+    let bad = grpc.replace(", service: pkg.Svc", "");
+    let r = validate_stdin(&["--gateway-api", "v1.6.1"], &bad);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "<stdin>:0 GRPCRoute/g: spec.rules[0].matches[0].method: One or both of 'service' or 'method' must be specified\n");
+    let bad = policy("v1").replace("    wellKnownCACertificates: System\n", "");
+    let r = validate_stdin(&["--gateway-api", "v1.4.1"], &bad);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("BackendTLSPolicy/b: spec.validation: must specify either CACertificateRefs or WellKnownCACertificates"), "{}", r.stdout);
+    // A kind the target does not serve names the releases that do, even
+    // with --allow-unknown-kinds.
+    let r = validate_stdin(&["--allow-unknown-kinds", "--gateway-api", "v1.4.1"], &ls);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "<stdin>:0 ListenerSet/l: ListenerSet in apiVersion gateway.networking.k8s.io/v1 is not served by the target's CRDs (Gateway API v1.4.1, Istio 1.24); Gateway API v1.6.1 serves it\n");
+    let json = validate_stdin(&["--format", "json", "--gateway-api", "v1.6.1"], &xls);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let d = &report["diagnostics"][0];
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("Gateway API v1.3.0, v1.4.1 serve it"),
+        "{d}"
+    );
+    assert_eq!(d["help"], "validate against a release that serves it (`--gateway-api v1.4.1`), or change apiVersion to a version the target serves");
+}
+
+#[test]
+fn gateway_api_v1beta1_kinds_are_typed_and_schema_checked() {
+    let route = "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: HTTPRoute\nmetadata: {name: r, namespace: hub}\nspec:\n  parentRefs: [{name: hub-gateway}]\n  rules:\n  - backendRefs: [{name: svc, port: 80}]\n";
+    assert_accepted(route);
+    let r = validate_stdin(&[], &route.replace("backendRefs", "backendRef"));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("HTTPRoute/r: spec.rules[0].backendRef: "),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The reports point at the line where the object's document starts.
+#[test]
+fn github_and_json_reports_name_the_documents_line() {
+    let stream = format!(
+        "---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: hub}}\n---\n# the role\n{}",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: hub}\nrules:\n- apiGroups: ['']\n  resources: [services]\n"
+    );
+    let file = TempFile::new("two-docs.yaml", &stream);
+    let r = hubgw_run(&["validate", "--format", "github", file.arg()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "::error file={},line=7,title=schema::",
+            file.arg()
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = hubgw_run(&["validate", "--format", "json", file.arg()]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["object"]["line"], 7);
+    assert_eq!(report["diagnostics"][0]["object"]["index"], 1);
+}
+
+// istio validation.go at 1.24.6: validateHTTPRouteDestinations, ValidateServiceEntry
+// (whose `*` refusal the CRD's CEL rule also makes: its wording is kept, with our hint).
+#[test]
+fn istio_unweighted_destinations_and_star_service_entries_are_refused() {
+    let two = format!("apiVersion: networking.istio.io/v1\n{ISTIO_VS}")
+        .replace("    - destination: {host: app.hub.svc.cluster.local}\n", "    - destination: {host: a.hub.svc.cluster.local}\n    - destination: {host: b.hub.svc.cluster.local}\n");
+    assert_refused(
+        &two,
+        "VirtualService/vs",
+        "spec.http[0].route",
+        "total destination weight = 0",
+    );
+    assert_accepted(&two.replace(
+        "b.hub.svc.cluster.local}\n",
+        "b.hub.svc.cluster.local}\n      weight: 10\n",
+    ));
+    let se = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: hub}\nspec:\n  hosts: ['*']\n  location: MESH_EXTERNAL\n  resolution: DNS\n  ports: [{number: 80, name: http, protocol: HTTP}]\n";
+    assert_refused(
+        se,
+        "ServiceEntry/se",
+        "spec.hosts[0]",
+        "hostname cannot be wildcard",
+    );
+    assert_accepted(&se.replace("'*'", "api.example.com"));
+}

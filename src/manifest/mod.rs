@@ -87,6 +87,106 @@ pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Manifest>> {
     Ok(out)
 }
 
+/// The 1-based line where each document of a YAML stream starts (its first
+/// line that is not blank, a comment or the `---` opening it), by document
+/// index as [`parse_stream`] counts them: a `---` opens a document, except
+/// that the first document needs none.
+pub fn document_lines(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    // Whether the current document has content yet, and whether it was opened.
+    let (mut content, mut opened) = (false, false);
+    for (n, line) in text.lines().enumerate() {
+        let separator = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if separator {
+            // A document opened and closed without content is an empty one.
+            if opened && !content {
+                starts.push(n + 1);
+            }
+            opened = true;
+            content = false;
+            // `--- {a: 1}` holds content on the separator's line.
+            let rest = line[3..].trim();
+            if !rest.is_empty() && !rest.starts_with('#') {
+                starts.push(n + 1);
+                content = true;
+            }
+            continue;
+        }
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        if !blank && !content {
+            starts.push(n + 1);
+            content = true;
+        }
+    }
+    starts
+}
+
+/// Replaces each `List` (`kind: List`, as `kubectl get -o yaml` and
+/// `hubgw render -o json` print, or a typed `*List` such as `ServiceList`) by
+/// its items, nested lists included, so each item is checked as an object.
+/// An item keeps its list's source and document index; a typed list's items
+/// may lack apiVersion and kind (the API server leaves them out), which the
+/// list's own give them.
+pub fn unwrap_lists(manifests: Vec<Manifest>) -> Result<Vec<Manifest>> {
+    let mut out = Vec::with_capacity(manifests.len());
+    for m in manifests {
+        unwrap_into(m, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn is_list(m: &Manifest) -> bool {
+    m.kind().ends_with("List") && m.object.get("items").is_some()
+}
+
+fn unwrap_into(m: Manifest, out: &mut Vec<Manifest>) -> Result<()> {
+    if !is_list(&m) {
+        out.push(m);
+        return Ok(());
+    }
+    let item_kind = m.kind().strip_suffix("List").unwrap_or("").to_owned();
+    let api_version = m.api_version().to_owned();
+    let Manifest {
+        source,
+        index,
+        mut object,
+    } = m;
+    let items = match object.get_mut("items").map(Value::take) {
+        Some(Value::Array(items)) => items,
+        Some(Value::Null) => Vec::new(),
+        _ => {
+            return Err(Error::input(format!(
+                "document {index} of `{source}` is a List whose `items` is not a list"
+            ))
+            .hint("a List holds its objects under `items:` as a sequence"))
+        }
+    };
+    for (n, mut item) in items.into_iter().enumerate() {
+        let Some(fields) = item.as_object_mut() else {
+            return Err(Error::input(format!(
+                "item {n} of the List in document {index} of `{source}` is not an object (a map with apiVersion and kind)"
+            )));
+        };
+        if !item_kind.is_empty() {
+            fields
+                .entry("kind")
+                .or_insert_with(|| Value::String(item_kind.clone()));
+            fields
+                .entry("apiVersion")
+                .or_insert_with(|| Value::String(api_version.clone()));
+        }
+        unwrap_into(
+            Manifest {
+                source: source.clone(),
+                index,
+                object: item,
+            },
+            out,
+        )?;
+    }
+    Ok(())
+}
+
 fn manifest(source: &str, text: &str, index: usize, object: Value) -> Result<Manifest> {
     if !object.is_object() {
         return Err(Error::input(format!(
@@ -211,6 +311,54 @@ impl<'de> serde::de::Visitor<'de> for JsonTreeVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_lines_follow_parse_streams_indexes() {
+        let text = "# c\n---\napiVersion: v1\nkind: A\n---\n---\n\n# x\napiVersion: v1\nkind: B\n";
+        let lines = document_lines(text);
+        let docs = parse_stream("s", text).unwrap();
+        assert_eq!(docs[1].index, 2);
+        assert_eq!(lines[docs[0].index], 3);
+        assert_eq!(lines[docs[1].index], 9);
+        assert_eq!(document_lines("apiVersion: v1\n---\nkind: B\n"), [1, 3]);
+        assert_eq!(document_lines("\n{\"kind\": \"List\"}"), [2]);
+    }
+
+    #[test]
+    fn lists_are_unwrapped_into_their_items() {
+        let text = r#"{"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}]}
+        ]}
+---
+apiVersion: v1
+kind: ServiceList
+items:
+- metadata: {name: c}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: d}
+"#;
+        let docs = unwrap_lists(parse_stream("s.yaml", text).unwrap()).unwrap();
+        let names: Vec<_> = docs.iter().map(|m| (m.display_name(), m.index)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Service/a".to_string(), 0),
+                ("ConfigMap/b".to_string(), 0),
+                ("Service/c".to_string(), 1),
+                ("Namespace/d".to_string(), 2)
+            ]
+        );
+        assert_eq!(docs[2].api_version(), "v1");
+        let bad = parse_stream("s.yaml", "apiVersion: v1\nkind: List\nitems: {a: 1}\n").unwrap();
+        let err = unwrap_lists(bad).unwrap_err().to_string();
+        assert!(err.contains("`items` is not a list"), "{err}");
+        let bad = parse_stream("s.yaml", "apiVersion: v1\nkind: List\nitems: [1]\n").unwrap();
+        let err = unwrap_lists(bad).unwrap_err().to_string();
+        assert!(err.contains("item 0 of the List"), "{err}");
+    }
 
     #[test]
     fn splits_documents_and_reads_identity() {

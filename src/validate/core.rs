@@ -1,7 +1,8 @@
 //! The API server's own rules for core kinds, which no CRD schema carries:
 //! object names, label syntax, Service ports and ExternalName hosts,
-//! selectors that select, and replica bounds. Only what hubgw renders or a
-//! user is likely to hand-write is covered; see the README.
+//! selectors that select, replica bounds, container ports and RBAC rules.
+//! Only what hubgw renders or a user is likely to hand-write is covered; see
+//! the README.
 
 use serde_json::Value;
 
@@ -253,6 +254,113 @@ fn pdb(object: &Value, out: &mut Found) {
     }
 }
 
+/// Refusals with a hint, kept apart from [`check`] so its rules can grow
+/// without conflict: replica counts, container ports and RBAC rules, as
+/// (path, message, hint).
+pub fn check_refusals(m: &Manifest) -> Vec<(String, String, Option<String>)> {
+    let mut out = Vec::new();
+    match (m.group(), m.kind()) {
+        ("apps", "Deployment" | "StatefulSet" | "ReplicaSet") => {
+            replicas(&m.object, &mut out);
+            container_ports(&m.object["spec"]["template"]["spec"], &mut out);
+        }
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => {
+            rbac_rules(&m.object, &mut out);
+        }
+        _ => {}
+    }
+    out
+}
+
+type Hinted = Vec<(String, String, Option<String>)>;
+
+/// kubernetes `pkg/apis/apps/validation/validation.go` (v1.32),
+/// `ValidateDeploymentSpec`: `ValidateNonnegativeField(spec.Replicas)`.
+fn replicas(object: &Value, out: &mut Hinted) {
+    if let Some(n) = object["spec"]["replicas"].as_i64().filter(|n| *n < 0) {
+        out.push((
+            "spec.replicas".into(),
+            format!("Invalid value: {n}: must be greater than or equal to 0"),
+            Some("set `replicas` to 0 or more (or leave it out for 1, or to an HPA)".into()),
+        ));
+    }
+}
+
+/// kubernetes `pkg/apis/core/validation/validation.go` (v1.32),
+/// `validateContainerPorts`: `containerPort` is a port number, 1..65535;
+/// `hostPort`, when set (not 0), likewise.
+fn container_ports(pod_spec: &Value, out: &mut Hinted) {
+    for list in ["initContainers", "containers"] {
+        for (c, container) in pod_spec[list].as_array().into_iter().flatten().enumerate() {
+            for (p, port) in container["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let base = format!("spec.template.spec.{list}[{c}].ports[{p}]");
+                for field in ["containerPort", "hostPort"] {
+                    let value = &port[field];
+                    if field == "hostPort" && value.as_i64() == Some(0) {
+                        continue;
+                    }
+                    if let Some(problem) = port_problem(value) {
+                        out.push((
+                            format!("{base}.{field}"),
+                            problem,
+                            Some("a port number is 1 to 65535".into()),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// kubernetes `pkg/apis/rbac/validation/validation.go` (v1.32),
+/// `ValidatePolicyRule`: every rule has verbs; a resource rule (no
+/// `nonResourceURLs`) names API groups and resources; a Role (namespaced)
+/// has no `nonResourceURLs`. A ClusterRole with an `aggregationRule` gets
+/// its rules from the controller.
+fn rbac_rules(object: &Value, out: &mut Hinted) {
+    let namespaced = object["kind"] == "Role";
+    for (i, rule) in object["rules"].as_array().into_iter().flatten().enumerate() {
+        let base = format!("rules[{i}]");
+        let empty = |field: &str| rule[field].as_array().is_none_or(Vec::is_empty);
+        if empty("verbs") {
+            out.push((
+                format!("{base}.verbs"),
+                "Required value: verbs must contain at least one value".into(),
+                Some("list the verbs the rule allows, e.g. `verbs: [get, list, watch]`".into()),
+            ));
+        }
+        if !empty("nonResourceURLs") {
+            if namespaced {
+                out.push((
+                    format!("{base}.nonResourceURLs"),
+                    "Invalid value: namespaced rules cannot apply to non-resource URLs".into(),
+                    Some("move non-resource URLs to a ClusterRole".into()),
+                ));
+            }
+            continue;
+        }
+        if empty("apiGroups") {
+            out.push((
+                format!("{base}.apiGroups"),
+                "Required value: resource rules must supply at least one api group".into(),
+                Some("use `apiGroups: [\"\"]` for the core group".into()),
+            ));
+        }
+        if empty("resources") {
+            out.push((
+                format!("{base}.resources"),
+                "Required value: resource rules must supply at least one resource".into(),
+                Some("list the resources, e.g. `resources: [services]`".into()),
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +418,63 @@ mod tests {
                 "spec.template.metadata.labels"
             ]
         );
+    }
+
+    fn refusals(object: Value) -> Vec<String> {
+        check_refusals(&Manifest {
+            source: "t".into(),
+            index: 0,
+            object,
+        })
+        .into_iter()
+        .map(|(p, _, h)| {
+            assert!(h.is_some(), "every refusal has a hint");
+            p
+        })
+        .collect()
+    }
+
+    #[test]
+    fn replicas_and_container_ports() {
+        let f = refusals(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": -1,
+            "template": {"spec": {"containers": [{"ports": [{"containerPort": 70000}, {"containerPort": 80, "hostPort": 0}, {"containerPort": 0, "hostPort": 65536}]}]}}}}),
+        );
+        assert_eq!(
+            f,
+            [
+                "spec.replicas",
+                "spec.template.spec.containers[0].ports[0].containerPort",
+                "spec.template.spec.containers[0].ports[2].containerPort",
+                "spec.template.spec.containers[0].ports[2].hostPort"
+            ]
+        );
+        let ok = json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": 0,
+            "template": {"spec": {"containers": [{"ports": [{"containerPort": 65535}]}]}}}});
+        assert!(refusals(ok).is_empty());
+    }
+
+    #[test]
+    fn rbac_rules_need_verbs() {
+        let f = refusals(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "rules": [
+            {"apiGroups": [""], "resources": ["services"]},
+            {"verbs": ["get"]},
+            {"verbs": ["get"], "nonResourceURLs": ["/healthz"]}]}),
+        );
+        assert_eq!(
+            f,
+            [
+                "rules[0].verbs",
+                "rules[1].apiGroups",
+                "rules[1].resources",
+                "rules[2].nonResourceURLs"
+            ]
+        );
+        let ok = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "rules": [
+            {"verbs": ["get"], "nonResourceURLs": ["/healthz"]},
+            {"apiGroups": [""], "resources": ["services"], "verbs": ["get"]}]});
+        assert!(refusals(ok).is_empty());
     }
 
     #[test]

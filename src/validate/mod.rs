@@ -2,9 +2,11 @@
 //! Three checks per object: its typed struct reads it without skipping a
 //! field (`strict`), the upstream CRD schema with its CEL rules accepts it
 //! (`crate::crd_schema`), and the API server's own rules for core kinds
-//! hold (`core`).
+//! hold (`core`), and so do the refusals of Istio's validating webhook
+//! (`istio`).
 
 pub mod core;
+pub mod istio;
 pub mod strict;
 
 use std::sync::Arc;
@@ -114,6 +116,42 @@ fn newer_release_with(
     None
 }
 
+/// The embedded releases, other than the target's, that serve `kind` in
+/// `api_version`: ("Gateway API v1.4.1, v1.6.1", "--gateway-api v1.6.1").
+fn releases_serving(
+    target: (GatewayApi, Istio),
+    api_version: &str,
+    kind: &str,
+) -> Option<(String, String)> {
+    let (gateway_api, istio) = target;
+    let serves = |g: GatewayApi, i: Istio| {
+        CrdRegistry::for_target(g, i)
+            .schema_for(api_version, kind)
+            .is_some()
+    };
+    let gateway: Vec<&str> = GatewayApi::ALL
+        .into_iter()
+        .filter(|g| serves(*g, istio))
+        .map(|g| g.as_str())
+        .collect();
+    if let Some(newest) = gateway.last() {
+        return Some((
+            format!("Gateway API {}", gateway.join(", ")),
+            format!("--gateway-api {newest}"),
+        ));
+    }
+    let minors: Vec<&str> = Istio::ALL
+        .into_iter()
+        .filter(|i| serves(gateway_api, *i))
+        .map(|i| i.as_str())
+        .collect();
+    let newest = minors.last()?;
+    Some((
+        format!("Istio {}", minors.join(", ")),
+        format!("--istio {newest}"),
+    ))
+}
+
 /// CEL rules of the CRD schemas, counted so none is reported as checked
 /// without having been evaluated.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -182,6 +220,25 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
     let schema = options.crds.schema_for(api_version, kind);
     // A kind hubgw has no type for is checked by its schema alone, when `--crds` gave one.
     if typed_check.is_none() && schema.is_none() {
+        // A kind another embedded release serves is known: never skipped.
+        if let Some((releases, flag)) = releases_serving(options.crds.target(), api_version, kind) {
+            let (gateway_api, istio) = options.crds.target();
+            let mut d = Diagnostic::error(
+                m,
+                "",
+                format!(
+                    "{kind} in apiVersion {api_version} is not served by the target's CRDs (Gateway API {}, Istio {}); {releases} serve{} it",
+                    gateway_api.as_str(),
+                    istio.as_str(),
+                    if releases.contains(", ") { "" } else { "s" }
+                ),
+            );
+            d.help = Some(format!(
+                "validate against a release that serves it (`{flag}`), or change apiVersion to a version the target serves"
+            ));
+            report.diagnostics.push(d);
+            return;
+        }
         if options.allow_unknown_kinds {
             report.skipped.push(ObjectRef::of(m));
         } else {
@@ -246,12 +303,27 @@ fn validate_one(m: &Manifest, options: &ValidateOptions, report: &mut Validation
         }
     }
     found.extend(core::check(m).into_iter().map(|(p, msg)| (p, msg, None)));
-    for (path, message, newer_release_help) in found {
+    let newer_release_helps = found.len();
+    let mut helps: Vec<Option<String>> = vec![None; found.len()];
+    // Refusals of the API server and Istio's webhook, with a hint; where the
+    // schema already refused the same field its wording stays, with the hint.
+    let mut hinted = core::check_refusals(m);
+    hinted.extend(istio::check(m));
+    for (path, message, help) in hinted {
+        match found.iter().position(|(p, _, h)| *p == path && h.is_none()) {
+            Some(n) => helps[n] = helps[n].take().or(help),
+            None => {
+                found.push((path, message, help));
+                helps.push(None);
+            }
+        }
+    }
+    for (n, ((path, message, help), extra)) in found.into_iter().zip(helps).enumerate() {
         let mut d = Diagnostic::error(m, path, message);
-        if newer_release_help.is_some() {
+        if n < newer_release_helps && help.is_some() {
             d.rule = Some(TARGET_LACKS_FIELD.to_string());
         }
-        d.help = newer_release_help;
+        d.help = help.or(extra);
         report.diagnostics.push(d);
     }
 }
@@ -277,6 +349,8 @@ pub struct StreamCheckOptions {
     /// List skipped objects and unevaluated CEL rules.
     pub verbose: bool,
     pub color: bool,
+    /// Where each document starts, per source, for the reports.
+    pub document_lines: crate::DocumentLines,
 }
 
 /// `hubgw validate`'s result: the report for stdout, the summary (and the
@@ -292,6 +366,14 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
     let validation = validate(manifests, &options.validate);
     let mut diagnostics = validation.diagnostics.clone();
     diagnostics.extend(crate::lint::lint(manifests, None));
+    for d in &mut diagnostics {
+        let o = &mut d.object;
+        o.line = options
+            .document_lines
+            .get(&o.source)
+            .and_then(|lines| lines.get(o.index))
+            .copied();
+    }
     let clean = diagnostic::apply_strict(&mut diagnostics, options.strict);
     let report = match options.format {
         None => diagnostics
@@ -344,5 +426,27 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
         report,
         notes,
         clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_serving_a_kind_the_target_lacks() {
+        let oldest = (GatewayApi::OLDEST, Istio::OLDEST);
+        let (releases, flag) =
+            releases_serving(oldest, "gateway.networking.k8s.io/v1", "ListenerSet").unwrap();
+        assert_eq!(releases, "Gateway API v1.6.1");
+        assert_eq!(flag, "--gateway-api v1.6.1");
+        let (releases, _) = releases_serving(
+            oldest,
+            "gateway.networking.x-k8s.io/v1alpha1",
+            "XListenerSet",
+        )
+        .unwrap();
+        assert_eq!(releases, "Gateway API v1.3.0, v1.4.1");
+        assert!(releases_serving(oldest, "example.com/v1", "Widget").is_none());
     }
 }

@@ -20,7 +20,7 @@ use k8s_openapi::api::{
     autoscaling::v2::HorizontalPodAutoscaler,
     core::v1::{ConfigMap, Namespace, Service, ServiceAccount},
     policy::v1::PodDisruptionBudget,
-    rbac::v1::{Role, RoleBinding},
+    rbac::v1::{ClusterRole, Role, RoleBinding},
 };
 
 /// A field-level problem: where, and what.
@@ -40,6 +40,11 @@ const KINDS: &[(&str, &str, Check)] = &[
     ("v1", "ServiceAccount", typed_read::<ServiceAccount>),
     ("apps/v1", "Deployment", typed_read::<Deployment>),
     ("rbac.authorization.k8s.io/v1", "Role", typed_read::<Role>),
+    (
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRole",
+        typed_read::<ClusterRole>,
+    ),
     (
         "rbac.authorization.k8s.io/v1",
         "RoleBinding",
@@ -110,10 +115,29 @@ const KINDS: &[(&str, &str, Check)] = &[
 
 /// The typed check for a kind, or None if hubgw does not know it.
 pub fn check_for(api_version: &str, kind: &str) -> Option<Check> {
+    let api_version = typed_version(api_version, kind);
     KINDS
         .iter()
         .find(|(v, k, _)| *v == api_version && *k == kind)
         .map(|(_, _, check)| *check)
+}
+
+/// The apiVersion whose typed struct reads an object: every served version
+/// of an Istio networking kind has the same schema (istio
+/// `manifests/charts/base/files/crd-all.gen.yaml` at 1.24.6 to 1.30.3 serves
+/// `v1`, `v1beta1` and `v1alpha3` of each), and so do Gateway API's `v1beta1`
+/// Gateway, GatewayClass and HTTPRoute (`config/crd/standard/*.yaml`, v1.2.1
+/// to v1.6.1). The embedded schema of the served version is still checked.
+fn typed_version<'a>(api_version: &'a str, kind: &str) -> &'a str {
+    match (api_version, kind) {
+        ("networking.istio.io/v1beta1" | "networking.istio.io/v1alpha3", _) => {
+            "networking.istio.io/v1"
+        }
+        ("gateway.networking.k8s.io/v1beta1", "Gateway" | "GatewayClass" | "HTTPRoute") => {
+            "gateway.networking.k8s.io/v1"
+        }
+        _ => api_version,
+    }
 }
 
 /// Every (apiVersion, kind) with a typed check, for docs and errors.
