@@ -182,7 +182,7 @@ pub fn contained(dir: &Path, file: &str) -> Result<PathBuf> {
     let real = root.join(rel).canonicalize().map_err(|e| {
         Error::input(format!(
             "cannot read values file `{file}`: {}",
-            crate::values::io_reason(&e)
+            crate::input::io_reason(&e)
         ))
         .hint("paths are relative to the Application's path in the repository")
     })?;
@@ -225,7 +225,7 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput)> 
     files.extend(params.value_files);
     for file in files {
         let path = contained(dir, &file)?;
-        let text = crate::values::read_values_at(&path, &file)?;
+        let text = crate::input::read_values_at(&path, &file)?;
         sources.push(ValuesSource { name: file, text });
     }
     let input = ValuesInput {
@@ -261,7 +261,7 @@ pub fn parameters(dir: &Path) -> String {
     // Read as generate reads it (inside the app directory, within the size
     // limit); a file that cannot be read only leaves the tooltip shorter.
     let spokes = contained(dir, APP_FILE)
-        .and_then(|path| crate::values::read_values_at(&path, APP_FILE))
+        .and_then(|path| crate::input::read_values_at(&path, APP_FILE))
         .ok()
         .and_then(|text| {
             let files = [ValuesSource {

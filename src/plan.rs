@@ -9,13 +9,19 @@ use serde_json::{json, Value as Json};
 
 use crate::dns;
 use crate::error::{closest, Error, Result};
-use crate::lint::rules::{API_WEIGHTS_OPT_IN, ROUTE_NAMESPACE_LABELS};
 use crate::target::{self, OpenShiftRow, Target};
 use crate::values::model::{
     AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
     InsecurePolicy, ServiceType, TlsTermination, Traffic,
 };
 use crate::values::{KeyPath, LoadedValues, Origins, Values};
+
+/// Annotation hubgw puts on an HTTPRoute whose `/api` weights the user set.
+pub const API_WEIGHTS_OPT_IN: &str = "hub-gateway/api-weights";
+/// Annotation hubgw puts on an HTTPRoute in a namespace it does not render:
+/// that namespace's labels as `gateway.allowedRoutes.namespaceLabels`
+/// states them (JSON), so that lint checks them on a bare stream too.
+pub const ROUTE_NAMESPACE_LABELS: &str = "hub-gateway/route-namespace-labels";
 
 /// Gateway API allows at most 16 backendRefs per rule (and 16 rules).
 pub const MAX_SPOKES: usize = 16;
