@@ -18,6 +18,7 @@ pub mod error;
 mod fastyaml;
 pub mod graph;
 pub mod input;
+pub mod kinds;
 pub mod lint;
 pub mod manifest;
 pub mod output;
