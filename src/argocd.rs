@@ -251,7 +251,7 @@ pub fn contained(root: &Path, dir: &Path, file: &str) -> Result<PathBuf> {
     let real = joined.canonicalize().map_err(|e| {
         Error::input(format!(
             "cannot read values file `{file}`: {}",
-            crate::values::io_reason(&e)
+            crate::input::io_reason(&e)
         ))
         .hint("paths are relative to the Application's path, or from the repository root when they start with `/`")
     })?;
@@ -288,7 +288,7 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput, V
     files.extend(params.value_files);
     for file in files {
         let path = contained(&root, dir, &file)?;
-        let text = crate::values::read_values_at(&path, &file)?;
+        let text = crate::input::read_values_at(&path, &file)?;
         sources.push(ValuesSource { name: file, text });
     }
     if let Some(ns) = &env.app_namespace {
@@ -360,7 +360,7 @@ pub fn parameters(dir: &Path, env: &CmpEnv) -> String {
     // limit); a file that cannot be read only leaves the tooltip shorter.
     let spokes = repo_root(dir, env.source_path.as_deref())
         .and_then(|root| contained(&root, dir, APP_FILE))
-        .and_then(|path| crate::values::read_values_at(&path, APP_FILE))
+        .and_then(|path| crate::input::read_values_at(&path, APP_FILE))
         .ok()
         .and_then(|text| {
             let files = [ValuesSource {

@@ -176,13 +176,13 @@ pub fn report(old: &[Manifest], new: &[Manifest]) -> String {
 
 /// Reads one side: a manifest stream as it is, a values file rendered.
 pub fn load_side(path: &str, stdin: &mut dyn Read) -> Result<Vec<Manifest>> {
-    let files = crate::values::read_inputs(
+    let files = crate::input::read_inputs(
         &[path.to_string()],
         stdin,
-        crate::values::InputKind::ValuesOrManifests,
+        crate::input::InputKind::ValuesOrManifests,
     )?;
     let source = &files[0];
-    crate::values::depth::check(&source.name, &source.text)?;
+    crate::input::depth::check(&source.name, &source.text)?;
     if let Some(objects) = as_manifests(source)? {
         return check_unique(path, objects);
     }
@@ -199,7 +199,7 @@ fn as_manifests(source: &ValuesSource) -> Result<Option<Vec<Manifest>>> {
     let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&source.text)
         .map(serde::Deserialize::deserialize)
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| crate::values::yaml_error(&source.name, &source.text, &e))?;
+        .map_err(|e| crate::input::yaml_error(&source.name, &source.text, &e))?;
     let docs: Vec<_> = docs.into_iter().filter(|d| !d.is_null()).collect();
     let is_object =
         |d: &serde_yaml::Value| d.get("apiVersion").is_some() && d.get("kind").is_some();
@@ -269,9 +269,9 @@ pub fn diff_base_ref(
         values: input.clone(),
         ..crate::RenderRequest::default()
     };
-    let base = crate::values::git::read_at_revision(rev, &input.files)?;
+    let base = crate::input::git::read_at_revision(rev, &input.files)?;
     // The working tree is read even when the base is empty: its errors count.
-    let current = crate::values::read_files(&input.files, stdin)?;
+    let current = crate::input::read_files(&input.files, stdin)?;
     let after = crate::render_sources(&current, &request)?.manifests;
     let (before, note) = match base {
         Ok(files) => (crate::render_sources(&files, &request)?.manifests, None),

@@ -5,12 +5,14 @@
 //! exactly this.
 //!
 //! It only ever answers "these are the documents" or "not mine": at anything
-//! else (anchors, tags, quoted keys, block or multi-line scalars,
+//! else (anchors, tags, single-quoted keys, block or multi-line scalars,
 //! tabs, text beyond printable ASCII, a repeated key, a misplaced indent) it
 //! gives up and the caller reads the text with serde_yaml, which also words
 //! every error. So a stream never means something different here: the tests
 //! hold it to serde_yaml on every shipped example, on a table of edge cases
 //! and on mutated streams.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Number, Value};
 
@@ -152,7 +154,7 @@ impl<'a> Reader<'_, 'a> {
                 self.end_of_entry(indent)?;
                 value
             };
-            entries.push((key.to_owned(), value));
+            entries.push((key.into_owned(), value));
         }
         let mut map = Map::with_capacity(entries.len());
         for (key, value) in entries {
@@ -207,8 +209,22 @@ fn is_sequence_entry(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
 }
 
-/// `key:` or `key: rest` with a plain word key; `None` for anything else.
-fn split_key(text: &str) -> Option<(&str, &str)> {
+/// `key:` or `key: rest` with a plain word key or a one-line JSON string
+/// key (templates print a label's key quoted); `None` for anything else.
+fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
+    if text.starts_with('"') {
+        let mut flow = Flow {
+            text: text.as_bytes(),
+            pos: 0,
+        };
+        // A quoted key is a string whatever it says, `"null"` too.
+        let key = flow.string()?;
+        let after = text.get(flow.pos..)?.strip_prefix(':')?;
+        if !(after.is_empty() || after.starts_with(' ')) {
+            return None;
+        }
+        return Some((Cow::Owned(key), after.trim_start_matches(' ')));
+    }
     let colon = text.find(':')?;
     let (key, after) = (&text[..colon], &text[colon + 1..]);
     if !(after.is_empty() || after.starts_with(' ')) || !is_plain_word(key) {
@@ -219,7 +235,7 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     if is_null_or_bool(key) {
         return None;
     }
-    Some((key, after.trim_start_matches(' ')))
+    Some((Cow::Borrowed(key), after.trim_start_matches(' ')))
 }
 
 /// A letter followed by letters, digits and `._/-`: a plain scalar in any

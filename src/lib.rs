@@ -1,7 +1,8 @@
 //! hubgw: renders a multi-cluster Istio hub gateway from a values file.
 //!
 //! The pipeline, one module per stage:
-//! values (load, merge, `--set`, typed) -> plan (every decision) -> render
+//! input (files and stdin within their limits, YAML syntax errors) -> values
+//! (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> validate
 //! (typed structs, CRD schemas, core rules) -> lint (cross-object rules)
 //! -> output (apply order, YAML/JSON, files). `graph` reads the same objects
@@ -16,6 +17,8 @@ pub mod dns;
 pub mod error;
 mod fastyaml;
 pub mod graph;
+pub mod input;
+pub mod kinds;
 pub mod lint;
 pub mod manifest;
 pub mod output;
@@ -50,7 +53,7 @@ pub struct Render {
 
 /// Renders, validates and lints; any error fails the whole render.
 pub fn render_checked(req: &RenderRequest, stdin: &mut dyn Read) -> Result<Render> {
-    let files = values::read_files(&req.values.files, stdin)?;
+    let files = input::read_files(&req.values.files, stdin)?;
     render_sources(&files, req)
 }
 
@@ -140,7 +143,7 @@ pub fn lint_render(
     req: &RenderRequest,
     stdin: &mut dyn Read,
 ) -> Result<(usize, Vec<diagnostic::Diagnostic>)> {
-    let files = values::read_files(&req.values.files, stdin)?;
+    let files = input::read_files(&req.values.files, stdin)?;
     let (loaded, plan, manifests) = render_unchecked(&files, req)?;
     let context = lint::ValuesContext {
         loaded: &loaded,
@@ -192,8 +195,8 @@ pub fn read_streams_located(
     };
     let mut manifests = Vec::new();
     let mut lines = DocumentLines::new();
-    for source in values::read_inputs(&paths, stdin, values::InputKind::Manifests)? {
-        values::depth::check(&source.name, &source.text)?;
+    for source in input::read_inputs(&paths, stdin, input::InputKind::Manifests)? {
+        input::depth::check(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
         lines.insert(source.name.clone(), manifest::document_lines(&source.text));
     }

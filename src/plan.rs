@@ -9,13 +9,20 @@ use serde_json::{json, Value as Json};
 
 use crate::dns;
 use crate::error::{closest, Error, Result};
-use crate::lint::rules::{API_WEIGHTS_OPT_IN, ROUTE_NAMESPACE_LABELS};
+use crate::kinds::Kind;
 use crate::target::{self, OpenShiftRow, Target};
 use crate::values::model::{
     AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
     InsecurePolicy, ServiceType, TlsTermination, Traffic,
 };
 use crate::values::{KeyPath, LoadedValues, Origins, Values};
+
+/// Annotation hubgw puts on an HTTPRoute whose `/api` weights the user set.
+pub const API_WEIGHTS_OPT_IN: &str = "hub-gateway/api-weights";
+/// Annotation hubgw puts on an HTTPRoute in a namespace it does not render:
+/// that namespace's labels as `gateway.allowedRoutes.namespaceLabels`
+/// states them (JSON), so that lint checks them on a bare stream too.
+pub const ROUTE_NAMESPACE_LABELS: &str = "hub-gateway/route-namespace-labels";
 
 /// Gateway API allows at most 16 backendRefs per rule (and 16 rules).
 pub const MAX_SPOKES: usize = 16;
@@ -434,10 +441,11 @@ impl HubPlan {
     }
 }
 
-/// Metadata for an object in the hub namespace: name, sync wave, extra labels.
-type MetaFn<'a> = dyn Fn(&str, u8, &[(&str, &str)]) -> Meta + 'a;
+/// Metadata for an object in the hub namespace: name, kind (for its sync
+/// wave, from `kinds`), extra labels.
+type MetaFn<'a> = dyn Fn(&str, Kind, &[(&str, &str)]) -> Meta + 'a;
 /// The same in a given namespace.
-type MetaInFn<'a> = dyn Fn(&str, &str, u8, &[(&str, &str)]) -> Meta + 'a;
+type MetaInFn<'a> = dyn Fn(&str, &str, Kind, &[(&str, &str)]) -> Meta + 'a;
 
 struct Planner<'a> {
     v: &'a Values,
@@ -601,14 +609,14 @@ impl Planner<'_> {
         };
 
         let waves = v.argocd.sync_waves;
-        let meta_in = |namespace: &str, name: &str, wave: u8, extra: &[(&str, &str)]| -> Meta {
+        let meta_in = |namespace: &str, name: &str, kind: Kind, extra: &[(&str, &str)]| -> Meta {
             let mut labels: IndexMap<String, String> = v.labels.clone();
             for (k, val) in [MANAGED_BY, PART_OF].iter().chain(extra.iter()) {
                 labels.insert(k.to_string(), val.to_string());
             }
             let mut annotations = IndexMap::new();
             if waves {
-                annotations.insert(SYNC_WAVE.to_string(), wave.to_string());
+                annotations.insert(SYNC_WAVE.to_string(), kind.wave().to_string());
             }
             Meta {
                 name: name.to_string(),
@@ -617,17 +625,17 @@ impl Planner<'_> {
                 annotations,
             }
         };
-        let meta = |name: &str, wave: u8, extra: &[(&str, &str)]| meta_in(&ns, name, wave, extra);
+        let meta = |name: &str, kind: Kind, extra: &[(&str, &str)]| meta_in(&ns, name, kind, extra);
 
         // Gateway API mode runs the namespace in ambient mode with the
         // waypoint for in-mesh callers; in both modes the ingress gateway's
         // own Envoy applies the spoke hosts' DestinationRules.
         let mut namespace_meta = if istio_api {
-            meta(&ns, 0, &[])
+            meta(&ns, Kind::Namespace, &[])
         } else {
             meta(
                 &ns,
-                0,
+                Kind::Namespace,
                 &[
                     ("istio.io/dataplane-mode", "ambient"),
                     ("istio.io/use-waypoint", &waypoint_name),
@@ -674,8 +682,10 @@ impl Planner<'_> {
         let tls = &v.gateway.tls;
         let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
         if istio_api {
-            plan.injected_gateways
-                .push(self.injected_gateway(meta(&v.gateway.name, 1, &[]), &target.istio_revision));
+            plan.injected_gateways.push(self.injected_gateway(
+                meta(&v.gateway.name, Kind::Deployment, &[]),
+                &target.istio_revision,
+            ));
             let mut servers = vec![ServerPlan {
                 number: INJECTED_HTTP_PORT,
                 name: "http".into(),
@@ -693,12 +703,12 @@ impl Planner<'_> {
                 });
             }
             plan.istio_gateways.push(IstioGatewayPlan {
-                meta: meta(&v.gateway.name, 3, &[]),
+                meta: meta(&v.gateway.name, Kind::IstioGateway, &[]),
                 selector: istio_selector(&v.gateway.name),
                 servers,
             });
         } else {
-            let mut gateway_meta = meta(&v.gateway.name, 1, &revision);
+            let mut gateway_meta = meta(&v.gateway.name, Kind::Gateway, &revision);
             gateway_meta.annotations.insert(
                 "networking.istio.io/service-type".into(),
                 service_type_name(v.gateway.service_type).into(),
@@ -740,7 +750,7 @@ impl Planner<'_> {
             plan.waypoints.push(WaypointPlan {
                 meta: meta(
                     &waypoint_name,
-                    1,
+                    Kind::Gateway,
                     &[[("istio.io/waypoint-for", "service")].as_slice(), &revision].concat(),
                 ),
                 class_name: v.waypoint.class_name.clone(),
@@ -761,7 +771,8 @@ impl Planner<'_> {
             self.ambient_egress_objects(&mut plan, &meta_in, &waypoint_name)?;
         }
         if !plan.injected_gateways.is_empty() {
-            plan.secret_readers.push(meta(SECRET_READER, 1, &[]));
+            plan.secret_readers
+                .push(meta(SECRET_READER, Kind::Role, &[]));
         }
         if v.monitoring.pod_monitor.enabled {
             if !dns::is_duration(&v.monitoring.pod_monitor.interval) {
@@ -782,7 +793,7 @@ impl Planner<'_> {
                 )])
             };
             plan.pod_monitors.push(PodMonitorPlan {
-                meta: meta(&format!("{}-envoy", v.gateway.name), 4, &[]),
+                meta: meta(&format!("{}-envoy", v.gateway.name), Kind::PodMonitor, &[]),
                 selector,
                 interval: v.monitoring.pod_monitor.interval.clone(),
                 port: METRICS_PORT,
@@ -1074,7 +1085,7 @@ impl Planner<'_> {
                     ("hub-gateway/spoke", spoke.name.as_str()),
                 ];
                 plan.services.push(ServicePlan {
-                    meta: meta(&service, 2, &labels),
+                    meta: meta(&service, Kind::Service, &labels),
                     app: name.to_string(),
                     spoke: spoke.name.clone(),
                     traffic: traffic.into(),
@@ -1087,7 +1098,7 @@ impl Planner<'_> {
             }
             if !plan.service_entries.iter().any(|se| se.host == spoke.host) {
                 plan.service_entries.push(ServiceEntryPlan {
-                    meta: meta(&spoke.host, 2, &[]),
+                    meta: meta(&spoke.host, Kind::ServiceEntry, &[]),
                     host: spoke.host.clone(),
                     port: SPOKE_PORT,
                     port_name: "http".into(),
@@ -1133,7 +1144,12 @@ impl Planner<'_> {
             }
         }
 
-        let mut route_meta = meta_in(&app.route_namespace, &app.route_name, 3, &[app_label]);
+        let mut route_meta = meta_in(
+            &app.route_namespace,
+            &app.route_name,
+            Kind::HttpRoute,
+            &[app_label],
+        );
         if app.plan.api_weights_explicit {
             // Tells lint (HG008) that spreading /api is the user's choice.
             route_meta
@@ -1211,7 +1227,11 @@ impl Planner<'_> {
                         }
                     }
                     None => plan.reference_grants.push(ReferenceGrantPlan {
-                        meta: meta(&format!("httproutes-from-{}", app.route_namespace), 3, &[]),
+                        meta: meta(
+                            &format!("httproutes-from-{}", app.route_namespace),
+                            Kind::ReferenceGrant,
+                            &[],
+                        ),
                         from_namespace: app.route_namespace.clone(),
                         services,
                     }),
@@ -1232,7 +1252,7 @@ impl Planner<'_> {
                 (false, false) => json!(gateway.listener_port),
                 (false, true) => json!(gateway.tls_port),
             };
-            let mut route_meta = meta(&route_name, 4, &[app_label]);
+            let mut route_meta = meta(&route_name, Kind::Route, &[app_label]);
             for (key, value) in &v.route.annotations {
                 route_meta.annotations.insert(key.clone(), value.clone());
             }
@@ -1254,7 +1274,7 @@ impl Planner<'_> {
             if !t.external_certificate.is_empty() && plan.route_secret_readers.is_empty() {
                 let name = format!("router-reads-{}", t.external_certificate);
                 plan.route_secret_readers.push(RouteSecretReaderPlan {
-                    meta: meta(&name, 1, &[]),
+                    meta: meta(&name, Kind::Role, &[]),
                     secret: t.external_certificate.clone(),
                     router_namespace: ROUTER_SERVICE_ACCOUNT.0.into(),
                     router_service_account: ROUTER_SERVICE_ACCOUNT.1.into(),
@@ -1294,7 +1314,11 @@ impl Planner<'_> {
             ("hub-gateway/spoke", spoke.name.as_str()),
         ];
         plan.destination_rules.push(DestinationRulePlan {
-            meta: meta(&format!("cb-{name}-{}", spoke.name), 3, &labels),
+            meta: meta(
+                &format!("cb-{name}-{}", spoke.name),
+                Kind::DestinationRule,
+                &labels,
+            ),
             host: spoke.host.clone(),
             traffic_policy: policy.clone(),
         });
@@ -1641,8 +1665,12 @@ impl Planner<'_> {
             };
             plan.egress_waypoints.push(EgressWaypointPlan {
                 meta: {
-                    let mut meta =
-                        meta_in(&ns, &wp.name, 1, &[("istio.io/waypoint-for", "service")]);
+                    let mut meta = meta_in(
+                        &ns,
+                        &wp.name,
+                        Kind::Gateway,
+                        &[("istio.io/waypoint-for", "service")],
+                    );
                     // As on the other gateways (see `build`).
                     if !plan.target.istio_revision.is_empty() {
                         meta.labels
@@ -1660,7 +1688,12 @@ impl Planner<'_> {
         }
         for (host, port) in hosts {
             plan.egress_service_entries.push(EgressServiceEntryPlan {
-                meta: meta_in(&v.namespace, &format!("egress-{host}"), 2, &labels),
+                meta: meta_in(
+                    &v.namespace,
+                    &format!("egress-{host}"),
+                    Kind::ServiceEntry,
+                    &labels,
+                ),
                 host,
                 port,
             });
@@ -1689,17 +1722,17 @@ impl Planner<'_> {
             }
             let revision = plan.target.istio_revision.clone();
             plan.injected_gateways
-                .push(self.injected_gateway(meta(gw, 1, &[]), &revision));
+                .push(self.injected_gateway(meta(gw, Kind::Deployment, &[]), &revision));
         }
         let ns = &v.namespace;
         for (host, port) in self.egress_hosts()? {
             let name = format!("egress-{host}");
             let subset = host.replace('.', "-");
             plan.egress.push(EgressPlan {
-                service_entry: meta(&name, 2, &[]),
-                gateway: meta(&name, 3, &[]),
-                destination_rule: meta(&name, 3, &[]),
-                virtual_service: meta(&name, 3, &[]),
+                service_entry: meta(&name, Kind::ServiceEntry, &[]),
+                gateway: meta(&name, Kind::IstioGateway, &[]),
+                destination_rule: meta(&name, Kind::DestinationRule, &[]),
+                virtual_service: meta(&name, Kind::VirtualService, &[]),
                 selector: istio_selector(gw),
                 gateway_fqdn: format!("{gw}.{ns}.svc.cluster.local"),
                 gateway_ref: format!("{ns}/{name}"),

@@ -58,6 +58,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "80-podmonitors.yaml",
         include_str!("../templates/80-podmonitors.yaml"),
     ),
+    ("_helpers.yaml", include_str!("../templates/_helpers.yaml")),
 ];
 
 /// Where templates come from.
@@ -154,17 +155,7 @@ fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>> {
 /// compiled template are some 12 KiB however short it is, a third of a small
 /// render's memory when all were held at once.
 pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
-    env.set_trim_blocks(true);
-    env.set_formatter(|out, _state, value| {
-        let json = serde_json::to_string(value).map_err(|e| {
-            minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string())
-        })?;
-        out.write_str(&json)
-            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
-    });
+    let mut env = environment();
     let sources = templates.clone();
     env.set_loader(move |name| {
         Ok(sources
@@ -201,6 +192,44 @@ pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
         });
     }
     Ok(out)
+}
+
+/// The template environment: strict about undefined names, every value
+/// printed by [`format_value`].
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    // Whatever a template is named: with escaping on, minijinja marks a
+    // macro's output safe (src/vm/macro_object.rs, minijinja 2.24.0), which is how
+    // `format_value` tells it from a value.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Json);
+    env.set_formatter(format_value);
+    env
+}
+
+/// How `{{ value }}` prints: a macro's output (a safe string, template text
+/// whose own values went through here) as it is; anything else as JSON, that
+/// is a double-quoted YAML scalar or a flow map/list, so no value can add a
+/// key or a document.
+fn format_value(
+    out: &mut minijinja::Output,
+    _state: &minijinja::State,
+    value: &minijinja::Value,
+) -> std::result::Result<(), minijinja::Error> {
+    let write_error = |e: std::fmt::Error| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+    };
+    if value.is_safe() {
+        if let Some(text) = value.as_str() {
+            return out.write_str(text).map_err(write_error);
+        }
+    }
+    let json = serde_json::to_string(value).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string())
+    })?;
+    out.write_str(&json).map_err(write_error)
 }
 
 /// Whether `template` renders nothing for `plan` without compiling it: it is
@@ -254,11 +283,15 @@ fn loop_lists(template: &str) -> Option<Vec<&str>> {
         let end = tag.find("%}")?;
         let words = tag[..end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
         rest = &tag[end + 2..];
+        let mut parts = words.split_whitespace();
+        let keyword = parts.next()?;
+        // `{% from "_helpers.yaml" import x %}` defines names, prints nothing.
+        if keyword == "from" && depth == 0 {
+            continue;
+        }
         if words.contains(['"', '\'']) {
             return None;
         }
-        let mut parts = words.split_whitespace();
-        let keyword = parts.next()?;
         match keyword {
             "for" if depth == 0 => {
                 let (_var, in_, list, more) =
@@ -315,12 +348,7 @@ mod tests {
     use super::*;
 
     fn render_one(template: &str, value: &str) -> String {
-        let mut env = Environment::new();
-        env.set_formatter(|out, _state, value| {
-            out.write_str(&serde_json::to_string(value).unwrap())
-                .unwrap();
-            Ok(())
-        });
+        let mut env = environment();
         env.add_template("t", template).unwrap();
         env.get_template("t")
             .unwrap()
@@ -348,6 +376,22 @@ mod tests {
     }
 
     #[test]
+    fn printed_strings_cannot_escape_their_scalar_through_a_macro() {
+        // A macro's output prints as it is; the values inside it are quoted.
+        let template = "{% macro m(x) %}\nmeta:\n  name: {{ x }}\n{% endmacro %}\n{{ m(v) }}\n";
+        for evil in ["x\n  evil: true", "a\n---\nkind: Secret", "{\"a\": 1}"] {
+            let text = render_one(template, evil);
+            let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&text)
+                .map(|d| serde::Deserialize::deserialize(d).unwrap())
+                .collect();
+            assert_eq!(docs.len(), 1, "{text}");
+            let meta = docs[0]["meta"].as_mapping().unwrap();
+            assert_eq!(meta.len(), 1, "{text}");
+            assert_eq!(meta.get("name").unwrap().as_str(), Some(evil));
+        }
+    }
+
+    #[test]
     fn loop_lists_reads_only_plain_top_level_loops() {
         let lists = loop_lists;
         assert_eq!(
@@ -359,6 +403,10 @@ mod tests {
         assert_eq!(
             lists("{# note #}\n{%- for a in plan.xs -%}{% for b in a.ys %}{{ b }}{% endfor %}{% endfor %}\n{% for c in plan.zs %}{% endfor %}"),
             Some(vec!["xs", "zs"])
+        );
+        assert_eq!(
+            lists("{% from \"_helpers.yaml\" import metadata %}\n{% for a in plan.xs %}{{ metadata(a) }}{% endfor %}\n"),
+            Some(vec!["xs"])
         );
         for not_only_loops in [
             "",
@@ -404,6 +452,12 @@ mod tests {
                     skipped += 1;
                     let mut env = Environment::new();
                     env.set_undefined_behavior(UndefinedBehavior::Strict);
+                    env.set_loader(|name| {
+                        Ok(EMBEDDED
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .map(|(_, t)| t.to_string()))
+                    });
                     let text = env
                         .render_str(template, minijinja::context! { plan => plan_value.clone() })
                         .unwrap();
@@ -420,7 +474,11 @@ mod tests {
             .iter()
             .filter(|(_, t)| loop_lists(t).is_some())
             .count();
-        assert_eq!(loops_only, EMBEDDED.len() - 1, "all but 00-namespace.yaml");
+        assert_eq!(
+            loops_only,
+            EMBEDDED.len() - 2,
+            "all but 00-namespace.yaml and _helpers.yaml"
+        );
     }
 
     #[test]

@@ -240,7 +240,7 @@ pub fn write_starter(path: &str) -> Result<()> {
         .map_err(|e| {
             let err = Error::input(format!(
                 "cannot write `{path}`: {}",
-                crate::values::io_reason(&e)
+                crate::input::io_reason(&e)
             ));
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 err.hint("hubgw init never overwrites a file; remove it or choose another name")

@@ -66,6 +66,8 @@ fn reads_the_forms_templates_print() {
         "  indented: root\n  second: 2\n",
         "a: 1   \nb:   2\n",
         "- a\n- b: 1\n  c: 2\n",
+        "\"quoted key\": 1\n\"null\": 2\n\"a: b # c\":\n  \"x\\\"y\": \"z\"\n",
+        "- \"k\": 1\n  \"l\": 2\n",
         "a: 1 # comment\nb: # comment\nc: [1] # c\nd: \"x # y\" #c\ne: # c\n  f: 1 # c\n  # c\ng:\n- # c\n  h: 1\n",
     ] {
         assert!(agrees(text), "not taken:\n{text}");
@@ -99,7 +101,9 @@ fn leaves_everything_else_to_serde_yaml() {
         "a: two words\n",
         "a: x:y\n",
         "a:b\n",
-        "\"quoted key\": 1\n",
+        "\"a\":b\n",
+        "\"a\" : 1\n",
+        "\"a\"x: 1\n",
         "true: 1\n",
         "null: 1\n",
         "1: x\n",

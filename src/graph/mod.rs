@@ -12,6 +12,7 @@ pub mod picture;
 use std::io::Read;
 
 use crate::error::{Error, Result};
+use crate::input;
 use crate::manifest;
 use crate::render::TemplateSource;
 use crate::values::{self, ValuesInput, ValuesSource};
@@ -54,7 +55,7 @@ pub fn graph(req: &GraphRequest, stdin: &mut dyn Read) -> Result<String> {
         .chain(&req.inputs)
         .cloned()
         .collect();
-    let mut sources = values::read_files(&names, stdin)?;
+    let mut sources = input::read_files(&names, stdin)?;
     let inputs = sources.split_off(req.values.files.len());
     let pictured = if inputs.is_empty() {
         picture::of(&from_values(&sources, None, &req.values)?)

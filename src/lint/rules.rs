@@ -8,13 +8,7 @@ use super::index::{backend_refs, is_api_rule, rules, sets_host};
 use super::{Finding, LintContext};
 use crate::dns;
 use crate::manifest::Manifest;
-
-/// Annotation hubgw puts on an HTTPRoute whose `/api` weights the user set.
-pub const API_WEIGHTS_OPT_IN: &str = "hub-gateway/api-weights";
-/// Annotation hubgw puts on an HTTPRoute in a namespace it does not render:
-/// that namespace's labels as `gateway.allowedRoutes.namespaceLabels`
-/// states them (JSON), so that lint checks them on a bare stream too.
-pub const ROUTE_NAMESPACE_LABELS: &str = "hub-gateway/route-namespace-labels";
+use crate::plan::{API_WEIGHTS_OPT_IN, ROUTE_NAMESPACE_LABELS};
 
 /// The namespace labels a route's annotation states, if any.
 fn stated_namespace_labels(route: &Manifest) -> Option<serde_json::Map<String, serde_json::Value>> {

@@ -79,7 +79,7 @@ pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Manifest>> {
     let mut out = Vec::new();
     for (index, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
         let JsonTree(object) =
-            JsonTree::deserialize(doc).map_err(|e| crate::values::yaml_error(source, text, &e))?;
+            JsonTree::deserialize(doc).map_err(|e| crate::input::yaml_error(source, text, &e))?;
         if !object.is_null() {
             out.push(manifest(source, text, index, object)?);
         }

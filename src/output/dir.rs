@@ -82,7 +82,7 @@ pub fn write_dir(
 }
 
 fn io_err(what: &str, e: std::io::Error) -> Error {
-    Error::input(format!("cannot {what}: {}", crate::values::io_reason(&e)))
+    Error::input(format!("cannot {what}: {}", crate::input::io_reason(&e)))
 }
 
 /// Puts exactly `files` in `dir`: staged in a sibling folder, then renamed

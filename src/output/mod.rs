@@ -12,36 +12,9 @@ pub use emit::{one_line_string, to_yaml};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 
-/// Apply order by (group, kind): what others depend on comes first. Kinds not
-/// listed go last, in the order they came.
-const APPLY_ORDER: &[(&str, &str)] = &[
-    ("", "Namespace"),
-    ("", "ServiceAccount"),
-    ("rbac.authorization.k8s.io", "Role"),
-    ("rbac.authorization.k8s.io", "RoleBinding"),
-    ("", "ConfigMap"),
-    ("gateway.networking.k8s.io", "GatewayClass"),
-    ("gateway.networking.k8s.io", "Gateway"),
-    ("networking.istio.io", "Gateway"),
-    ("", "Service"),
-    ("apps", "Deployment"),
-    ("autoscaling", "HorizontalPodAutoscaler"),
-    ("policy", "PodDisruptionBudget"),
-    ("networking.istio.io", "ServiceEntry"),
-    ("gateway.networking.k8s.io", "ReferenceGrant"),
-    ("gateway.networking.k8s.io", "HTTPRoute"),
-    ("networking.istio.io", "VirtualService"),
-    ("networking.istio.io", "DestinationRule"),
-    ("monitoring.coreos.com", "PodMonitor"),
-    ("route.openshift.io", "Route"),
-];
-
+/// Where an object stands in apply order: its kind's row in [`KINDS`](crate::kinds::KINDS).
 fn rank(m: &Manifest) -> usize {
-    let (group, kind) = (m.group(), m.kind());
-    APPLY_ORDER
-        .iter()
-        .position(|(g, k)| *g == group && *k == kind)
-        .unwrap_or(APPLY_ORDER.len())
+    crate::kinds::apply_rank(m.group(), m.kind())
 }
 
 /// Sorts into apply order; objects of one kind keep the order they came in.

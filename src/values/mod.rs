@@ -3,8 +3,6 @@
 //! result into typed [`Values`]. Remembers which source set each key
 //! ([`Origins`]) so that every later error can point into the right file.
 
-pub mod depth;
-pub mod git;
 pub mod locate;
 pub mod merge;
 pub mod model;
@@ -18,6 +16,8 @@ use std::io::Read;
 use serde_yaml::Value;
 
 use crate::error::{closest, Error, Location, Result};
+pub use crate::input::ValuesSource;
+use crate::input::{read_files, yaml_error};
 pub use locate::KeyPositions;
 pub use model::Values;
 pub use path::{KeyPath, PathSeg};
@@ -40,13 +40,6 @@ pub struct ValuesInput {
     pub set_string: Vec<String>,
     /// `-n/--namespace`, applied last.
     pub namespace: Option<String>,
-}
-
-/// One input of the merge, as read.
-#[derive(Debug, Clone)]
-pub struct ValuesSource {
-    pub name: String,
-    pub text: String,
 }
 
 /// The merged values, typed, with where each key came from.
@@ -121,230 +114,6 @@ impl Origins {
 pub fn load(input: &ValuesInput, stdin: &mut dyn Read) -> Result<LoadedValues> {
     let files = read_files(&input.files, stdin)?;
     load_sources(&files, input)
-}
-
-/// Largest values file hubgw reads (each `-f` on its own). Values are
-/// settings, not data: the chart's file is 3 KB and 500 applications of 4
-/// spokes take about 150 KB. Parsing costs up to about 250 bytes of memory
-/// per byte of YAML (a flow list of one-letter items), so this keeps any file
-/// within 1 s and 100 MB before it is rejected or rendered.
-pub const MAX_VALUES_BYTES: u64 = 256 << 10;
-/// Largest manifest stream `hubgw validate` and `hubgw diff` read.
-pub const MAX_STREAM_BYTES: u64 = 256 << 20;
-
-/// What a command reads, for its size limit and its error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// Values files (`-f`), at most [`MAX_VALUES_BYTES`] each.
-    Values,
-    /// Manifest streams (`hubgw validate`), at most [`MAX_STREAM_BYTES`] each.
-    Manifests,
-    /// A values file or a manifest stream (`hubgw diff`), at most [`MAX_STREAM_BYTES`].
-    ValuesOrManifests,
-}
-
-impl InputKind {
-    fn max_bytes(self) -> u64 {
-        match self {
-            InputKind::Values => MAX_VALUES_BYTES,
-            InputKind::Manifests | InputKind::ValuesOrManifests => MAX_STREAM_BYTES,
-        }
-    }
-
-    /// How an error names the file: "values file `x`", "manifest file `x`", "`x`".
-    fn name(self, file: &str) -> String {
-        match self {
-            InputKind::Values => format!("values file `{file}`"),
-            InputKind::Manifests => format!("manifest file `{file}`"),
-            InputKind::ValuesOrManifests => format!("`{file}`"),
-        }
-    }
-
-    fn directory_hint(self) -> &'static str {
-        match self {
-            InputKind::Values => {
-                "pass a YAML file with -f, for example -f values/examples/east-west.yaml"
-            }
-            InputKind::Manifests => {
-                "pass YAML files of Kubernetes objects, or - for standard input"
-            }
-            InputKind::ValuesOrManifests => {
-                "pass a values file or a rendered stream (YAML), or - for standard input"
-            }
-        }
-    }
-
-    fn too_large_hint(self) -> &'static str {
-        match self {
-            InputKind::Values => {
-                "values files hold settings, not data: is this the right file? A really large one can be split into several -f files"
-            }
-            InputKind::Manifests | InputKind::ValuesOrManifests => {
-                "is this the right file? A larger stream can be split into several files"
-            }
-        }
-    }
-
-    fn text_hint(self) -> &'static str {
-        match self {
-            InputKind::Values => "values files are YAML text; is this the right file?",
-            InputKind::Manifests | InputKind::ValuesOrManifests => {
-                "manifests are YAML text; is this the right file?"
-            }
-        }
-    }
-}
-
-/// Reads values files; `-` reads `stdin`, at most once.
-pub fn read_files(files: &[String], stdin: &mut dyn Read) -> Result<Vec<ValuesSource>> {
-    read_inputs(files, stdin, InputKind::Values)
-}
-
-/// Reads files (`-` is `stdin`, at most once), each within `kind`'s size limit.
-pub fn read_inputs(
-    files: &[String],
-    stdin: &mut dyn Read,
-    kind: InputKind,
-) -> Result<Vec<ValuesSource>> {
-    let max_bytes = kind.max_bytes();
-    let mut out = Vec::new();
-    let mut stdin_used = false;
-    for file in files {
-        if file == "-" {
-            if stdin_used {
-                return Err(Error::usage(
-                    "standard input (`-f -`) can be read only once",
-                ));
-            }
-            stdin_used = true;
-            let bytes = read_limited(stdin, max_bytes, "standard input", 0).map_err(|e| {
-                Error::input(format!("cannot read standard input: {}", io_reason(&e)))
-                    .hint("input must be UTF-8 YAML text")
-            })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Error::input(format!(
-                    "cannot read standard input: it is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ))
-                .hint("input must be UTF-8 YAML text")
-            })?;
-            out.push(ValuesSource {
-                name: "<stdin>".into(),
-                text,
-            });
-        } else {
-            out.push(ValuesSource {
-                name: file.clone(),
-                text: read_text_file(file, kind)?,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Reads at most `max` bytes; more is an `InvalidData` error that says so.
-/// `expected`: the size the input says it has, so that it is read in one call.
-fn read_limited(
-    reader: &mut dyn Read,
-    max: u64,
-    what: &str,
-    expected: u64,
-) -> std::io::Result<Vec<u8>> {
-    // One byte more than expected: the read that finds the end fits too.
-    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(max) + 1).unwrap_or(0));
-    reader.take(max + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(too_large(what, None, max));
-    }
-    Ok(bytes)
-}
-
-fn too_large(what: &str, size: Option<u64>, max: u64) -> std::io::Error {
-    let size = match size {
-        Some(n) => human_size(n),
-        None => format!("more than {}", human_size(max)),
-    };
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!(
-            "{what} is too large ({size}; the limit is {})",
-            human_size(max)
-        ),
-    )
-}
-
-fn human_size(bytes: u64) -> String {
-    if bytes < 1 << 20 {
-        format!("{} KiB", bytes.div_ceil(1 << 10))
-    } else {
-        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
-    }
-}
-
-fn read_text_file(file: &str, kind: InputKind) -> Result<String> {
-    read_text_at(std::path::Path::new(file), file, kind)
-}
-
-/// A values file at `path` (named `shown` in errors), within the size limit
-/// of values files: the Argo CD plugin reads through here too.
-pub(crate) fn read_values_at(path: &std::path::Path, shown: &str) -> Result<String> {
-    read_text_at(path, shown, InputKind::Values)
-}
-
-fn read_text_at(path: &std::path::Path, file: &str, kind: InputKind) -> Result<String> {
-    // Opened before anything is asked of the path: the open file says what
-    // it is and how large, in one call after the open.
-    let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?, f)));
-    if matches!(&opened, Ok((meta, _)) if meta.is_dir()) {
-        return Err(Error::input(format!(
-            "cannot read {}: it is a directory",
-            kind.name(file)
-        ))
-        .hint(kind.directory_hint()));
-    }
-    let max_bytes = kind.max_bytes();
-    let read = |(meta, mut f): (std::fs::Metadata, std::fs::File)| -> std::io::Result<Vec<u8>> {
-        // A regular file says its size up front; a pipe (`-f <(...)`) is read
-        // up to the limit.
-        let size = meta.len();
-        if size > max_bytes {
-            return Err(too_large("it", Some(size), max_bytes));
-        }
-        read_limited(&mut f, max_bytes, "it", size)
-    };
-    let bytes = opened.and_then(read).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "check the path; it is relative to the current directory"
-            }
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-            std::io::ErrorKind::InvalidData => kind.too_large_hint(),
-            _ => "pass a readable YAML file",
-        };
-        Error::input(format!(
-            "cannot read {}: {}",
-            kind.name(file),
-            io_reason(&e)
-        ))
-        .hint(hint)
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::input(format!(
-            "cannot read {}: it is not UTF-8 text (invalid byte at offset {})",
-            kind.name(file),
-            e.utf8_error().valid_up_to()
-        ))
-        .hint(kind.text_hint())
-    })
-}
-
-/// The OS reason without Rust's "(os error 2)" suffix.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
 }
 
 /// Merges the defaults, `files` and the flags of `input`, then types them.
@@ -568,7 +337,7 @@ fn default_tree() -> Value {
 
 /// Parses one values document; an empty one is an empty map.
 fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
-    depth::check(source, text)?;
+    crate::input::depth::check(source, text)?;
     let value = match crate::fastyaml::read_stream(text).as_deref() {
         Some([document]) => yaml_value(document),
         // Several documents, or YAML beyond the fast reader: serde_yaml reads
@@ -701,37 +470,6 @@ fn yaml_value(value: &serde_json::Value) -> Value {
                 .collect(),
         ),
     }
-}
-
-/// A serde_yaml syntax error, located, without its own "at line" suffix.
-pub fn yaml_error(source: &str, text: &str, e: &serde_yaml::Error) -> Error {
-    let mut message = e.to_string();
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
-    let location = e
-        .location()
-        .map(|l| Location::in_text(source, text, l.line(), l.column(), 1));
-    let line_has_tab = location
-        .as_ref()
-        .and_then(|l| l.line_text.as_ref())
-        .is_some_and(|l| l.contains('\t'));
-    let hint = if line_has_tab || message.contains("tab") {
-        "YAML indentation must use spaces, not tabs"
-    } else if message.contains("duplicate entry") {
-        "each key may appear once in a map; remove one of them"
-    } else if message.contains("YAML tag") {
-        "remove the tag: write the value as a plain string, number, list or map"
-    } else if message.contains("as u128") || message.contains("as i128") {
-        "integers must fit in 64 bits; quote the number to keep it as a string"
-    } else if message.contains("recursion limit") || message.contains("repetition limit") {
-        "the document nests or repeats too deeply to be a values file"
-    } else {
-        "check the YAML syntax near this place (indentation, a missing `:` or an unclosed quote)"
-    };
-    Error::input(format!("invalid YAML in `{source}`: {message}"))
-        .at(location)
-        .hint(hint)
 }
 
 fn describe_value(value: &Value) -> String {
