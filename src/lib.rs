@@ -179,7 +179,7 @@ pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manife
     let paths = if paths.is_empty() {
         vec!["-".to_string()]
     } else {
-        paths.to_vec()
+        manifest::inputs::expand(paths)?
     };
     let mut manifests = Vec::new();
     for source in values::read_inputs(&paths, stdin, values::InputKind::Manifests)? {
