@@ -44,13 +44,17 @@ fn walk(dir: &Path, found: &mut Vec<String>) -> Result<()> {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if path.is_dir() {
+        // Symlinked folders are not followed (a loop would never end), as
+        // Go's filepath.Walk, which kubeconform uses, does not follow them.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
             if !name.starts_with('.') {
                 walk(&path, found)?;
             }
-        } else if path
-            .extension()
-            .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        } else if path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
         {
             found.push(path.to_string_lossy().into_owned());
         }
@@ -69,7 +73,7 @@ mod tests {
         for f in [
             "b.yaml",
             "a/c.yml",
-            "a/d.json",
+            "a/D.JSON",
             "a/e.txt",
             ".git/f.yaml",
             "a/.h/g.yaml",
@@ -78,9 +82,12 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "").unwrap();
         }
+        // A symlink loop is not followed.
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&dir, dir.join("a/loop")).unwrap();
         let d = dir.to_string_lossy().into_owned();
         let got = expand(&[d.clone(), "-".into()]).unwrap();
-        let want: Vec<String> = ["a/c.yml", "a/d.json", "b.yaml"]
+        let want: Vec<String> = ["a/D.JSON", "a/c.yml", "b.yaml"]
             .iter()
             .map(|f| dir.join(f).to_string_lossy().into_owned())
             .chain(["-".to_string()])
