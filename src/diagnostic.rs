@@ -4,6 +4,10 @@
 //! a command before it had objects to check, so that `--format json|github`
 //! never leaves stdout empty. The JSON schema: `docs/output-formats.md`.
 
+pub mod junit;
+pub mod results;
+pub mod tap;
+
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Location};
@@ -120,6 +124,10 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow annotations.
     Github,
+    /// JUnit XML, one test case per object (kubeconform's shape).
+    Junit,
+    /// TAP version 13, one test point per object (kubeconform's shape).
+    Tap,
 }
 
 /// The JSON report: `{"version": 1, "summary": {...}, "diagnostics": [...]}`.
@@ -210,6 +218,32 @@ pub fn report(
             text
         }
         ReportFormat::Github => diagnostics.iter().map(github).collect(),
+        // Without the list of objects, the ones diagnostics name stand for it.
+        ReportFormat::Junit | ReportFormat::Tap => {
+            let mut objects: Vec<ObjectRef> = Vec::new();
+            for d in diagnostics {
+                if !objects.contains(&d.object) {
+                    objects.push(d.object.clone());
+                }
+            }
+            object_report(&objects, &[], diagnostics, format, color)
+        }
+    }
+}
+
+/// [`report`] for a run that knows every object it checked and which it
+/// skipped: JUnit and TAP list each object, clean ones included.
+pub fn object_report(
+    objects: &[ObjectRef],
+    skipped: &[ObjectRef],
+    diagnostics: &[Diagnostic],
+    format: ReportFormat,
+    color: bool,
+) -> String {
+    match format {
+        ReportFormat::Junit => junit::write(&results::per_object(objects, skipped, diagnostics)),
+        ReportFormat::Tap => tap::write(&results::per_object(objects, skipped, diagnostics)),
+        _ => report(diagnostics, objects.len(), format, color),
     }
 }
 
@@ -245,6 +279,8 @@ pub fn failure_report(err: &Error, format: ReportFormat) -> String {
     };
     match format {
         ReportFormat::Human => String::new(),
+        ReportFormat::Junit => junit::failure(err, failure),
+        ReportFormat::Tap => tap::failure(err, failure),
         ReportFormat::Json => {
             let report = JsonFailureReport {
                 version: 1,

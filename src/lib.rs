@@ -191,7 +191,7 @@ pub fn read_streams_located(
     let paths = if paths.is_empty() {
         vec!["-".to_string()]
     } else {
-        paths.to_vec()
+        manifest::inputs::expand(paths)?
     };
     let mut manifests = Vec::new();
     let mut lines = DocumentLines::new();

@@ -47,9 +47,11 @@ enum Command {
     #[command(
         after_help = "Each problem is printed as `<source>:<document index> <Kind>/<name>: <field path>: <message>`\n\
         (document indexes count from 0); lint findings add `error[HGnnn]` or `warning[HGnnn]`.\n\
-        A summary goes to stderr. Exit 0 when clean, 1 on any error, 2 on usage errors.\n\
-        A `List` (kubectl's, or `hubgw render -o json`) is checked item by item; Istio's\n\
-        webhook and the API server's value checks apply too.\n\n\
+        A summary goes to stderr (with --summary also kubeconform's `Summary: N resources found in\n\
+        M files - Valid: .., Invalid: .., Errors: .., Skipped: ..`). Folders are walked for *.yaml,\n\
+        *.yml and *.json files. A `List` (kubectl's, or `hubgw render -o json`) is checked item by\n\
+        item; Istio's webhook and the API server's value checks apply too.\n\
+        Exit 0 when clean, 1 on any error, 2 on usage errors.\n\n\
         CRDs: by default the embedded ones of the oldest supported target (Gateway API v1.2.1,\n\
         Istio 1.24, OpenShift Route); --gateway-api and --istio pick another. With --crds,\n\
         a cluster's own CRDs (CEL rules included) are used for the kinds they define; other\n\
@@ -58,6 +60,8 @@ enum Command {
         hubgw render -f values/examples/east-west.yaml | hubgw validate -\n  \
         hubgw render -f values.yaml -o json | hubgw validate -\n  \
         hubgw validate hand-written.yaml other.yaml --verbose\n  \
+        hubgw validate --summary manifests/\n  \
+        hubgw validate --format junit manifests/ > validate.xml\n  \
         hubgw render -f values.yaml | hubgw validate --gateway-api v1.4.1 --istio 1.28 -\n  \
         oc get crd -o yaml > cluster-crds.yaml && hubgw validate --crds cluster-crds.yaml hub.yaml"
     )]
@@ -235,6 +239,33 @@ enum DiagnosticsFormat {
     Github,
 }
 
+/// `validate --format`: lint's formats and kubeconform's JUnit and TAP.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ValidateFormat {
+    /// For people: colour on a terminal (not with NO_COLOR), values snippets.
+    Human,
+    /// One JSON document (schema in docs/output-formats.md).
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// JUnit XML: a test suite per file, a test case per object.
+    Junit,
+    /// TAP version 13: a test point per object, then the plan `1..N`.
+    Tap,
+}
+
+impl From<ValidateFormat> for ReportFormat {
+    fn from(f: ValidateFormat) -> Self {
+        match f {
+            ValidateFormat::Human => ReportFormat::Human,
+            ValidateFormat::Json => ReportFormat::Json,
+            ValidateFormat::Github => ReportFormat::Github,
+            ValidateFormat::Junit => ReportFormat::Junit,
+            ValidateFormat::Tap => ReportFormat::Tap,
+        }
+    }
+}
+
 impl From<DiagnosticsFormat> for ReportFormat {
     fn from(f: DiagnosticsFormat) -> Self {
         match f {
@@ -267,8 +298,9 @@ enum FormatArg {
 
 #[derive(Args)]
 struct ValidateArgs {
-    /// Manifest files; `-` (or none) reads standard input.
-    #[arg(value_name = "FILE")]
+    /// Manifest files or folders (walked for *.yaml, *.yml, *.json, hidden
+    /// folders skipped, in sorted order); `-` (or none) reads standard input.
+    #[arg(value_name = "PATH")]
     files: Vec<String>,
     /// Skip objects of kinds hubgw has no schema for, instead of failing them.
     #[arg(long = "allow-unknown-kinds")]
@@ -276,9 +308,14 @@ struct ValidateArgs {
     /// Also list the CEL rules that could not be evaluated, and why.
     #[arg(short = 'v', long = "verbose")]
     verbose: bool,
-    /// Print problems as one line each (default), or as lint does.
+    /// Also print kubeconform's summary line on stderr (human format only, as
+    /// kubeconform's `-summary`): `Summary: N resources found in M files - Valid: ..`.
+    #[arg(long = "summary")]
+    summary: bool,
+    /// Print problems as one line each (default), as lint does, or as
+    /// kubeconform does (JUnit XML, TAP).
     #[arg(long = "format", value_enum)]
-    format: Option<DiagnosticsFormat>,
+    format: Option<ValidateFormat>,
     /// Treat warnings as errors.
     #[arg(long = "strict")]
     strict: bool,
@@ -406,7 +443,8 @@ fn usage_failure(err: &clap::Error) -> u8 {
 }
 
 /// The diagnostics format a command line that clap refused asked for:
-/// `lint`/`validate` with `--format json|github` (or `--format=...`).
+/// `lint`/`validate` with `--format json|github` (or `--format=...`), and
+/// `validate`'s `junit|tap`.
 fn requested_format(args: &[String]) -> Option<ReportFormat> {
     let command = args.iter().find(|a| !a.starts_with('-'))?;
     if command != "lint" && command != "validate" {
@@ -423,6 +461,8 @@ fn requested_format(args: &[String]) -> Option<ReportFormat> {
     match value {
         "json" => Some(ReportFormat::Json),
         "github" => Some(ReportFormat::Github),
+        "junit" if command == "validate" => Some(ReportFormat::Junit),
+        "tap" if command == "validate" => Some(ReportFormat::Tap),
         _ => None,
     }
 }
@@ -602,6 +642,7 @@ fn validate(args: &ValidateArgs) -> Result<bool, Error> {
             format: args.format.map(Into::into),
             strict: args.strict,
             verbose: args.verbose,
+            summary: args.summary,
             color: color_on(&std::io::stdout()),
             document_lines,
         },

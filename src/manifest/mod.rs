@@ -7,6 +7,7 @@ use serde_json::Value;
 
 pub mod generated;
 pub mod host_rewrite;
+pub mod inputs;
 pub mod podmonitor;
 
 use crate::error::{Error, Location, Result};

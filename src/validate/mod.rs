@@ -348,6 +348,8 @@ pub struct StreamCheckOptions {
     pub strict: bool,
     /// List skipped objects and unevaluated CEL rules.
     pub verbose: bool,
+    /// Add kubeconform's `Summary:` line (its `-summary`) to human output.
+    pub summary: bool,
     pub color: bool,
     /// Where each document starts, per source, for the reports.
     pub document_lines: crate::DocumentLines,
@@ -375,12 +377,19 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
             .copied();
     }
     let clean = diagnostic::apply_strict(&mut diagnostics, options.strict);
+    let objects: Vec<ObjectRef> = manifests.iter().map(ObjectRef::of).collect();
     let report = match options.format {
         None => diagnostics
             .iter()
             .map(|d| format!("{}\n", d.one_line()))
             .collect(),
-        Some(f) => diagnostic::report(&diagnostics, manifests.len(), f, options.color),
+        Some(f) => diagnostic::object_report(
+            &objects,
+            &validation.skipped,
+            &diagnostics,
+            f,
+            options.color,
+        ),
     };
     let mut summary = diagnostic::summarize(manifests.len(), &diagnostics).line();
     if !validation.skipped.is_empty() {
@@ -422,6 +431,11 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
     }
     notes.push_str(&summary);
     notes.push('\n');
+    if options.summary && matches!(options.format, None | Some(ReportFormat::Human)) {
+        let results = diagnostic::results::per_object(&objects, &validation.skipped, &diagnostics);
+        notes.push_str(&diagnostic::results::summary_line(&results));
+        notes.push('\n');
+    }
     StreamCheck {
         report,
         notes,
