@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod output;
 pub mod par;
 pub mod plan;
+pub mod quantity;
 pub mod render;
 pub mod schema;
 pub mod target;

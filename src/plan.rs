@@ -10,6 +10,7 @@ use serde_json::{json, Value as Json};
 use crate::dns;
 use crate::error::{closest, Error, Result};
 use crate::kinds::Kind;
+use crate::quantity;
 use crate::target::{self, OpenShiftRow, Target};
 use crate::values::model::{
     AppEntry, CircuitBreaking, Cluster, EgressHost, FromNamespaces, GatewayApi, HeaderRule,
@@ -774,6 +775,7 @@ impl Planner<'_> {
             plan.secret_readers
                 .push(meta(SECRET_READER, Kind::Role, &[]));
         }
+        self.check_resources()?;
         if v.monitoring.pod_monitor.enabled {
             if !dns::is_duration(&v.monitoring.pod_monitor.interval) {
                 return Err(self.error(
@@ -800,8 +802,56 @@ impl Planner<'_> {
                 path: "/stats/prometheus".into(),
             });
         }
+        self.check_control_characters()?;
         plan.apps = apps.into_iter().map(|a| a.plan).collect();
         Ok(plan)
+    }
+
+    /// A net under the field checks above: no string the user gives holds a
+    /// control character (newline, NUL, other C0, DEL, C1), even one that
+    /// only reaches the cluster once a feature is turned on. The API server
+    /// and the proxies refuse them in names, hosts, labels and durations, and
+    /// a header value may not hold them (RFC 9110 5.5). PEM blocks are text
+    /// of several lines, so `route.tls` keeps line breaks and tabs.
+    fn check_control_characters(&self) -> Result<()> {
+        let tree = serde_json::to_value(self.v).expect("plain data");
+        let mut stack = vec![(KeyPath::root(), &tree)];
+        while let Some((at, node)) = stack.pop() {
+            match node {
+                Json::Object(map) => {
+                    for (k, v) in map.iter().rev() {
+                        let key = at.key(k.clone());
+                        if let Some(c) = k.chars().find(|c| c.is_control()) {
+                            return Err(self.error(
+                                &key,
+                                format!(
+                                    "the key {k:?} under `{at}` holds the control character {c:?}"
+                                ),
+                            ));
+                        }
+                        stack.push((key, v));
+                    }
+                }
+                Json::Array(items) => {
+                    for (i, v) in items.iter().enumerate().rev() {
+                        stack.push((at.index(i), v));
+                    }
+                }
+                Json::String(text) => {
+                    let pem = at.starts_with(&path("route.tls"));
+                    let bad = text
+                        .chars()
+                        .find(|&c| c.is_control() && !(pem && matches!(c, '\n' | '\r' | '\t')));
+                    if let Some(c) = bad {
+                        return Err(self
+                            .error(&at, format!("`{at}` holds the control character {c:?}: {text:?}"))
+                            .hint("remove line breaks, tabs, NUL and other control characters; no object field hubgw writes from it takes them"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// `revision`: the control plane's (`istio.io/rev` on the pods); empty: none.
@@ -2128,6 +2178,39 @@ impl Planner<'_> {
                 .hint("give at least one enabled spoke a weight above 0"));
         }
         Ok(weights)
+    }
+
+    /// The gateway's container resources, as the API server would read them:
+    /// each a quantity (k8s.io/apimachinery `pkg/api/resource/quantity.go`),
+    /// not negative, and no request above its limit (kubernetes
+    /// `pkg/apis/core/validation/validation.go`, `ValidateResourceRequirements`).
+    fn check_resources(&self) -> Result<()> {
+        let r = &self.v.gateway.deployment.resources;
+        let base = "gateway.deployment.resources";
+        let pairs = [
+            ("cpu", &r.requests.cpu, &r.limits.cpu),
+            ("memory", &r.requests.memory, &r.limits.memory),
+        ];
+        for (name, request, limit) in pairs {
+            for (kind, value) in [("requests", request), ("limits", limit)] {
+                if let Some(p) = quantity::resource_problem(value) {
+                    let key = format!("{base}.{kind}.{name}");
+                    return Err(self
+                        .error(&path(&key), format!("`{key}` must be a Kubernetes quantity like 500m or 128Mi, found {value:?}: {p}"))
+                        .hint(format!("a quantity is a number with an optional suffix: {}", quantity::SUFFIXES)));
+                }
+            }
+            let (rq, lq) = (quantity::parse(request), quantity::parse(limit));
+            if let (Ok(rq), Ok(lq)) = (rq, lq) {
+                if rq.cmp_value(&lq) == std::cmp::Ordering::Greater {
+                    let key = format!("{base}.requests.{name}");
+                    return Err(self
+                        .error(&path(&key), format!("`{key}` ({request}) is above `{base}.limits.{name}` ({limit}); the API server refuses a request above its limit"))
+                        .hint(format!("lower the request or raise the limit to at least {request}")));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn check_label_pair(&self, base: &str, key: &str, value: &str) -> Result<()> {

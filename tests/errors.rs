@@ -514,3 +514,95 @@ fn a_host_made_from_a_domain_points_at_the_domain() {
         "{err}"
     );
 }
+
+#[test]
+fn resources_must_be_quantities_the_api_server_reads() {
+    let bad = TempFile::new(
+        "bad-quantity.yaml",
+        "gateway:\n  deployment:\n    resources:\n      limits:\n        cpu: lots\n",
+    );
+    let err = fails(&["render", "-f", BASE, "-f", bad.arg()], 1);
+    assert!(
+        err.contains("`gateway.deployment.resources.limits.cpu` must be a Kubernetes quantity like 500m or 128Mi, found \"lots\""),
+        "{err}"
+    );
+    assert!(err.contains("bad-quantity.yaml:5:9"), "{err}");
+    assert!(err.contains("help: a quantity is a number"), "{err}");
+    // A newline or NUL inside a quantity, through --set and a quoted scalar.
+    for value in ["\"1\\n\"", "\"1\\0\""] {
+        let file = TempFile::new(
+            "ctl-quantity.yaml",
+            &format!("gateway:\n  deployment:\n    resources:\n      requests:\n        memory: {value}\n"),
+        );
+        let err = fails(&["render", "-f", BASE, "-f", file.arg()], 1);
+        assert!(err.contains("resources.requests.memory"), "{err}");
+        assert!(err.contains("control character"), "{err}");
+    }
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            BASE,
+            "--set",
+            "gateway.deployment.resources.limits.memory=-1Gi",
+        ],
+        1,
+    );
+    assert!(err.contains("it is negative"), "{err}");
+}
+
+#[test]
+fn requests_above_limits_are_refused() {
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            BASE,
+            "--set",
+            "gateway.deployment.resources.requests.cpu=2001m",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("`gateway.deployment.resources.requests.cpu` (2001m) is above `gateway.deployment.resources.limits.cpu` (2000m)"),
+        "{err}"
+    );
+    assert!(err.contains("--set"), "{err}");
+    // Equal in value, written differently: accepted.
+    let equal = TempFile::new(
+        "equal-requests.yaml",
+        "gateway:\n  deployment:\n    resources:\n      requests:\n        cpu: \"2\"\n        memory: 1Gi\n",
+    );
+    let ok = hubgw_run(&["render", "-f", BASE, "-f", equal.arg()]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}
+
+#[test]
+fn control_characters_in_any_string_are_refused_where_they_are_set() {
+    // Fields that reach the cluster only once a feature is on: refused all
+    // the same, at their place in the file.
+    let bad = TempFile::new(
+        "ctl-string.yaml",
+        "egress:\n  waypoint:\n    name: \"egress\\0waypoint\"\n",
+    );
+    let err = fails(&["render", "-f", BASE, "-f", bad.arg()], 1);
+    assert!(
+        err.contains("`egress.waypoint.name` holds the control character '\\0'"),
+        "{err}"
+    );
+    assert!(err.contains("ctl-string.yaml:3:5"), "{err}");
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            BASE,
+            "--set-string",
+            "monitoring.podMonitor.interval=30s\n",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("`monitoring.podMonitor.interval` holds the control character '\\n'"),
+        "{err}"
+    );
+}

@@ -327,3 +327,120 @@ fn render_quotes_a_spoke_no_and_a_header_on_for_kubectl() {
     assert!(!items.is_empty());
     assert_eq!(&kubectl_decode(&yaml.stdout), items);
 }
+
+/// DNS-label-shaped words YAML 1.1 reads as non-strings: valid spoke, app
+/// and host-label names, so renders with them are accepted and must reach
+/// kubectl as strings.
+const LABEL_WORDS: &[&str] = &[
+    "no", "yes", "y", "n", "on", "off", "true", "false", "null", "0777", "1e3", "0b1", "0o7",
+    "0x1f", "123", "1-0", "nan", "inf",
+];
+
+fn label_word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(LABEL_WORDS).prop_map(str::to_string),
+        1 => "[a-z0-9]{1,6}",
+    ]
+}
+
+/// A string for a field that takes any text (header and annotation values):
+/// YAML's traps in any case, padding, `#`, `: `, quotes and unicode.
+fn free_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => ambiguous_word(),
+        3 => (ambiguous_word(), prop::sample::select(&[" ", "  ", "# ", ": ", "'", "\"", "\u{e9}", "\u{2028}", "\u{feff}"][..]))
+            .prop_map(|(w, pad)| format!("{pad}{w}{pad}")),
+        1 => tricky(),
+    ]
+}
+
+/// A field that is valid mostly, adversarial sometimes.
+fn mostly<S: Strategy<Value = String>>(valid: S) -> impl Strategy<Value = String> {
+    prop_oneof![19 => valid, 1 => tricky()]
+}
+
+/// A values file (as JSON, which is YAML) with adversarial strings in every
+/// string field it takes: spoke names, domains, app name, header names and
+/// values, label values, route annotations and egress hosts.
+fn adversarial_values() -> impl Strategy<Value = Value> {
+    (
+        (
+            mostly(label_word()),
+            mostly(label_word()),
+            // An application name starts with a letter (a Service name).
+            mostly(label_word().prop_filter("letter first", |w| w.starts_with(|c: char| c.is_ascii_lowercase()))),
+        ),
+        (mostly(label_word()), mostly(label_word())),
+        (mostly("x-[a-z]{1,5}".prop_map(String::from)), free_text()),
+        (mostly(label_word()), mostly(label_word())),
+        (free_text(), free_text()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |((east, west, app), (d1, d2), (header, header_value), (lk, lv), (a1, a2), egress)| {
+                let mut values = json!({
+                    "clusterDomain": format!("apps.{d1}.example"),
+                    "app": {"name": app},
+                    "clusters": {
+                        east.clone(): {"domain": format!("apps.{d1}.{east}.example")},
+                        west.clone(): {"domain": format!("{d2}.example")},
+                    },
+                    "gateway": {"rules": [{
+                        "name": "canary",
+                        "matches": [{"headers": {header: header_value}}],
+                        "backends": [{"spoke": west}],
+                    }]},
+                    "labels": {format!("team.example/{lk}"): lv},
+                    "route": {"annotations": {"example.com/a": a1, "example.com/b": a2}},
+                });
+                if egress {
+                    values["egress"] = json!({"hosts": [format!("api.{d2}.example"), {"host": format!("{d1}.example"), "port": 8443}]});
+                }
+                values
+            },
+        )
+}
+
+/// Every accepted render of adversarial values reaches kubectl as the
+/// objects `-o json` prints; every refused one is a clean error.
+#[test]
+fn kubectl_reads_renders_of_adversarial_values_as_their_json() {
+    if !have_kubectl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("values.yaml");
+    let file_arg = file.to_string_lossy().into_owned();
+    let config = Config {
+        cases: 32,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new(config);
+    let accepted = std::cell::Cell::new(0);
+    runner
+        .run(&adversarial_values(), |values| {
+            std::fs::write(&file, serde_json::to_string_pretty(&values).unwrap()).unwrap();
+            let yaml = hubgw_run(&["render", "-f", &file_arg]);
+            if yaml.code != 0 {
+                prop_assert!(yaml.code == 1 || yaml.code == 2, "{}", yaml.stderr);
+                prop_assert!(yaml.stdout.is_empty(), "partial stdout: {}", yaml.stdout);
+                prop_assert!(
+                    yaml.stderr.starts_with("error: ") && !yaml.stderr.contains("panicked"),
+                    "{}",
+                    yaml.stderr
+                );
+                return Ok(());
+            }
+            accepted.set(accepted.get() + 1);
+            let json = hubgw_run(&["render", "-f", &file_arg, "-o", "json"]);
+            prop_assert_eq!(json.code, 0, "{}", json.stderr);
+            let list: Value = serde_json::from_str(&json.stdout).unwrap();
+            let items = list["items"].as_array().unwrap();
+            prop_assert_eq!(&kubectl_decode(&yaml.stdout), items, "{}", yaml.stdout);
+            Ok(())
+        })
+        .unwrap();
+    // A generator whose every case is refused would test nothing.
+    assert!(accepted.get() > 0, "no adversarial values file rendered");
+}

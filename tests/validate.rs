@@ -956,3 +956,38 @@ fn istio_unweighted_destinations_and_star_service_entries_are_refused() {
     );
     assert_accepted(&se.replace("'*'", "api.example.com"));
 }
+
+#[test]
+fn a_raw_deployment_with_a_bad_quantity_or_request_above_limit_is_refused() {
+    let deployment = |limits: &str, requests: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: n\nspec:\n  selector:\n    matchLabels: {{app: d}}\n  template:\n    metadata:\n      labels: {{app: d}}\n    spec:\n      containers:\n      - name: c\n        image: i\n        resources:\n          limits: {limits}\n          requests: {requests}\n"
+        )
+    };
+    let r = run(hubgw()
+        .args(["validate", "-"])
+        .write_stdin(deployment("{cpu: lots}", "{cpu: 100m}")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // validate prints its findings as its report, on stdout.
+    assert!(
+        r.stdout.contains(
+            "spec.template.spec.containers[0].resources.limits.cpu: Invalid value: \"lots\""
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run(hubgw()
+        .args(["validate", "-"])
+        .write_stdin(deployment("{memory: 1Gi}", "{memory: 2Gi}")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("must be less than or equal to memory limit"),
+        "{}",
+        r.stdout
+    );
+    let r = run(hubgw()
+        .args(["validate", "-"])
+        .write_stdin(deployment("{memory: 1Gi}", "{memory: 1024Mi}")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -95,6 +95,47 @@ fn metadata(m: &Manifest, out: &mut Found) {
     }
 }
 
+/// A container's `resources`, as kubernetes `pkg/apis/core/validation/validation.go`
+/// (`ValidateResourceRequirements`) reads them: every value a quantity
+/// (k8s.io/apimachinery `pkg/api/resource/quantity.go`), not negative, and no
+/// request above the limit of the same resource.
+fn container_resources(container: &Value, at: &str, out: &mut Found) {
+    let resources = &container["resources"];
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None, // a wrong type is reported by the typed check
+    };
+    for kind in ["limits", "requests"] {
+        for (name, value) in resources[kind].as_object().into_iter().flatten() {
+            if let Some(p) = text(value).and_then(|v| crate::quantity::resource_problem(&v)) {
+                push(
+                    out,
+                    &format!("{at}.resources.{kind}.{name}"),
+                    format!("Invalid value: {value}: {p}"),
+                );
+            }
+        }
+    }
+    let limits = resources["limits"].as_object();
+    for (name, request) in resources["requests"].as_object().into_iter().flatten() {
+        let limit = limits.and_then(|l| l.get(name));
+        let parsed = |v: Option<&Value>| {
+            v.and_then(text)
+                .and_then(|t| crate::quantity::parse(&t).ok())
+        };
+        if let (Some(rq), Some(lq)) = (parsed(Some(request)), parsed(limit)) {
+            if rq.cmp_value(&lq) == std::cmp::Ordering::Greater {
+                push(
+                    out,
+                    &format!("{at}.resources.requests"),
+                    format!("Invalid value: {request}: must be less than or equal to {name} limit of {}", limit.map(|l| l.to_string()).unwrap_or_default()),
+                );
+            }
+        }
+    }
+}
+
 fn port_problem(value: &Value) -> Option<String> {
     match value.as_i64() {
         Some(p) if (1..=65535).contains(&p) => None,
@@ -210,6 +251,7 @@ fn deployment(object: &Value, out: &mut Found) {
                         "Required value".into(),
                     );
                 }
+                container_resources(c, &format!("spec.template.spec.containers[{i}]"), out);
             }
         }
         _ => push(
@@ -372,6 +414,38 @@ mod tests {
             index: 0,
             object,
         })
+    }
+
+    #[test]
+    fn container_resources_are_quantities_within_limits() {
+        let f = found(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "i", "resources": {
+                "limits": {"cpu": "lots", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1025Mi"}}}]}}}}),
+        );
+        let paths: Vec<_> = f.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.template.spec.containers[0].resources.limits.cpu",
+                "spec.template.spec.containers[0].resources.requests"
+            ],
+            "{f:?}"
+        );
+        assert!(
+            f[1].1
+                .contains("must be less than or equal to memory limit"),
+            "{}",
+            f[1].1
+        );
+        let ok = found(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "i", "resources": {
+                "limits": {"cpu": 2, "memory": "1Gi"}, "requests": {"cpu": "2000m", "memory": "1024Mi"}}}]}}}}),
+        );
+        assert!(ok.is_empty(), "{ok:?}");
     }
 
     #[test]
