@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What one mapped page costs this machine, the figure behind README's
+# What one mapped page costs this machine, the figure behind docs/performance.md's
 # "Where the time goes": a static C program maps a file (the hubgw binary,
 # whose pages are in the page cache after a run) and reads one byte per
 # 64 KiB, so that fault-around maps every page; hyperfine compares mapping

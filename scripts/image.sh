@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Argo CD sidecar image (Containerfile) from a hubgw binary,
 # offline, and checks that the image holds the binary and plugin.yaml where
-# the sidecar patch (README, "Argo CD") expects them and that the binary runs
+# the sidecar patch (docs/guide.md, "Argo CD") expects them and that the binary runs
 # in it as user 999.
 #
 #   scripts/image.sh IMAGE [BINARY]   # BINARY: default, scripts/dist.sh's

@@ -122,7 +122,7 @@ enum Command {
     /// Argo CD config management plugin commands (run by the repo-server sidecar).
     #[command(
         subcommand,
-        after_help = "See argocd/plugin.yaml and the README's Argo CD section.\n\n\
+        after_help = "See argocd/plugin.yaml and docs/guide.md's Argo CD section.\n\n\
         Examples:\n  \
         cd apps/hub && hubgw argocd generate </dev/null\n  \
         cd apps/hub && hubgw argocd parameters"

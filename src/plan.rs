@@ -416,7 +416,7 @@ fn too_many_objects(count: usize, origins: &Origins) -> Result<()> {
 
 /// Most objects one render makes. The cost of a render is linear in its
 /// objects: this bounds a run to about a second and 150 MB, whatever the
-/// input (issue 18's cost model; README, Reliability).
+/// input (issue 18's cost model; docs/reference.md, Reliability).
 pub const MAX_OBJECTS: usize = 15_000;
 
 impl HubPlan {

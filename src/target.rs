@@ -3,7 +3,7 @@
 //! the supported versions, the OpenShift shorthand table, and the portable
 //! default (the oldest of each, so its output applies on every target).
 //!
-//! Sources of the OpenShift table (README, "Targets"): the Gateway API
+//! Sources of the OpenShift table (docs/targets.md): the Gateway API
 //! bundle is the `gateway.networking.k8s.io/bundle-version` the Ingress
 //! Operator installs and locks (OpenShift 4.19/4.20 release notes: v1.2.1;
 //! 4.21: v1.3.0; 4.22: v1.4.1); the Istio minor is the OpenShift Service Mesh

@@ -420,10 +420,10 @@ fn fill(template: &serde_yaml::Value, element: &serde_yaml::Value) -> serde_yaml
 fn the_readme_applicationset_renders_every_application_it_generates() {
     let file = "docs/argocd/applicationset.yaml";
     let text = std::fs::read_to_string(repo(file)).unwrap();
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("docs/guide.md")).unwrap();
     assert!(
         readme.contains(&text),
-        "README.md must include {file} verbatim"
+        "docs/guide.md must include {file} verbatim"
     );
     let set: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     assert_eq!(set["kind"], "ApplicationSet");

@@ -1,4 +1,4 @@
-//! The README's CI recipes (docs/ci/*.yml), run as written: their shell steps
+//! The guide's CI recipes (docs/guide.md) (docs/ci/*.yml), run as written: their shell steps
 //! in a scratch git repository laid out as they assume, with the built
 //! binary on PATH in place of the install step.
 
@@ -85,11 +85,11 @@ fn commit(dir: &Path, message: &str) {
 /// `installs` of them).
 fn steps(file: &str, installs: usize) -> Vec<String> {
     let text = std::fs::read_to_string(repo(file)).unwrap();
-    // The README shows the file as it is.
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    // The guide shows the file as it is.
+    let readme = std::fs::read_to_string(repo("docs/guide.md")).unwrap();
     assert!(
         readme.contains(&text),
-        "README.md must include {file} verbatim"
+        "docs/guide.md must include {file} verbatim"
     );
     let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     let mut all: Vec<String> = Vec::new();

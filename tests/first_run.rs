@@ -1,4 +1,4 @@
-//! The README's first-run path (between `<!-- first-run -->` and
+//! The guide's first-run path (docs/guide.md) (between `<!-- first-run -->` and
 //! `<!-- /first-run -->`), run as written in an empty folder with a clean
 //! environment: every `sh` block but the install step and the cluster steps.
 
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// The `sh` blocks between the markers, in order.
 fn first_run_blocks() -> Vec<String> {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("docs/guide.md")).unwrap();
     let start = readme.find("<!-- first-run -->\n").expect("start marker");
     let end = readme.find("<!-- /first-run -->").expect("end marker");
     assert!(start < end);
@@ -25,7 +25,7 @@ fn first_run_blocks() -> Vec<String> {
 }
 
 #[test]
-fn the_readme_first_run_path_runs_as_written() {
+fn the_guide_first_run_path_runs_as_written() {
     let blocks = first_run_blocks();
     assert_eq!(blocks.len(), 3, "{blocks:#?}");
     // The install step: the test's own binary stands in for it.

@@ -325,11 +325,11 @@ fn the_readme_picture_is_current() {
 
 #[test]
 fn the_readme_mermaid_change_is_current() {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("docs/guide.md")).unwrap();
     let change = graph(&[&example("east-west.yaml"), &fixture("east-west-80-20.yaml")]);
     assert!(
         readme.contains(&format!("```mermaid\n{change}```\n")),
-        "README.md's mermaid block differs from:\n{change}"
+        "docs/guide.md's mermaid block differs from:\n{change}"
     );
 }
 

@@ -210,7 +210,7 @@ fn explain_prints_the_long_explanation() {
 
 #[test]
 fn readme_lists_every_rule_as_the_code_does() {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("docs/reference.md")).unwrap();
     let start = readme
         .find("<!-- rules:start -->\n")
         .expect("rules:start marker")

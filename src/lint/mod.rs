@@ -266,7 +266,7 @@ pub fn explain(rule: &Rule) -> String {
     )
 }
 
-/// The rules as a Markdown table, for the README.
+/// The rules as a Markdown table, for docs/reference.md.
 pub fn rules_markdown() -> String {
     let mut out = String::from("| id | severity | rule | fix |\n|---|---|---|---|\n");
     for r in RULES {

@@ -2,7 +2,7 @@
 //! object names, label syntax, Service ports and ExternalName hosts,
 //! selectors that select, replica bounds, container ports and RBAC rules.
 //! Only what hubgw renders or a user is likely to hand-write is covered; see
-//! the README.
+//! docs/reference.md.
 
 use serde_json::Value;
 
