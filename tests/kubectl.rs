@@ -99,6 +99,12 @@ fn manifests(objects: &[Value]) -> Vec<Manifest> {
 /// The words and numbers YAML 1.1 reads as non-strings, and their cousins.
 const AMBIGUOUS: &[&str] = &[
     "y",
+    // go-yaml drops every `_` before reading a number: `+_0` is 0, `0_x1` is 1.
+    "+_0",
+    "-__1",
+    "0_x1",
+    "0_b1",
+    "1_e3",
     "n",
     "yes",
     "no",

@@ -465,14 +465,20 @@ fn yaml11_non_string(s: &str) -> bool {
     number_like(s)
 }
 
-/// A sign, then a digit or `.` and a digit (or `_`), then only what YAML
-/// 1.1 numbers are made of: digits, `_`, `:`, `.`, `,`, an exponent; or a
-/// `0x`/`0o`/`0b` prefix and hex digits.
+/// What go-yaml v2's `resolve` tries as a number: a plain scalar that
+/// starts with a sign, a digit or `.`, read with every `_` dropped (so
+/// `+_0` is 0 and `0_x1` is 1). After that: a digit or `.` and a digit,
+/// then only what YAML 1.1 numbers are made of (digits, `:`, `.`, `,`, an
+/// exponent), or a `0x`/`0o`/`0b` prefix and hex digits.
 fn number_like(s: &str) -> bool {
-    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
-    let starts = match b {
+    if s.starts_with('_') {
+        return false;
+    }
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let b: Vec<u8> = unsigned.bytes().filter(|&c| c != b'_').collect();
+    let starts = match b.as_slice() {
         [d, ..] if d.is_ascii_digit() => true,
-        [b'.', c, ..] => c.is_ascii_digit() || *c == b'_',
+        [b'.', c, ..] => c.is_ascii_digit(),
         _ => false,
     };
     if !starts {
@@ -481,10 +487,10 @@ fn number_like(s: &str) -> bool {
     let prefixed = b.len() > 2
         && b[0] == b'0'
         && matches!(b[1], b'x' | b'X' | b'o' | b'O' | b'b' | b'B')
-        && b[2..].iter().all(|c| c.is_ascii_hexdigit() || *c == b'_');
+        && b[2..].iter().all(u8::is_ascii_hexdigit);
     prefixed
         || b.iter().all(|c| {
-            c.is_ascii_digit() || matches!(c, b'_' | b':' | b'.' | b',' | b'e' | b'E' | b'+' | b'-')
+            c.is_ascii_digit() || matches!(c, b':' | b'.' | b',' | b'e' | b'E' | b'+' | b'-')
         })
 }
 
@@ -596,6 +602,12 @@ mod tests {
                 "0X1f",
                 "0x_1F",
                 "+0x1",
+                "+_0",
+                "-__1",
+                "+_.5",
+                "0_x1",
+                "0_b1",
+                "1_e3",
                 "~",
                 "<<",
                 "=",
