@@ -465,7 +465,8 @@ fn yaml11_non_string(s: &str) -> bool {
     number_like(s)
 }
 
-/// What go-yaml v2's `resolve` tries as a number: a plain scalar that
+/// What go-yaml v2's `resolve` (resolve.go of gopkg.in/yaml.v2, which
+/// sigs.k8s.io/yaml and so kubectl use) tries as a number: a plain scalar that
 /// starts with a sign, a digit or `.`, read with every `_` dropped (so
 /// `+_0` is 0 and `0_x1` is 1). After that: a digit or `.` and a digit,
 /// then only what YAML 1.1 numbers are made of (digits, `:`, `.`, `,`, an
