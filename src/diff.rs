@@ -206,21 +206,9 @@ fn as_manifests(source: &ValuesSource) -> Result<Option<Vec<Manifest>>> {
     if docs.is_empty() || !docs.iter().all(is_object) {
         return Ok(None);
     }
-    let mut out = Vec::new();
-    for m in manifest::parse_stream(&source.name, &source.text)? {
-        if m.kind() == "List" && m.api_version() == "v1" {
-            let items = m.object.get("items").and_then(Value::as_array).cloned();
-            for (index, object) in items.unwrap_or_default().into_iter().enumerate() {
-                out.push(Manifest {
-                    source: m.source.clone(),
-                    index,
-                    object,
-                });
-            }
-        } else {
-            out.push(m);
-        }
-    }
+    // Lists (kubectl's, `hubgw render -o json`) are compared item by item,
+    // unwrapped as `validate` unwraps them.
+    let out = manifest::unwrap_lists(manifest::parse_stream(&source.name, &source.text)?)?;
     Ok(Some(out))
 }
 

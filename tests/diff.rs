@@ -357,3 +357,31 @@ fn base_ref_errors() {
         &["`HEAD:big.yaml`", "too large", "the limit is 256 KiB"],
     );
 }
+
+/// `-o json` (one `v1` List) and the YAML stream of the same render are the
+/// same objects: diff unwraps Lists as `validate` does, typed `*List`s too.
+#[test]
+fn a_json_list_and_the_yaml_stream_of_one_render_are_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let ew = example("east-west.yaml");
+    let yaml = hubgw_run(&["render", "-f", &ew]).stdout;
+    let json = hubgw_run(&["render", "-f", &ew, "-o", "json"]).stdout;
+    let (y, j) = (dir.path().join("a.yaml"), dir.path().join("b.json"));
+    std::fs::write(&y, &yaml).unwrap();
+    std::fs::write(&j, &json).unwrap();
+    let same = hubgw_run(&["diff", y.to_str().unwrap(), j.to_str().unwrap()]);
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+    assert!(same.stdout.is_empty(), "{}", same.stdout);
+
+    // A typed list of one Service: the item takes its kind from the list.
+    let typed = dir.path().join("c.yaml");
+    std::fs::write(
+        &typed,
+        "apiVersion: v1\nkind: ServiceList\nitems:\n- apiVersion: v1\n  metadata:\n    name: extra\n    namespace: hub-gateway-system\n  spec:\n    type: ClusterIP\n",
+    )
+    .unwrap();
+    let added = hubgw_run(&["diff", y.to_str().unwrap(), typed.to_str().unwrap()]);
+    assert_eq!(added.code, 1, "{}{}", added.stdout, added.stderr);
+    assert!(added.stdout.contains("Service"), "{}", added.stdout);
+    assert!(added.stdout.contains("extra"), "{}", added.stdout);
+}
