@@ -87,13 +87,8 @@ pub fn read_at_revision(
             Error::input(format!("cannot read values file `{name}`: {e}"))
                 .hint("check the revision and the path")
         })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::input(format!(
-                "cannot read values file `{name}`: it is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ))
-            .hint("values files are YAML text; is this the right file?")
-        })?;
+        let values = super::InputKind::Values;
+        let text = super::utf8_text(bytes, &values.name(&name), values.text_hint())?;
         out.push(ValuesSource { name, text });
     }
     Ok(Ok(out))

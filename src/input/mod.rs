@@ -115,13 +115,7 @@ pub fn read_inputs(
                 Error::input(format!("cannot read standard input: {}", io_reason(&e)))
                     .hint("input must be UTF-8 YAML text")
             })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Error::input(format!(
-                    "cannot read standard input: it is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ))
-                .hint("input must be UTF-8 YAML text")
-            })?;
+            let text = utf8_text(bytes, "standard input", "input must be UTF-8 YAML text")?;
             out.push(ValuesSource {
                 name: "<stdin>".into(),
                 text,
@@ -222,13 +216,18 @@ fn read_text_at(path: &std::path::Path, file: &str, kind: InputKind) -> Result<S
         ))
         .hint(hint)
     })?;
+    utf8_text(bytes, &kind.name(file), kind.text_hint())
+}
+
+/// `bytes` as text, or an error naming `what` (`values file \`a.yaml\``)
+/// and the offset of the first byte that is not UTF-8.
+fn utf8_text(bytes: Vec<u8>, what: &str, hint: &str) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         Error::input(format!(
-            "cannot read {}: it is not UTF-8 text (invalid byte at offset {})",
-            kind.name(file),
+            "cannot read {what}: it is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
-        .hint(kind.text_hint())
+        .hint(hint)
     })
 }
 
