@@ -473,7 +473,7 @@ pub struct CircuitBreaking {
 
 /// The subset of Istio's `ConnectionPoolSettings` the hub needs; field names
 /// and meanings are Istio's, so they go into the DestinationRule as they are.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ConnectionPool {
     /// TCP connection pool settings.
@@ -484,7 +484,7 @@ pub struct ConnectionPool {
     pub http: Option<HttpSettings>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TcpSettings {
     /// Maximum connections to a spoke.
@@ -495,7 +495,7 @@ pub struct TcpSettings {
     pub connect_timeout: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpSettings {
     /// Spokes speak HTTP/1.1: keep `DO_NOT_UPGRADE`.
@@ -526,7 +526,7 @@ pub enum H2UpgradePolicy {
     Upgrade,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OutlierDetection {
     /// 5xx errors in a row before a spoke is ejected.
