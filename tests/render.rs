@@ -637,3 +637,33 @@ fn resource_quantities_may_be_yaml_numbers_and_print_as_strings() {
         assert!(err.contains("quantity-bad.yaml:4:"), "{value}: {err}");
     }
 }
+
+#[test]
+fn a_json_values_file_may_hold_raw_line_separators_in_strings() {
+    // JSON and YAML 1.2 take U+2028, U+2029 and U+FEFF raw in a string;
+    // libyaml (YAML 1.1) took them for line breaks and refused the key.
+    let json = TempFile::new(
+        "separators.json",
+        "{\n  \"global\": {\n    \"note\u{2028}\": \"a\u{2029}b\u{feff}c\"\n  }\n}\n",
+    );
+    let plain = render(&["-f", &example("east-west.yaml")]);
+    assert_eq!(
+        render(&["-f", &example("east-west.yaml"), "-f", json.arg()]),
+        plain
+    );
+    // U+0085 is a C1 control: kept as JSON says, then refused by name.
+    // (libyaml folded it to a space, so the value changed silently.)
+    let nel = TempFile::new(
+        "nel.json",
+        "{\n  \"global\": {\n    \"note\": \"a\u{85}b\"\n  }\n}\n",
+    );
+    let err = fails(
+        &["render", "-f", &example("east-west.yaml"), "-f", nel.arg()],
+        1,
+    );
+    assert!(
+        err.contains("`global.note` holds the control character '\\u{85}'"),
+        "{err}"
+    );
+    assert!(err.contains("nel.json:3:5"), "{err}");
+}
