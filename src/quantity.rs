@@ -3,8 +3,11 @@
 //! leaf module, used by the plan (values with their positions) and by the
 //! manifest validator (raw streams).
 //!
-//! Grammar from k8s.io/apimachinery `pkg/api/resource/quantity.go`
-//! (`Quantity` doc comment and `ParseQuantity`):
+//! Grammar from k8s.io/apimachinery v0.32.0 (the staging copy of kubernetes
+//! v1.32.0; unchanged through v0.32.13) `pkg/api/resource/quantity.go`: the
+//! `Quantity` doc comment, `parseQuantityString` and `ParseQuantity`, plus
+//! the `n` and `u` suffixes that the doc comment's `<decimalSI>` omits and
+//! `suffix.go` (`interpret`) accepts:
 //!
 //! ```text
 //! <quantity>        ::= <signedNumber><suffix>
@@ -119,7 +122,7 @@ fn exponent(suffix: &str) -> Option<i64> {
 
 /// Why `s` is not a quantity a container's `resources` accepts (also not
 /// negative: `ValidateNonnegativeQuantity` in kubernetes
-/// `pkg/apis/core/validation/validation.go`), or None.
+/// `pkg/apis/core/validation/validation.go`, a `Cmp` with zero), or None.
 pub fn resource_problem(s: &str) -> Option<String> {
     match parse(s) {
         Err(p) => Some(p),

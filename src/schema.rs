@@ -99,6 +99,23 @@ fn constraints() -> Vec<(String, Json)> {
         ("egress.hosts[].host".into(), host.clone()),
         ("egress.hosts[].port".into(), port.clone()),
         ("target.istioRevision".into(), label_or_empty),
+        // A quantity given as a number (`check_resources` refuses a negative one).
+        (
+            "gateway.deployment.resources.requests.cpu".into(),
+            json!({"minimum": 0}),
+        ),
+        (
+            "gateway.deployment.resources.requests.memory".into(),
+            json!({"minimum": 0}),
+        ),
+        (
+            "gateway.deployment.resources.limits.cpu".into(),
+            json!({"minimum": 0}),
+        ),
+        (
+            "gateway.deployment.resources.limits.memory".into(),
+            json!({"minimum": 0}),
+        ),
         (
             "target.gatewayAPI".into(),
             json!({"pattern": format!("^(v?({gateway_api}))?$")}),

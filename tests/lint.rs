@@ -414,3 +414,32 @@ fn lint_catches_two_applications_on_one_host() {
         explain.stdout
     );
 }
+
+#[test]
+fn hg003_leaves_an_alias_of_an_in_cluster_service_alone() {
+    // Istio routes an ExternalName to the cluster of its target
+    // (`outbound|80||<externalName>`); a Service of this cluster has one
+    // from the Kubernetes registry, so no ServiceEntry is needed.
+    let service = |external: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: alias, namespace: hub}}\nspec:\n  type: ExternalName\n  externalName: {external}\n  ports:\n  - {{name: http, port: 80, protocol: TCP}}\n"
+        )
+    };
+    let inside = TempFile::new(
+        "hg003-in-cluster.yaml",
+        &service("backend.other.svc.cluster.local"),
+    );
+    let r = hubgw_run(&["validate", inside.arg()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("[HG003]"), "{}", r.stdout);
+    // A short name is a DNS search-path convenience, not an Istio host.
+    let short = TempFile::new("hg003-short.yaml", &service("backend.other"));
+    let r = hubgw_run(&["validate", short.arg()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("error[HG003]: ExternalName host `backend.other` has no ServiceEntry"),
+        "{}",
+        r.stdout
+    );
+}

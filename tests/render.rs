@@ -602,3 +602,68 @@ fn every_values_command_takes_set_json_and_locates_its_errors() {
     assert_ne!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("nowhere"), "{}", r.stderr);
 }
+
+#[test]
+fn resource_quantities_may_be_yaml_numbers_and_print_as_strings() {
+    // The API server takes a JSON number for a quantity; kubectl sends
+    // `cpu: 2` as one. hubgw prints the number's digits as a string.
+    let numbers = TempFile::new(
+        "quantity-numbers.yaml",
+        "gateway:\n  deployment:\n    resources:\n      requests: {cpu: 2, memory: 0.5}\n      limits: {cpu: 4.5, memory: 1024Mi}\n",
+    );
+    let out = render(&["-f", &example("istio-api.yaml"), "-f", numbers.arg()]);
+    let resources = "        resources:\n          limits:\n            cpu: '4.5'\n            memory: 1024Mi\n          requests:\n            cpu: '2'\n            memory: '0.5'\n";
+    assert!(out.contains(resources), "{out}");
+    // `--set` infers an integer, as Helm does.
+    let out = render(&[
+        "-f",
+        &example("istio-api.yaml"),
+        "--set",
+        "gateway.deployment.resources.requests.cpu=1",
+    ]);
+    assert!(out.contains("            cpu: '1'\n"), "{out}");
+    // A number is still a quantity: not negative, not above its limit, finite.
+    for (value, says) in [
+        ("-1", "found \"-1\": it is negative"),
+        ("3", "(3) is above `gateway.deployment.resources.limits.cpu` (2000m)"),
+        (".inf", "must be a quantity, a string such as 500m or 128Mi or a number, found floating point `inf`"),
+    ] {
+        let bad = TempFile::new(
+            "quantity-bad.yaml",
+            &format!("gateway:\n  deployment:\n    resources:\n      requests: {{cpu: {value}}}\n"),
+        );
+        let err = fails(&["render", "-f", &example("istio-api.yaml"), "-f", bad.arg()], 1);
+        assert!(err.contains(says), "{value}: {err}");
+        assert!(err.contains("quantity-bad.yaml:4:"), "{value}: {err}");
+    }
+}
+
+#[test]
+fn a_json_values_file_may_hold_raw_line_separators_in_strings() {
+    // JSON and YAML 1.2 take U+2028, U+2029 and U+FEFF raw in a string;
+    // libyaml (YAML 1.1) took them for line breaks and refused the key.
+    let json = TempFile::new(
+        "separators.json",
+        "{\n  \"global\": {\n    \"note\u{2028}\": \"a\u{2029}b\u{feff}c\"\n  }\n}\n",
+    );
+    let plain = render(&["-f", &example("east-west.yaml")]);
+    assert_eq!(
+        render(&["-f", &example("east-west.yaml"), "-f", json.arg()]),
+        plain
+    );
+    // U+0085 is a C1 control: kept as JSON says, then refused by name.
+    // (libyaml folded it to a space, so the value changed silently.)
+    let nel = TempFile::new(
+        "nel.json",
+        "{\n  \"global\": {\n    \"note\": \"a\u{85}b\"\n  }\n}\n",
+    );
+    let err = fails(
+        &["render", "-f", &example("east-west.yaml"), "-f", nel.arg()],
+        1,
+    );
+    assert!(
+        err.contains("`global.note` holds the control character '\\u{85}'"),
+        "{err}"
+    );
+    assert!(err.contains("nel.json:3:5"), "{err}");
+}

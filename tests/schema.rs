@@ -121,6 +121,27 @@ fn the_schema_and_render_agree_on_ranges_patterns_and_null() {
         ("target: {openshift: \"4.18\"}\n", false),
         ("target: {istioRevision: canary}\n", true),
         ("target: {istioRevision: Canary}\n", false),
+        // Quantities: a string or a number, as the API server takes them.
+        (
+            "gateway:\n  deployment:\n    resources:\n      requests: {cpu: 2, memory: 0.5}\n",
+            true,
+        ),
+        (
+            "gateway:\n  deployment:\n    resources:\n      limits: {cpu: 4, memory: 1073741824}\n",
+            true,
+        ),
+        (
+            "gateway:\n  deployment:\n    resources:\n      requests: {cpu: -1}\n",
+            false,
+        ),
+        (
+            "gateway:\n  deployment:\n    resources:\n      limits: {memory: -0.5}\n",
+            false,
+        ),
+        (
+            "gateway:\n  deployment:\n    resources:\n      requests: {cpu: true}\n",
+            false,
+        ),
     ]
     .into_iter()
     .map(|(y, ok)| (y.to_string(), ok))

@@ -991,3 +991,29 @@ fn a_raw_deployment_with_a_bad_quantity_or_request_above_limit_is_refused() {
         .write_stdin(deployment("{memory: 1Gi}", "{memory: 1024Mi}")));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn a_raw_deployment_may_give_quantities_as_numbers() {
+    // `cpu: 2` is a JSON number on the wire, which `Quantity.UnmarshalJSON`
+    // (apimachinery v0.32.0) parses; a negative one is still refused.
+    let deployment = |requests: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d, namespace: ns}}\nspec:\n  selector: {{matchLabels: {{app: d}}}}\n  template:\n    metadata: {{labels: {{app: d}}}}\n    spec:\n      containers:\n      - name: c\n        image: x\n        resources:\n          requests: {requests}\n          limits: {{cpu: 4, memory: 1e3}}\n"
+        )
+    };
+    let good = TempFile::new(
+        "numbers-deployment.yaml",
+        &deployment("{cpu: 2, memory: 0.5}"),
+    );
+    let r = hubgw_run(&["validate", good.arg()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let bad = TempFile::new("negative-deployment.yaml", &deployment("{cpu: -2}"));
+    let r = hubgw_run(&["validate", bad.arg()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("spec.template.spec.containers[0].resources.requests.cpu: Invalid value: -2: it is negative"),
+        "{}",
+        r.stdout
+    );
+}

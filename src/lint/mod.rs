@@ -67,9 +67,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "HG003",
         severity: Severity::Error,
-        summary: "every ExternalName host has a ServiceEntry with port 80 HTTP",
+        summary: "every ExternalName host outside the cluster has a ServiceEntry with port 80 HTTP",
         help: "add a ServiceEntry for the host: location MESH_EXTERNAL, resolution DNS, port 80 protocol HTTP",
-        explanation: "Istio builds no Envoy cluster for a host outside the mesh unless a ServiceEntry declares it. Without one the gateway answers 500 for every request to that spoke. The entry must declare port 80 with protocol HTTP so the waypoint applies HTTP policies.",
+        explanation: "Istio builds no Envoy cluster for a host outside the mesh unless a ServiceEntry declares it. Without one the gateway answers 500 for every request to that spoke. The entry must declare port 80 with protocol HTTP so the waypoint applies HTTP policies. An in-cluster Service host (`<name>.<namespace>.svc.cluster.local`) is exempt: Istio already has its cluster from the Kubernetes registry, and a ServiceEntry would shadow it.",
         check: Some(rules::service_entry_for_external_host),
     },
     Rule {

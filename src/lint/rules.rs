@@ -193,7 +193,7 @@ fn listener_refusal(
     }
 }
 
-/// HG003: every ExternalName host has a ServiceEntry with port 80 HTTP.
+/// HG003: every ExternalName host outside the cluster has a ServiceEntry with port 80 HTTP.
 pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
     // Hosts declared with port 80 HTTP, collected once: a render of many
     // applications has thousands of Services and ServiceEntries.
@@ -218,7 +218,7 @@ pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding
     let mut out = Vec::new();
     for svc in ctx.index.external_name_services() {
         let host = svc.object["spec"]["externalName"].as_str().unwrap_or("");
-        if !covered.contains(host) {
+        if !covered.contains(host) && !in_cluster_service_host(host) {
             out.push(finding(
                 svc,
                 "spec.externalName",
@@ -227,6 +227,29 @@ pub fn service_entry_for_external_host<'a>(ctx: &LintContext<'a>) -> Vec<Finding
         }
     }
     out
+}
+
+/// Whether `host` is the name Istio gives a Kubernetes Service of this
+/// cluster, `<name>.<namespace>.svc.cluster.local`: istiod builds that
+/// Service's Envoy cluster from the Kubernetes registry, so an ExternalName
+/// alias of it needs no ServiceEntry (a MESH_EXTERNAL one would shadow the
+/// real Service). Istio 1.24.6: `ConvertService` in
+/// pilot/pkg/serviceregistry/kube/conversion.go makes an ExternalName a
+/// `model.Alias` of `spec.externalName`, `GetDestinationCluster` in
+/// pilot/pkg/networking/core/route/route.go routes it to
+/// `outbound|<port>||<externalName>`, and `ServiceHostname` (same
+/// conversion.go) names Services `name.namespace.svc.<domain suffix>`, whose
+/// default is cluster.local (`DefaultClusterLocalDomain` in
+/// pkg/config/constants/constants.go). Short forms (`name.namespace`) are a
+/// DNS search-path convenience Istio does not apply to hosts, so they stay
+/// external.
+fn in_cluster_service_host(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    matches!(
+        labels.as_slice(),
+        [name, namespace, "svc", "cluster", "local"]
+            if dns::label_problem(name).is_none() && dns::label_problem(namespace).is_none()
+    )
 }
 
 /// HG004: with circuit breaking on, every ExternalName Service has a
@@ -1642,6 +1665,44 @@ pub fn disruption_budget_blocks_drain<'a>(ctx: &LintContext<'a>) -> Vec<Finding<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod external_host_tests {
+    use super::*;
+    use crate::lint::index::StreamIndex;
+    use crate::manifest::parse_stream;
+
+    fn hg003(external_name: &str) -> Vec<String> {
+        let stream = format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: alias, namespace: hub}}\nspec:\n  type: ExternalName\n  externalName: {external_name}\n  ports: [{{name: http, port: 80}}]\n"
+        );
+        let manifests = parse_stream("s.yaml", &stream).unwrap();
+        let ctx = LintContext {
+            index: StreamIndex::new(&manifests),
+            values: None,
+        };
+        service_entry_for_external_host(&ctx)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn an_in_cluster_service_host_needs_no_service_entry() {
+        assert!(hg003("backend.other.svc.cluster.local").is_empty());
+        for external in [
+            "apps.east.example.com",
+            // Not names Istio's Kubernetes registry gives a Service.
+            "backend.other",
+            "backend.other.svc",
+            "other.svc.cluster.local",
+            "a.backend.other.svc.cluster.local",
+            "backend.other.svc.cluster.local.example.com",
+        ] {
+            assert_eq!(hg003(external).len(), 1, "{external}");
+        }
+    }
 }
 
 #[cfg(test)]

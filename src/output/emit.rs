@@ -1,6 +1,6 @@
 //! YAML text for one object that every YAML reader reads back as the same
-//! JSON value: kubectl and `oc` (sigs.k8s.io/yaml over go-yaml v2, YAML 1.1
-//! rules), serde_yaml and other YAML 1.2 readers alike.
+//! JSON value: kubectl and `oc` (sigs.k8s.io/yaml over its go-yaml v2 fork,
+//! YAML 1.1 rules), serde_yaml and other YAML 1.2 readers alike.
 //!
 //! Why its own emitter: kubectl resolves plain scalars by YAML 1.1 rules,
 //! where `no`, `On`, `y`, `1_000`, `0777`, `1:20` or `.5` are booleans and
@@ -434,9 +434,12 @@ fn is_float(s: &str) -> bool {
 }
 
 /// Whether a YAML 1.1 reader could read `s`, written plain, as something
-/// other than a string. kubectl decodes with go-yaml v2's rules
-/// (gopkg.in/yaml.v2 v2.4.0, `resolve.go`: `resolveMapList` and the
-/// `'D'`/`'S'`/`'.'` hints): the bool words `y Y yes Yes YES n N no No NO
+/// other than a string. kubectl decodes with go-yaml v2's rules: kubectl
+/// v1.32 (kubernetes/kubectl v0.32.0 `go.mod`; apimachinery v0.32.0
+/// `pkg/util/yaml/decoder.go` calls `yaml.YAMLToJSON`) uses sigs.k8s.io/yaml
+/// v1.4.0, whose `goyaml.v2` is a fork of gopkg.in/yaml.v2 v2.4.0. Its
+/// `resolve.go` (`resolveMapList` and the `'D'`/`'S'`/`'.'` hints) gives
+/// the bool words `y Y yes Yes YES n N no No NO
 /// on On ON off Off OFF true … FALSE`, `~`/`null`, `.inf`/`.nan`, the merge
 /// key `<<`, `strconv.ParseInt(s, 0, 64)` after dropping `_` (`1_000`,
 /// `0b1`, `0o7`, `0x1F`, `0777`, `+1`), floats (`.5`, `1e3`) and dates
@@ -465,9 +468,9 @@ fn yaml11_non_string(s: &str) -> bool {
     number_like(s)
 }
 
-/// What go-yaml v2's `resolve` (resolve.go of gopkg.in/yaml.v2, which
-/// sigs.k8s.io/yaml and so kubectl use) tries as a number: a plain scalar that
-/// starts with a sign, a digit or `.`, read with every `_` dropped (so
+/// What go-yaml v2's `resolve` (sigs.k8s.io/yaml v1.4.0
+/// `goyaml.v2/resolve.go`, the fork kubectl v1.32 reads with) tries as a
+/// number: a plain scalar that starts with a sign, a digit or `.`, read with every `_` dropped (so
 /// `+_0` is 0 and `0_x1` is 1). After that: a digit or `.` and a digit,
 /// then only what YAML 1.1 numbers are made of (digits, `:`, `.`, `,`, an
 /// exponent), or a `0x`/`0o`/`0b` prefix and hex digits.

@@ -404,9 +404,11 @@ impl Planner<'_> {
     }
 
     /// The gateway's container resources, as the API server would read them:
-    /// each a quantity (k8s.io/apimachinery `pkg/api/resource/quantity.go`),
-    /// not negative, and no request above its limit (kubernetes
-    /// `pkg/apis/core/validation/validation.go`, `ValidateResourceRequirements`).
+    /// each a quantity (k8s.io/apimachinery v0.32.0
+    /// `pkg/api/resource/quantity.go`), not negative, and no request above its
+    /// limit (kubernetes `pkg/apis/core/validation/validation.go`,
+    /// `ValidateContainerResourceRequirements`, `ValidateResourceRequirements`
+    /// in older sources).
     pub(super) fn check_resources(&self) -> Result<()> {
         let r = &self.v.gateway.deployment.resources;
         let base = "gateway.deployment.resources";

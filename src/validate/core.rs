@@ -96,9 +96,11 @@ fn metadata(m: &Manifest, out: &mut Found) {
 }
 
 /// A container's `resources`, as kubernetes `pkg/apis/core/validation/validation.go`
-/// (`ValidateResourceRequirements`) reads them: every value a quantity
-/// (k8s.io/apimachinery `pkg/api/resource/quantity.go`), not negative, and no
-/// request above the limit of the same resource.
+/// reads them (`ValidateContainerResourceRequirements` in current sources,
+/// `ValidateResourceRequirements` in older ones): every value a quantity
+/// (k8s.io/apimachinery v0.32.0 `pkg/api/resource/quantity.go`; a JSON
+/// number too, which `Quantity.UnmarshalJSON` parses like a string), not
+/// negative, and no request above the limit of the same resource.
 fn container_resources(container: &Value, at: &str, out: &mut Found) {
     let resources = &container["resources"];
     let text = |v: &Value| match v {

@@ -342,7 +342,10 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
         Some([document]) => yaml_value(document),
         // Several documents, or YAML beyond the fast reader: serde_yaml reads
         // it or says what is wrong.
-        _ => one_document(source, text)?,
+        _ => match json_breaks_escaped(text) {
+            Some(escaped) => one_document(source, &escaped)?,
+            None => one_document(source, text)?,
+        },
     };
     if let Some((path, key)) = first_non_string_key(&value, &KeyPath::root()) {
         let positions = KeyPositions::of_yaml(source, text);
@@ -388,6 +391,30 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
         .at(Some(Location::in_text(source, text, 1, 1, 1)))
         .hint("a values file looks like `gateway:\\n  weights:\\n    east: 80`")),
     }
+}
+
+/// A JSON text with its raw U+0085, U+2028 and U+2029 written as `\u`
+/// escapes, or None when it holds none or is not JSON. JSON (RFC 8259, 7)
+/// and YAML 1.2 (5.4: only LF and CR break a line) take them raw in a
+/// string, but libyaml, behind serde_yaml, reads YAML 1.1, where they are
+/// line breaks: it folds a NEL in a quoted value to a space and refuses any
+/// of them in a key. JSON holds them only inside strings, so the escapes
+/// keep what the file says; a value left holding the C1 control U+0085 is
+/// then refused by the plan's control-character check.
+fn json_breaks_escaped(text: &str) -> Option<String> {
+    const BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+    if !text.contains(BREAKS) || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if BREAKS.contains(&c) {
+            out.push_str(&format!("\\u{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 /// The one document of a values file. Empty documents (a trailing `---`)
@@ -627,6 +654,25 @@ mod tests {
             ..Default::default()
         };
         load_sources(&files, &input)
+    }
+
+    #[test]
+    fn json_keeps_its_raw_line_separators_and_nel() {
+        // What JSON says, in keys and values; libyaml alone folded the NEL
+        // of a value to a space and refused a key holding any of them.
+        let text = "{\"global\": {\"k\u{2028}\": \"a\u{85}b\", \"p\": \"c\u{2029}\u{feff}d\"}}";
+        let parsed = parse_values_yaml("v.json", text).unwrap();
+        let expected: Value = serde_json::from_str::<serde_json::Value>(text)
+            .map(|j| yaml_value(&j))
+            .unwrap();
+        assert_eq!(parsed, expected);
+        assert_eq!(parsed["global"]["k\u{2028}"], Value::from("a\u{85}b"));
+        // YAML that is not JSON is read as before (libyaml's YAML 1.1).
+        let yaml = parse_values_yaml("v.yaml", "global: {p: \"c\u{2029}d\"}\n").unwrap();
+        assert_eq!(yaml["global"]["p"], Value::from("c\u{2029}d"));
+        // A repeated key in JSON is still refused, where it stands.
+        let err = parse_values_yaml("v.json", "{\"a\": \"\u{2028}\", \"a\": 1}").unwrap_err();
+        assert!(err.to_string().contains("duplicate"), "{err}");
     }
 
     /// Values files the fast reader takes read as serde_yaml reads them; the

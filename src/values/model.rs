@@ -416,8 +416,82 @@ pub struct Resources {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CpuMemory {
-    pub cpu: String,
-    pub memory: String,
+    /// CPU: a quantity such as `500m` or `2` (a number is taken too).
+    pub cpu: QuantityText,
+    /// Memory: a quantity such as `128Mi` or `1Gi` (a number is taken too).
+    pub memory: QuantityText,
+}
+
+/// A resource quantity as the values give it: a string (`500m`, `1Gi`) or a
+/// YAML number (`2`, `0.5`). The API server takes both: apimachinery v0.32.0
+/// `pkg/api/resource/quantity.go`, `Quantity.UnmarshalJSON`, parses a JSON
+/// number's text as it parses a string. Held as text, a number as its
+/// decimal digits (`0.5`, never an exponent), and printed as a string; the
+/// API server stores the canonical form either way (`0.5` -> `500m`).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct QuantityText(pub String);
+
+impl std::ops::Deref for QuantityText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for QuantityText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for QuantityText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for QuantityText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = QuantityText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a quantity, a string such as 500m or 128Mi or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<QuantityText, E> {
+                Ok(QuantityText(s.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<QuantityText, E> {
+                Ok(QuantityText(n.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<QuantityText, E> {
+                Ok(QuantityText(n.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<QuantityText, E> {
+                // JSON has no .inf or .nan, so kubectl could not send them.
+                if !n.is_finite() {
+                    return Err(E::invalid_value(serde::de::Unexpected::Float(n), &self));
+                }
+                // Rust prints a finite f64 as plain decimal digits, the
+                // shortest that read back as the same number.
+                Ok(QuantityText(n.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for QuantityText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Quantity".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["string", "number"]})
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -622,4 +696,36 @@ pub struct ArgoCd {
     /// Argo CD sync options of the Namespace object
     /// (`argocd.argoproj.io/sync-options`), such as `ServerSideApply=true`.
     pub namespace_sync_options: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quantities(yaml: &str) -> Result<CpuMemory, String> {
+        serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_quantity_is_a_string_or_a_number_held_as_text() {
+        let q = quantities("{cpu: 2, memory: 0.5}").unwrap();
+        assert_eq!((&*q.cpu, &*q.memory), ("2", "0.5"));
+        let q = quantities("{cpu: 1e3, memory: \"2\"}").unwrap();
+        assert_eq!((&*q.cpu, &*q.memory), ("1000", "2"));
+        let q = quantities("{cpu: 500m, memory: 0.0000001}").unwrap();
+        assert_eq!((&*q.cpu, &*q.memory), ("500m", "0.0000001"));
+        // Printed as a string, which every reader keeps a string.
+        assert_eq!(
+            serde_json::to_value(&q.cpu).unwrap(),
+            serde_json::json!("500m")
+        );
+        for bad in [
+            "{cpu: .inf, memory: 1}",
+            "{cpu: true, memory: 1}",
+            "{cpu: [1], memory: 1}",
+        ] {
+            let err = quantities(bad).unwrap_err();
+            assert!(err.contains("expected a quantity"), "{bad}: {err}");
+        }
+    }
 }
