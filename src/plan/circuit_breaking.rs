@@ -85,32 +85,25 @@ impl Planner<'_> {
         if !cb.enabled {
             return Ok(None);
         }
+        let tcp = cb.connection_pool.as_ref().and_then(|c| c.tcp.as_ref());
+        let http = cb.connection_pool.as_ref().and_then(|c| c.http.as_ref());
+        let od = cb.outlier_detection.as_ref();
         let durations = [
             (
                 "connectionPool.tcp.connectTimeout",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.tcp.as_ref())
-                    .and_then(|t| t.connect_timeout.as_ref()),
+                tcp.and_then(|t| t.connect_timeout.as_ref()),
             ),
             (
                 "connectionPool.http.idleTimeout",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.http.as_ref())
-                    .and_then(|h| h.idle_timeout.as_ref()),
+                http.and_then(|h| h.idle_timeout.as_ref()),
             ),
             (
                 "outlierDetection.interval",
-                cb.outlier_detection
-                    .as_ref()
-                    .and_then(|o| o.interval.as_ref()),
+                od.and_then(|o| o.interval.as_ref()),
             ),
             (
                 "outlierDetection.baseEjectionTime",
-                cb.outlier_detection
-                    .as_ref()
-                    .and_then(|o| o.base_ejection_time.as_ref()),
+                od.and_then(|o| o.base_ejection_time.as_ref()),
             ),
         ];
         for (key, value) in durations {
@@ -123,81 +116,60 @@ impl Planner<'_> {
                 }
             }
         }
+        // Istio's field types: int32 counts, uint32 error counts, percents.
+        let (int32, uint32) = (i32::MAX as i64, u32::MAX as i64);
         let counts = [
             (
                 "connectionPool.tcp.maxConnections",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.tcp.as_ref())
-                    .and_then(|t| t.max_connections),
+                tcp.and_then(|t| t.max_connections),
                 1,
-                i32::MAX as i64,
+                int32,
             ),
             (
                 "connectionPool.http.maxRequestsPerConnection",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.http.as_ref())
-                    .and_then(|h| h.max_requests_per_connection),
+                http.and_then(|h| h.max_requests_per_connection),
                 0,
-                i32::MAX as i64,
+                int32,
             ),
             (
                 "connectionPool.http.http1MaxPendingRequests",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.http.as_ref())
-                    .and_then(|h| h.http1_max_pending_requests),
+                http.and_then(|h| h.http1_max_pending_requests),
                 0,
-                i32::MAX as i64,
+                int32,
             ),
             (
                 "connectionPool.http.http2MaxRequests",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.http.as_ref())
-                    .and_then(|h| h.http2_max_requests),
+                http.and_then(|h| h.http2_max_requests),
                 0,
-                i32::MAX as i64,
+                int32,
             ),
             (
                 "connectionPool.http.maxRetries",
-                cb.connection_pool
-                    .as_ref()
-                    .and_then(|c| c.http.as_ref())
-                    .and_then(|h| h.max_retries),
+                http.and_then(|h| h.max_retries),
                 0,
-                i32::MAX as i64,
+                int32,
             ),
             (
                 "outlierDetection.consecutive5xxErrors",
-                cb.outlier_detection
-                    .as_ref()
-                    .and_then(|o| o.consecutive_5xx_errors),
+                od.and_then(|o| o.consecutive_5xx_errors),
                 0,
-                u32::MAX as i64,
+                uint32,
             ),
             (
                 "outlierDetection.consecutiveGatewayErrors",
-                cb.outlier_detection
-                    .as_ref()
-                    .and_then(|o| o.consecutive_gateway_errors),
+                od.and_then(|o| o.consecutive_gateway_errors),
                 0,
-                u32::MAX as i64,
+                uint32,
             ),
             (
                 "outlierDetection.maxEjectionPercent",
-                cb.outlier_detection
-                    .as_ref()
-                    .and_then(|o| o.max_ejection_percent),
+                od.and_then(|o| o.max_ejection_percent),
                 0,
                 100,
             ),
             (
                 "outlierDetection.minHealthPercent",
-                cb.outlier_detection
-                    .as_ref()
-                    .and_then(|o| o.min_health_percent),
+                od.and_then(|o| o.min_health_percent),
                 0,
                 100,
             ),
