@@ -492,3 +492,128 @@ fn the_readme_applicationset_renders_every_application_it_generates() {
     }
     assert_ne!(outputs[0], outputs[1]);
 }
+
+/// The YAML block of docs/guide.md that opens with `# {name}`, unindented.
+fn guide_block(name: &str) -> serde_yaml::Value {
+    let guide = std::fs::read_to_string(repo("docs/guide.md")).unwrap();
+    let lines: Vec<&str> = guide.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == format!("# {name}"))
+        .unwrap_or_else(|| panic!("docs/guide.md has no block `# {name}`"));
+    let indent = lines[start].len() - lines[start].trim_start().len();
+    let end = start
+        + lines[start..]
+            .iter()
+            .position(|l| l.trim() == "```")
+            .unwrap();
+    let text: Vec<&str> = lines[start..end]
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or(""))
+        .collect();
+    serde_yaml::from_str(&text.join("\n")).unwrap()
+}
+
+/// The sidecar patch of docs/guide.md, the Containerfile and plugin.yaml
+/// agree, as Argo CD v3.5.1 needs them: cmp-server reads
+/// /home/argocd/cmp-server/config/plugin.yaml and puts its socket in
+/// /home/argocd/cmp-server/plugins (DefaultPluginConfigFilePath,
+/// PluginConfigFileName, DefaultPluginSockFilePath in common/common.go); the
+/// repo-server's copyutil puts argocd-cmp-server in the var-files volume at
+/// /var/run/argocd (manifests/base/repo-server/
+/// argocd-repo-server-deployment.yaml); the sidecar runs as user 999
+/// (docs/operator-manual/config-management-plugins.md). scripts/image.sh,
+/// run by .ci/run, checks the built image holds the same paths.
+#[test]
+fn the_sidecar_patch_the_containerfile_and_plugin_yaml_agree() {
+    let containerfile = std::fs::read_to_string(repo("Containerfile")).unwrap();
+    let instructions: Vec<Vec<&str>> = containerfile
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let copy_dest = |src: &str| -> String {
+        let copy = instructions
+            .iter()
+            .find(|i| i[0] == "COPY" && i[i.len() - 2] == src)
+            .unwrap_or_else(|| panic!("the Containerfile copies no {src}"));
+        copy[copy.len() - 1].to_string()
+    };
+    let user: Vec<&str> = instructions
+        .iter()
+        .filter(|i| i[0] == "USER")
+        .map(|i| i[1])
+        .collect();
+    assert_eq!(user, ["999:999"]);
+
+    let plugin_file = copy_dest("argocd/plugin.yaml");
+    assert_eq!(plugin_file, "/home/argocd/cmp-server/config/plugin.yaml");
+    // plugin.yaml names the binary bare: it must be on the image's PATH
+    // (buildah's default, /usr/local/bin among it; scripts/image.sh checks).
+    let binary = copy_dest("dist/hubgw");
+    assert_eq!(binary, "/usr/local/bin/hubgw");
+    for step in ["generate", "parameters"] {
+        assert_eq!(
+            format!("/usr/local/bin/{}", plugin_command(step)[0]),
+            binary
+        );
+    }
+
+    let patch = guide_block("hubgw-sidecar.yaml");
+    let pod = &patch["spec"]["template"]["spec"];
+    let container = &pod["containers"][0];
+    assert_eq!(container["name"], "hubgw");
+    assert_eq!(
+        container["command"],
+        serde_yaml::from_str::<serde_yaml::Value>("[/var/run/argocd/argocd-cmp-server]").unwrap()
+    );
+    assert_eq!(container["securityContext"]["runAsUser"], 999);
+    assert_eq!(container["securityContext"]["runAsNonRoot"], true);
+    let guide = std::fs::read_to_string(repo("docs/guide.md")).unwrap();
+    let image = container["image"].as_str().unwrap();
+    assert!(
+        guide.contains(&format!("scripts/image.sh {image}")),
+        "the patch's image {image} is not the one the guide builds"
+    );
+
+    let mounts: Vec<(String, String)> = container["volumeMounts"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap().to_string();
+            (s("name"), s("mountPath"))
+        })
+        .collect();
+    let mount = |name: &str| mounts.iter().find(|m| m.0 == name).map(|m| m.1.as_str());
+    assert_eq!(mount("var-files"), Some("/var/run/argocd"));
+    assert_eq!(mount("plugins"), Some("/home/argocd/cmp-server/plugins"));
+    // Each mount is the repo-server's volume or one the patch adds.
+    let added: Vec<&str> = pod["volumes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    for (name, path) in &mounts {
+        assert!(
+            ["var-files", "plugins"].contains(&name.as_str()) || added.contains(&name.as_str()),
+            "the patch mounts {name}, a volume nobody defines"
+        );
+        // A mount over the image's files would hide them.
+        for file in [&plugin_file, &binary] {
+            assert!(
+                !file.starts_with(&format!("{}/", path.trim_end_matches('/'))),
+                "the patch mounts {name} at {path}, over the image's {file}"
+            );
+        }
+    }
+
+    let image_sh = std::fs::read_to_string(repo("scripts/image.sh")).unwrap();
+    for file in [&plugin_file, &binary] {
+        assert!(
+            image_sh.contains(&format!(" .{file}")),
+            "scripts/image.sh does not check {file}"
+        );
+    }
+}

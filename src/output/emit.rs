@@ -479,6 +479,11 @@ fn number_like(s: &str) -> bool {
         return false;
     }
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    // Most scalars are words: settle them before copying the bytes.
+    let first = unsigned.bytes().find(|&c| c != b'_');
+    if !first.is_some_and(|c| c.is_ascii_digit() || c == b'.') {
+        return false;
+    }
     let b: Vec<u8> = unsigned.bytes().filter(|&c| c != b'_').collect();
     let starts = match b.as_slice() {
         [d, ..] if d.is_ascii_digit() => true,
