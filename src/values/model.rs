@@ -257,7 +257,7 @@ pub struct Global {
     pub hub_cluster_domain: String,
     #[serde(flatten)]
     #[schemars(skip)]
-    pub others: IndexMap<String, serde_yaml::Value>,
+    pub others: IndexMap<String, crate::yaml::Value>,
 }
 
 impl Global {
