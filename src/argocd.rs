@@ -304,7 +304,7 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput, V
         // namespace such as `no` stays a string for any reader.
         sources.push(ValuesSource {
             name: "ARGOCD_APP_NAMESPACE".into(),
-            text: crate::output::to_yaml(&serde_json::json!({ "namespace": ns })),
+            text: crate::yaml::emit(&serde_json::json!({ "namespace": ns })),
         });
     }
     let input = ValuesInput {
@@ -316,7 +316,7 @@ fn inputs(dir: &Path, env: &CmpEnv) -> Result<(Vec<ValuesSource>, ValuesInput, V
 
 /// The `namespace` a values file sets at its top level, if it is a string.
 fn top_level_namespace(text: &str) -> Option<String> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    let value: crate::yaml::Value = crate::yaml::from_str("", text).ok()?;
     value.get("namespace")?.as_str().map(str::to_string)
 }
 

@@ -182,7 +182,7 @@ pub fn load_side(path: &str, stdin: &mut dyn Read) -> Result<Vec<Manifest>> {
         crate::input::InputKind::ValuesOrManifests,
     )?;
     let source = &files[0];
-    crate::input::depth::check(&source.name, &source.text)?;
+    crate::yaml::check_depth(&source.name, &source.text)?;
     if let Some(objects) = as_manifests(source)? {
         return check_unique(path, objects);
     }
@@ -196,13 +196,10 @@ pub fn load_side(path: &str, stdin: &mut dyn Read) -> Result<Vec<Manifest>> {
 
 /// The objects of a manifest stream, or None if `source` is a values file.
 fn as_manifests(source: &ValuesSource) -> Result<Option<Vec<Manifest>>> {
-    let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&source.text)
-        .map(serde::Deserialize::deserialize)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| crate::input::yaml_error(&source.name, &source.text, &e))?;
+    let docs = crate::yaml::json_documents(&source.name, &source.text)?;
     let docs: Vec<_> = docs.into_iter().filter(|d| !d.is_null()).collect();
     let is_object =
-        |d: &serde_yaml::Value| d.get("apiVersion").is_some() && d.get("kind").is_some();
+        |d: &serde_json::Value| d.get("apiVersion").is_some() && d.get("kind").is_some();
     if docs.is_empty() || !docs.iter().all(is_object) {
         return Ok(None);
     }

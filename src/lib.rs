@@ -1,13 +1,14 @@
 //! hubgw: renders a multi-cluster Istio hub gateway from a values file.
 //!
 //! The pipeline, one module per stage:
-//! input (files and stdin within their limits, YAML syntax errors) -> values
+//! input (files and stdin within their limits) -> values
 //! (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> validate
 //! (typed structs, CRD schemas, core rules) -> lint (cross-object rules)
 //! -> output (apply order, YAML/JSON, files). `graph` reads the same objects
-//! back as a picture of the traffic. `main.rs` only parses arguments and maps
-//! errors to exit codes.
+//! back as a picture of the traffic. `yaml` reads and writes YAML for all of
+//! them (key positions and syntax errors included). `main.rs` only parses
+//! arguments and maps errors to exit codes.
 
 pub mod argocd;
 pub mod crd_schema;
@@ -15,7 +16,6 @@ pub mod diagnostic;
 pub mod diff;
 pub mod dns;
 pub mod error;
-mod fastyaml;
 pub mod graph;
 pub mod input;
 pub mod kinds;
@@ -30,6 +30,7 @@ pub mod schema;
 pub mod target;
 pub mod validate;
 pub mod values;
+pub mod yaml;
 
 use std::io::Read;
 
@@ -197,9 +198,9 @@ pub fn read_streams_located(
     let mut manifests = Vec::new();
     let mut lines = DocumentLines::new();
     for source in input::read_inputs(&paths, stdin, input::InputKind::Manifests)? {
-        input::depth::check(&source.name, &source.text)?;
+        yaml::check_depth(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
-        lines.insert(source.name.clone(), manifest::document_lines(&source.text));
+        lines.insert(source.name.clone(), yaml::document_lines(&source.text));
     }
     Ok((manifest::unwrap_lists(manifests)?, lines))
 }

@@ -365,9 +365,7 @@ mod tests {
             "# c",
         ] {
             let text = render_one("host: {{ v }}\n", evil);
-            let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&text)
-                .map(|d| serde::Deserialize::deserialize(d).unwrap())
-                .collect();
+            let docs = crate::yaml::documents("t", &text).unwrap();
             assert_eq!(docs.len(), 1, "{text}");
             let map = docs[0].as_mapping().unwrap();
             assert_eq!(map.len(), 1);
@@ -381,9 +379,7 @@ mod tests {
         let template = "{% macro m(x) %}\nmeta:\n  name: {{ x }}\n{% endmacro %}\n{{ m(v) }}\n";
         for evil in ["x\n  evil: true", "a\n---\nkind: Secret", "{\"a\": 1}"] {
             let text = render_one(template, evil);
-            let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&text)
-                .map(|d| serde::Deserialize::deserialize(d).unwrap())
-                .collect();
+            let docs = crate::yaml::documents("t", &text).unwrap();
             assert_eq!(docs.len(), 1, "{text}");
             let meta = docs[0]["meta"].as_mapping().unwrap();
             assert_eq!(meta.len(), 1, "{text}");

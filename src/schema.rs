@@ -6,8 +6,8 @@
 
 use std::io::Write;
 
+use crate::yaml::Value as Yaml;
 use serde_json::Value as Json;
-use serde_yaml::Value as Yaml;
 
 use crate::error::{Error, Result};
 use crate::values::{Values, DEFAULT_VALUES};
@@ -25,7 +25,8 @@ pub fn json_schema() -> String {
     });
     let schema = settings.into_generator().into_root_schema_for::<Values>();
     let mut json = serde_json::to_value(&schema).expect("a schema serialises");
-    let defaults: Yaml = serde_yaml::from_str(DEFAULT_VALUES).expect("built-in defaults parse");
+    let defaults: Yaml =
+        crate::yaml::from_str("defaults", DEFAULT_VALUES).expect("built-in defaults parse");
     if let Json::Object(root) = &mut json {
         root.insert("title".into(), "hubgw values".into());
         root.remove("definitions");
@@ -314,7 +315,7 @@ mod tests {
     /// A values file of one key path set to `null`.
     fn null_at(path: &[String]) -> Yaml {
         path.iter().rev().fold(Yaml::Null, |inner, key| {
-            let mut map = serde_yaml::Mapping::new();
+            let mut map = crate::yaml::Mapping::new();
             map.insert(Yaml::String(key.clone()), inner);
             Yaml::Mapping(map)
         })
@@ -325,7 +326,7 @@ mod tests {
         // Every key of the defaults, deleted by a `null`: the schema and the
         // typed values check must agree on each.
         let validator = jsonschema::draft7::new(&schema()).unwrap();
-        let defaults: Yaml = serde_yaml::from_str(DEFAULT_VALUES).unwrap();
+        let defaults: Yaml = crate::yaml::from_str("defaults", DEFAULT_VALUES).unwrap();
         fn paths(v: &Yaml, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
             if let Yaml::Mapping(map) = v {
                 for (k, child) in map {
@@ -344,7 +345,7 @@ mod tests {
             let overlay = null_at(path);
             let files = [crate::values::ValuesSource {
                 name: "null.yaml".into(),
-                text: serde_yaml::to_string(&overlay).unwrap(),
+                text: crate::yaml::to_string(&overlay),
             }];
             let render = crate::values::load_sources(&files, &Default::default()).is_ok();
             let schema = validator.is_valid(&serde_json::to_value(&overlay).unwrap());

@@ -300,14 +300,16 @@ fn read_crd_file(path: &Path, out: &mut Vec<CrdSchema>) -> Result<(), CrdFileErr
         .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
     let before = out.len();
     let mut crds = 0;
-    for (index, document) in serde_yaml::Deserializer::from_str(&text).enumerate() {
-        let yaml: serde_yaml::Value = serde::Deserialize::deserialize(document)
-            .map_err(|e| err(format!("invalid YAML: {e}")))?;
-        if yaml.is_null() {
+    let documents = crate::yaml::json_documents(&name, &text).map_err(|e| {
+        err(match e.location {
+            Some(at) => format!("{} (line {}, column {})", e.message, at.line, at.column),
+            None => e.message,
+        })
+    })?;
+    for (index, doc) in documents.into_iter().enumerate() {
+        if doc.is_null() {
             continue;
         }
-        let doc: Value =
-            serde_json::to_value(&yaml).map_err(|e| err(format!("document {index}: {e}")))?;
         let is_list = matches!(
             doc.get("kind").and_then(Value::as_str),
             Some("List" | "CustomResourceDefinitionList")

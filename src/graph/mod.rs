@@ -79,19 +79,11 @@ pub fn graph(req: &GraphRequest, stdin: &mut dyn Read) -> Result<String> {
 /// Whether `text` is a stream of Kubernetes objects rather than values:
 /// some document is a map with both `apiVersion` and `kind`.
 pub fn is_manifest_stream(text: &str) -> bool {
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        match <serde_yaml::Value as serde::Deserialize>::deserialize(doc) {
-            Ok(serde_yaml::Value::Mapping(map)) => {
-                if map.contains_key("apiVersion") && map.contains_key("kind") {
-                    return true;
-                }
-            }
-            Ok(_) => {}
-            // After a syntax error the iterator would repeat it forever.
-            Err(_) => return false,
-        }
-    }
-    false
+    // Text that is not YAML is left to the values reader to explain.
+    crate::yaml::documents("", text).is_ok_and(|docs| {
+        docs.iter()
+            .any(|d| d.get("apiVersion").is_some() && d.get("kind").is_some())
+    })
 }
 
 fn from_input(base: &[ValuesSource], input: &ValuesSource, flags: &ValuesInput) -> Result<Traffic> {

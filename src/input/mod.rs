@@ -1,14 +1,12 @@
 //! Input: reading values files, manifest streams and standard input within
-//! their size limits, as UTF-8 text, and the wording of a YAML syntax error
-//! in what was read. Every command reads through here; nothing here knows
-//! what the text means.
+//! their size limits, as UTF-8 text. Every command reads through here;
+//! nothing here knows what the text means (`crate::yaml` parses it).
 
-pub mod depth;
 pub mod git;
 
 use std::io::Read;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 
 /// One input of the merge, as read.
 #[derive(Debug, Clone)]
@@ -238,35 +236,4 @@ pub fn io_reason(e: &std::io::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     }
-}
-
-/// A serde_yaml syntax error, located, without its own "at line" suffix.
-pub fn yaml_error(source: &str, text: &str, e: &serde_yaml::Error) -> Error {
-    let mut message = e.to_string();
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
-    let location = e
-        .location()
-        .map(|l| Location::in_text(source, text, l.line(), l.column(), 1));
-    let line_has_tab = location
-        .as_ref()
-        .and_then(|l| l.line_text.as_ref())
-        .is_some_and(|l| l.contains('\t'));
-    let hint = if line_has_tab || message.contains("tab") {
-        "YAML indentation must use spaces, not tabs"
-    } else if message.contains("duplicate entry") {
-        "each key may appear once in a map; remove one of them"
-    } else if message.contains("YAML tag") {
-        "remove the tag: write the value as a plain string, number, list or map"
-    } else if message.contains("as u128") || message.contains("as i128") {
-        "integers must fit in 64 bits; quote the number to keep it as a string"
-    } else if message.contains("recursion limit") || message.contains("repetition limit") {
-        "the document nests or repeats too deeply to be a values file"
-    } else {
-        "check the YAML syntax near this place (indentation, a missing `:` or an unclosed quote)"
-    };
-    Error::input(format!("invalid YAML in `{source}`: {message}"))
-        .at(location)
-        .hint(hint)
 }

@@ -2,7 +2,6 @@
 //! identity (apiVersion, kind, namespace, name) and where it came from.
 //! Shared by `render` (template output) and `validate` (any stream).
 
-use serde::Deserialize;
 use serde_json::Value;
 
 pub mod generated;
@@ -69,57 +68,12 @@ impl Manifest {
 
 /// Splits a YAML stream into objects; empty documents are skipped.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Manifest>> {
-    if let Some(documents) = crate::fastyaml::read_stream(text) {
-        return documents
-            .into_iter()
-            .enumerate()
-            .filter(|(_, object)| !object.is_null())
-            .map(|(index, object)| manifest(source, text, index, object))
-            .collect();
-    }
-    let mut out = Vec::new();
-    for (index, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let JsonTree(object) =
-            JsonTree::deserialize(doc).map_err(|e| crate::input::yaml_error(source, text, &e))?;
-        if !object.is_null() {
-            out.push(manifest(source, text, index, object)?);
-        }
-    }
-    Ok(out)
-}
-
-/// The 1-based line where each document of a YAML stream starts (its first
-/// line that is not blank, a comment or the `---` opening it), by document
-/// index as [`parse_stream`] counts them: a `---` opens a document, except
-/// that the first document needs none.
-pub fn document_lines(text: &str) -> Vec<usize> {
-    let mut starts = Vec::new();
-    // Whether the current document has content yet, and whether it was opened.
-    let (mut content, mut opened) = (false, false);
-    for (n, line) in text.lines().enumerate() {
-        let separator = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
-        if separator {
-            // A document opened and closed without content is an empty one.
-            if opened && !content {
-                starts.push(n + 1);
-            }
-            opened = true;
-            content = false;
-            // `--- {a: 1}` holds content on the separator's line.
-            let rest = line[3..].trim();
-            if !rest.is_empty() && !rest.starts_with('#') {
-                starts.push(n + 1);
-                content = true;
-            }
-            continue;
-        }
-        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
-        if !blank && !content {
-            starts.push(n + 1);
-            content = true;
-        }
-    }
-    starts
+    crate::yaml::json_documents(source, text)?
+        .into_iter()
+        .enumerate()
+        .filter(|(_, object)| !object.is_null())
+        .map(|(index, object)| manifest(source, text, index, object))
+        .collect()
 }
 
 /// Replaces each `List` (`kind: List`, as `kubectl get -o yaml` and
@@ -202,113 +156,6 @@ fn manifest(source: &str, text: &str, index: usize, object: Value) -> Result<Man
     })
 }
 
-/// A YAML document read straight into a JSON tree. Going through
-/// `serde_yaml::Value` first built every object twice (a third of a large
-/// render's parse time); this keeps what that detour checked: a repeated key
-/// is an error, not a silent overwrite. Keys are read as strings, as
-/// `kubectl` does when it turns YAML into JSON.
-pub(crate) struct JsonTree(pub(crate) Value);
-
-impl<'de> Deserialize<'de> for JsonTree {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonTreeVisitor).map(JsonTree)
-    }
-}
-
-struct JsonTreeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for JsonTreeVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a YAML value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    /// NaN and infinities have no JSON form: null, as before.
-    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
-        JsonTree::deserialize(d).map(|t| t.0)
-    }
-
-    /// serde_yaml hands a tagged value (`!custom x`) over as an enum.
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(
-        self,
-        data: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let (tag, _) = data.variant::<String>()?;
-        Err(serde::de::Error::custom(format_args!(
-            "YAML tag `!{tag}` is not supported: an object holds only maps, lists and plain values"
-        )))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(JsonTree(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        // Exact sizes: a large render holds every object at once.
-        items.shrink_to_fit();
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let JsonTree(value) = map.next_value()?;
-            entries.push((key, value));
-        }
-        let mut object = serde_json::Map::with_capacity(entries.len());
-        for (key, value) in entries {
-            if object.contains_key(&key) {
-                return Err(serde::de::Error::custom(format_args!(
-                    "duplicate entry with key {key:?}"
-                )));
-            }
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,13 +163,11 @@ mod tests {
     #[test]
     fn document_lines_follow_parse_streams_indexes() {
         let text = "# c\n---\napiVersion: v1\nkind: A\n---\n---\n\n# x\napiVersion: v1\nkind: B\n";
-        let lines = document_lines(text);
+        let lines = crate::yaml::document_lines(text);
         let docs = parse_stream("s", text).unwrap();
         assert_eq!(docs[1].index, 2);
         assert_eq!(lines[docs[0].index], 3);
         assert_eq!(lines[docs[1].index], 9);
-        assert_eq!(document_lines("apiVersion: v1\n---\nkind: B\n"), [1, 3]);
-        assert_eq!(document_lines("\n{\"kind\": \"List\"}"), [2]);
     }
 
     #[test]
@@ -393,44 +238,6 @@ metadata: {name: d}
             docs[0].object["n"],
             serde_json::json!([1, -2, 1.5, null, null])
         );
-    }
-
-    /// The direct read gives the objects the old detour through
-    /// `serde_yaml::Value` gave, for YAML's less common forms too.
-    #[test]
-    fn reads_what_the_serde_yaml_value_detour_read() {
-        let text = [
-            "apiVersion: v1",
-            "kind: ConfigMap",
-            "metadata:",
-            "  name: odd",
-            "  labels: &l",
-            "    a: b",
-            "data:",
-            "  s: !!str 5",
-            "  n: 0x1F",
-            "  o: 0o17",
-            "  neg: -0x10",
-            "  f: .inf",
-            "  e: 1e3",
-            "  t: ~",
-            "  z: 007",
-            "  alias: *l",
-            "  merge:",
-            "    <<: *l",
-            "    c: d",
-            "  folded: >",
-            "    one",
-            "    two",
-            "  quoted: 'it''s'",
-            "  flow: {a: [1, 2.5, \"x\"], b: null}",
-        ]
-        .join("\n");
-        let text = text.as_str();
-        let old: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
-        let old = serde_json::to_value(&old).unwrap();
-        let new = &parse_stream("odd.yaml", text).unwrap()[0].object;
-        assert_eq!(new, &old);
     }
 
     #[test]

@@ -4,10 +4,8 @@
 //! failed run leaves stdout (and the output directory) untouched.
 
 mod dir;
-mod emit;
 
 pub use dir::{file_name, write_dir};
-pub use emit::{one_line_string, to_yaml};
 
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
@@ -25,7 +23,7 @@ pub fn sort_for_apply(manifests: &mut [Manifest]) {
 
 /// The objects as a YAML stream, each document opening with `---`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> Result<String> {
-    let texts = crate::par::map(manifests, |m| emit::to_yaml(&m.object));
+    let texts = crate::par::map(manifests, |m| crate::yaml::emit(&m.object));
     // Sized once: the stream of a large render is megabytes.
     let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 4).sum());
     for text in texts {

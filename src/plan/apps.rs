@@ -8,6 +8,7 @@ use super::*;
 use crate::dns;
 use crate::error::{closest, Error, Result};
 use crate::values::model::{AppEntry, CircuitBreaking, Cluster, HeaderRule};
+use crate::yaml;
 
 /// One application behind the hub: its host and the spokes serving it.
 #[derive(Debug, Clone, Serialize)]
@@ -164,12 +165,9 @@ impl Planner<'_> {
         let Some(patch) = &entry.circuit_breaking else {
             return Ok(global.clone());
         };
-        let mut merged = serde_yaml::to_value(global).expect("plain data");
-        crate::values::merge::merge_into(
-            &mut merged,
-            serde_yaml::to_value(patch).expect("plain data"),
-        );
-        serde_yaml::from_value(merged).map_err(|e| {
+        let mut merged = yaml::to_value(global).expect("plain data");
+        crate::values::merge::merge_into(&mut merged, yaml::to_value(patch).expect("plain data"));
+        yaml::from_value(merged).map_err(|e| {
             self.error(&path(&format!("apps.{name}.circuitBreaking")), format!("`apps.{name}.circuitBreaking` does not merge over `gateway.circuitBreaking`: {e}"))
         })
     }

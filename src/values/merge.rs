@@ -1,7 +1,7 @@
 //! Helm's rules for layering values: maps merge deeply, the later source
 //! wins, lists and scalars are replaced whole, and `null` deletes a key.
 
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 /// Merges `overlay` into `base` in place.
 pub fn merge_into(base: &mut Value, overlay: Value) {
@@ -44,7 +44,7 @@ mod tests {
     use super::*;
 
     fn yaml(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap()
+        crate::yaml::from_str("test", text).unwrap()
     }
 
     fn merged(base: &str, overlay: &str) -> Value {

@@ -3,24 +3,21 @@
 //! result into typed [`Values`]. Remembers which source set each key
 //! ([`Origins`]) so that every later error can point into the right file.
 
-pub mod locate;
 pub mod merge;
 pub mod model;
 pub mod nulls;
-pub mod path;
 pub mod show;
 pub mod strvals;
 
 use std::io::Read;
 
-use serde_yaml::Value;
+use crate::yaml::{self, Value};
 
 use crate::error::{closest, Error, Location, Result};
+use crate::input::read_files;
 pub use crate::input::ValuesSource;
-use crate::input::{read_files, yaml_error};
-pub use locate::KeyPositions;
+pub use crate::yaml::{KeyPath, KeyPositions, PathSeg};
 pub use model::Values;
-pub use path::{KeyPath, PathSeg};
 
 /// The built-in defaults, compiled into the binary.
 pub const DEFAULT_VALUES: &str = include_str!("../../values/values.yaml");
@@ -326,7 +323,7 @@ fn unknown_key(key_path: &KeyPath, expected: &[String]) -> Error {
 /// expression `build.rs` wrote from the same file: no text to read at run time.
 fn default_tree() -> Value {
     fn mapping<const N: usize>(len: usize, entries: [(&str, Value); N]) -> Value {
-        let mut map = serde_yaml::Mapping::with_capacity(len);
+        let mut map = yaml::Mapping::with_capacity(len);
         for (key, value) in entries {
             map.insert(Value::String(key.to_owned()), value);
         }
@@ -337,16 +334,8 @@ fn default_tree() -> Value {
 
 /// Parses one values document; an empty one is an empty map.
 fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
-    crate::input::depth::check(source, text)?;
-    let value = match crate::fastyaml::read_stream(text).as_deref() {
-        Some([document]) => yaml_value(document),
-        // Several documents, or YAML beyond the fast reader: serde_yaml reads
-        // it or says what is wrong.
-        _ => match json_breaks_escaped(text) {
-            Some(escaped) => one_document(source, &escaped)?,
-            None => one_document(source, text)?,
-        },
-    };
+    yaml::check_depth(source, text)?;
+    let value = one_document(source, text, yaml::documents(source, text)?)?;
     if let Some((path, key)) = first_non_string_key(&value, &KeyPath::root()) {
         let positions = KeyPositions::of_yaml(source, text);
         let place = if path == KeyPath::root() {
@@ -371,7 +360,7 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
                 )
             }
         };
-        let written = serde_yaml::to_string(&key).unwrap_or_default();
+        let written = yaml::to_string(&key);
         let written = written.trim_end();
         return Err(
             Error::input(format!("key `{written}` {place} is {what}, not a string"))
@@ -393,40 +382,14 @@ fn parse_values_yaml(source: &str, text: &str) -> Result<Value> {
     }
 }
 
-/// A JSON text with its raw U+0085, U+2028 and U+2029 written as `\u`
-/// escapes, or None when it holds none or is not JSON. JSON (RFC 8259, 7)
-/// and YAML 1.2 (5.4: only LF and CR break a line) take them raw in a
-/// string, but libyaml, behind serde_yaml, reads YAML 1.1, where they are
-/// line breaks: it folds a NEL in a quoted value to a space and refuses any
-/// of them in a key. JSON holds them only inside strings, so the escapes
-/// keep what the file says; a value left holding the C1 control U+0085 is
-/// then refused by the plan's control-character check.
-fn json_breaks_escaped(text: &str) -> Option<String> {
-    const BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
-    if !text.contains(BREAKS) || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if BREAKS.contains(&c) {
-            out.push_str(&format!("\\u{:04X}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
-}
-
 /// The one document of a values file. Empty documents (a trailing `---`)
 /// are skipped; a second document with content is refused, at its `---`,
 /// since which one counts would be a guess.
-fn one_document(source: &str, text: &str) -> Result<Value> {
-    use serde::Deserialize;
+fn one_document(source: &str, text: &str, documents: Vec<Value>) -> Result<Value> {
     let mut found = None;
     let mut count = 0;
     let mut second = None;
-    for document in serde_yaml::Deserializer::from_str(text) {
-        let value = Value::deserialize(document).map_err(|e| yaml_error(source, text, &e))?;
+    for value in documents {
         count += 1;
         if value.is_null() {
             continue;
@@ -442,12 +405,7 @@ fn one_document(source: &str, text: &str) -> Result<Value> {
     };
     // Document `index` starts at its `---`: the index-th marker if the text
     // does not open with one, else the one after.
-    let markers: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| *l == "---" || l.starts_with("--- "))
-        .map(|(i, _)| i + 1)
-        .collect();
+    let markers = yaml::document_markers(text);
     let opens_with_marker = markers.first() == Some(&1);
     let line = markers
         .get(if opens_with_marker { index } else { index - 1 })
@@ -474,28 +432,6 @@ fn first_non_string_key(value: &Value, path: &KeyPath) -> Option<(KeyPath, Value
             .find_map(|(i, v)| first_non_string_key(v, &path.index(i))),
         Value::Tagged(tagged) => first_non_string_key(&tagged.value, path),
         _ => None,
-    }
-}
-
-/// The serde_yaml value of what the fast reader read: its keys are strings and
-/// its numbers within 64 bits, so nothing is lost.
-fn yaml_value(value: &serde_json::Value) -> Value {
-    use serde_json::Value as Json;
-    match value {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => Value::Number(match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => u.into(),
-            (None, Some(i)) => i.into(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into(),
-        }),
-        Json::String(s) => Value::String(s.clone()),
-        Json::Array(items) => Value::Sequence(items.iter().map(yaml_value).collect()),
-        Json::Object(map) => Value::Mapping(
-            map.iter()
-                .map(|(k, v)| (Value::String(k.clone()), yaml_value(v)))
-                .collect(),
-        ),
     }
 }
 
@@ -635,8 +571,8 @@ mod tests {
         let parsed = parse_values_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES).unwrap();
         assert_eq!(default_tree(), parsed);
         // Keys in the file's order at every level, as `hubgw values` prints them.
-        let text = serde_yaml::to_string(&parsed).unwrap();
-        assert_eq!(serde_yaml::to_string(&default_tree()).unwrap(), text);
+        let text = yaml::to_string(&parsed);
+        assert_eq!(yaml::to_string(&default_tree()), text);
         assert!(text.lines().count() > 40, "{text}");
     }
 
@@ -663,7 +599,7 @@ mod tests {
         let text = "{\"global\": {\"k\u{2028}\": \"a\u{85}b\", \"p\": \"c\u{2029}\u{feff}d\"}}";
         let parsed = parse_values_yaml("v.json", text).unwrap();
         let expected: Value = serde_json::from_str::<serde_json::Value>(text)
-            .map(|j| yaml_value(&j))
+            .map(|j| yaml::from_json(&j))
             .unwrap();
         assert_eq!(parsed, expected);
         assert_eq!(parsed["global"]["k\u{2028}"], Value::from("a\u{85}b"));
@@ -673,43 +609,6 @@ mod tests {
         // A repeated key in JSON is still refused, where it stands.
         let err = parse_values_yaml("v.json", "{\"a\": \"\u{2028}\", \"a\": 1}").unwrap_err();
         assert!(err.to_string().contains("duplicate"), "{err}");
-    }
-
-    /// Values files the fast reader takes read as serde_yaml reads them; the
-    /// shipped ones are all taken.
-    #[test]
-    fn fast_read_values_are_serde_yaml_values() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![
-            root.join("values/values.yaml"),
-            root.join("values/starter.yaml"),
-        ];
-        for dir in ["values/examples", "tests/fixtures/values"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "yaml") {
-                    files.push(path);
-                }
-            }
-        }
-        let mut taken = 0;
-        for path in &files {
-            let text = std::fs::read_to_string(path).unwrap();
-            let Some(documents) = crate::fastyaml::read_stream(&text) else {
-                continue;
-            };
-            let [document] = documents.as_slice() else {
-                continue;
-            };
-            let expected: Value = serde_yaml::from_str(&text).unwrap();
-            assert_eq!(yaml_value(document), expected, "{}", path.display());
-            taken += 1;
-        }
-        assert!(taken >= 12, "{taken} of {} files taken", files.len());
-        for shipped in ["values/values.yaml", "values/examples/east-west.yaml"] {
-            let text = std::fs::read_to_string(root.join(shipped)).unwrap();
-            assert!(crate::fastyaml::read_stream(&text).is_some(), "{shipped}");
-        }
     }
 
     #[test]

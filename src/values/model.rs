@@ -257,7 +257,7 @@ pub struct Global {
     pub hub_cluster_domain: String,
     #[serde(flatten)]
     #[schemars(skip)]
-    pub others: IndexMap<String, serde_yaml::Value>,
+    pub others: IndexMap<String, crate::yaml::Value>,
 }
 
 impl Global {
@@ -703,7 +703,7 @@ mod tests {
     use super::*;
 
     fn quantities(yaml: &str) -> Result<CpuMemory, String> {
-        serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+        crate::yaml::from_str("t.yaml", yaml).map_err(|e| e.to_string())
     }
 
     #[test]

@@ -9,12 +9,12 @@
 
 use std::sync::OnceLock;
 
+use crate::yaml::Value;
 use serde_json::Value as Json;
-use serde_yaml::Value;
 
-use super::path::{KeyPath, PathSeg};
 use super::Values;
 use crate::error::closest;
+use crate::yaml::{KeyPath, PathSeg};
 
 /// Why a `null` deletes nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,7 +205,7 @@ mod tests {
     use super::*;
 
     fn yaml(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap()
+        crate::yaml::from_str("test", text).unwrap()
     }
 
     fn defaults() -> Value {

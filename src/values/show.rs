@@ -2,7 +2,7 @@
 //! with where each key came from (`--origin`) as a trailing comment. The
 //! output reads back as a values file that gives the same values.
 
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 use super::{KeyPath, LoadedValues};
 
@@ -134,9 +134,9 @@ fn scalar(value: &Value) -> String {
         Value::Mapping(m) if m.is_empty() => "{}".into(),
         Value::Sequence(s) if s.is_empty() => "[]".into(),
         // The output emitter's quoting: right for YAML 1.1 readers too.
-        Value::String(s) => crate::output::one_line_string(s),
+        Value::String(s) => crate::yaml::one_line_string(s),
         other => {
-            let text = serde_yaml::to_string(other).unwrap_or_default();
+            let text = crate::yaml::to_string(other);
             let text = text.trim_end_matches('\n');
             if text.contains('\n') {
                 serde_json::to_string(other).unwrap_or_else(|_| text.replace('\n', " "))
@@ -178,7 +178,7 @@ mod tests {
         );
         for origin in [false, true] {
             let text = to_yaml(&loaded, origin);
-            let back: Value = serde_yaml::from_str(&text).unwrap();
+            let back: Value = crate::yaml::from_str("test", &text).unwrap();
             assert_eq!(back, loaded.tree, "{text}");
         }
     }

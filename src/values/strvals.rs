@@ -18,9 +18,9 @@
 
 use std::fmt;
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
-use super::path::{KeyPath, PathSeg};
+use crate::yaml::{KeyPath, PathSeg};
 
 /// Largest list index accepted (inclusive), as in Helm.
 pub const MAX_INDEX: usize = 65536;
@@ -451,7 +451,7 @@ impl<'a> Parser<'a> {
                 Some("separate assignments with ','; a value is one JSON document, e.g. a=[1,2],b={\"x\":\"y\"}".into()),
             ));
         }
-        serde_yaml::to_value(json).map_err(|e| self.err(start, e.to_string(), None))
+        Ok(crate::yaml::from_json(&json))
     }
 
     /// A JSON syntax error, located at its character in `expr`.
@@ -659,7 +659,7 @@ mod tests {
     use super::*;
 
     fn yaml(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap()
+        crate::yaml::from_str("test", text).unwrap()
     }
 
     fn set_on(base: &str, expr: &str, kind: SetKind) -> Value {

@@ -187,7 +187,7 @@ pub fn registry() -> &'static CrdRegistry {
 }
 
 pub fn doc(yaml: &str) -> Value {
-    serde_yaml::from_str(yaml).expect("fixture parses")
+    crate::yaml::from_str("fixture", yaml).expect("fixture parses")
 }
 
 pub fn validate(object: &Value) -> SchemaReport {

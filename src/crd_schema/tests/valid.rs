@@ -160,8 +160,7 @@ fn stored_borrows_only_what_preparing_leaves_alone() {
             .join(dir);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            for document in serde_yaml::Deserializer::from_str(&text) {
-                let value: Value = serde::Deserialize::deserialize(document).unwrap();
+            for value in crate::yaml::json_documents("fixture", &text).unwrap() {
                 if value.get("kind").is_some() {
                     objects.push(value);
                 }

@@ -1,8 +1,9 @@
-//! Where each key of a values file stands (line and column), so errors about
-//! the merged values can point into the file that set the key.
+//! Where each key and list item of a YAML document stands (line and column),
+//! so errors about the data read from it can point into the text.
 //!
-//! serde_yaml parses the values but keeps no positions, so the file is read a
-//! second time with yaml-rust2's event parser, which reports a marker per node.
+//! The readers keep no positions, so the text is read a second time, when
+//! first asked, with yaml-rust2's event parser, which reports a marker per
+//! node.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

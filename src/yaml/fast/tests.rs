@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::read_stream;
-use crate::manifest::JsonTree;
+use crate::yaml::tree::JsonTree;
 
 /// Every document as serde_yaml reads it (nulls kept), or its error.
 fn slow(text: &str) -> Result<Vec<Value>, String> {
@@ -323,5 +323,47 @@ proptest! {
             chars.splice(at..end, inserted.chars());
         }
         agrees(&chars.into_iter().collect::<String>());
+    }
+}
+
+/// Values files the fast reader takes read as serde_yaml reads them; the
+/// shipped ones are all taken.
+#[test]
+fn fast_read_values_are_serde_yaml_values() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("values/values.yaml"),
+        root.join("values/starter.yaml"),
+    ];
+    for dir in ["values/examples", "tests/fixtures/values"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    let mut taken = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let Some(documents) = read_stream(&text) else {
+            continue;
+        };
+        let [document] = documents.as_slice() else {
+            continue;
+        };
+        let expected: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(
+            crate::yaml::from_json(document),
+            expected,
+            "{}",
+            path.display()
+        );
+        taken += 1;
+    }
+    assert!(taken >= 12, "{taken} of {} files taken", files.len());
+    for shipped in ["values/values.yaml", "values/examples/east-west.yaml"] {
+        let text = std::fs::read_to_string(root.join(shipped)).unwrap();
+        assert!(read_stream(&text).is_some(), "{shipped}");
     }
 }
