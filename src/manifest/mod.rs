@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-pub mod generated;
+pub(crate) mod generated;
 pub mod host_rewrite;
 pub mod inputs;
 pub mod podmonitor;

@@ -147,7 +147,7 @@ pub fn known_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
 
 fn typed_read<T: DeserializeOwned>(object: &Value) -> Vec<FieldProblem> {
     let mut ignored = Vec::new();
-    let read = serde_ignored::deserialize(object, |path| {
+    let mut skipped = |path: serde_ignored::Path| {
         let mut spelled = String::new();
         spell(&path, &mut spelled);
         // The API server drops nulls before it stores an object; and some
@@ -156,7 +156,12 @@ fn typed_read<T: DeserializeOwned>(object: &Value) -> Vec<FieldProblem> {
         if !null && spelled != "apiVersion" && spelled != "kind" {
             ignored.push(spelled);
         }
-    });
+    };
+    // One callback type for every kind: serde_ignored's deserializer is
+    // generic over it, so a closure type per kind would build the readers of
+    // shared types (ObjectMeta, LabelSelector, ...) once per kind.
+    let skipped: &mut dyn FnMut(serde_ignored::Path) = &mut skipped;
+    let read = serde_ignored::deserialize(object, skipped);
     if let Err(first) = read.map(|_: T| ()) {
         // Read again only to name the place: tracking paths costs a fifth of
         // the check, and a failure is rare.
