@@ -113,9 +113,7 @@ impl Diagnostic {
         line.push_str(&self.message);
         line
     }
-}
 
-impl Diagnostic {
     /// `file:line:column` of the field when known, else `source:index`.
     fn place(&self) -> String {
         match &self.location {
@@ -475,6 +473,26 @@ mod tests {
         assert_eq!(
             sample().one_line(),
             "50-destinationrules.yaml:2 DestinationRule/cb-a: spec.x: warning[HG005]: 50, not 100"
+        );
+    }
+
+    #[test]
+    fn a_placed_field_leads_the_line_and_the_annotation() {
+        let mut d = sample();
+        d.object.line = Some(1);
+        d.location = Some(Location::in_text("m.yaml", "a:\n  x: 1\n", 2, 3, 1));
+        assert_eq!(
+            d.one_line(),
+            "m.yaml:2:3 DestinationRule/cb-a: spec.x: warning[HG005]: 50, not 100"
+        );
+        assert!(github(&d).starts_with("::warning file=m.yaml,line=2,col=3,title=HG005::"));
+        assert!(human(&d, false).contains(" --> m.yaml:2:3\n"));
+        let json = report(&[d], 1, ReportFormat::Json, false);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let at = &v["diagnostics"][0]["location"];
+        assert_eq!(
+            (&at["file"], &at["line"], &at["column"]),
+            (&"m.yaml".into(), &2.into(), &3.into())
         );
     }
 

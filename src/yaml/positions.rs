@@ -1,5 +1,7 @@
 //! Where each key and list item of a YAML document stands (line and column),
-//! so errors about the data read from it can point into the text.
+//! so errors about the data read from it can point into the text: a values
+//! file ([`KeyPositions`]) or one document of a manifest stream
+//! ([`StreamText::document`], for `hubgw validate`'s diagnostics).
 //!
 //! The readers keep no positions, so the text is read a second time, when
 //! first asked, with yaml-rust2's event parser, which reports a marker per
