@@ -1064,6 +1064,23 @@ fn each_problem_is_placed_on_its_field() {
         r.stdout
     );
 
+    // JUnit and TAP carry the place in their messages.
+    let r = hubgw_run(&["validate", "--format", "junit", f]);
+    assert!(
+        r.stdout.contains(&format!(
+            "{f}:25:11 HTTPRoute/bad: spec.rules[0].backendRefs[1].port"
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = hubgw_run(&["validate", "--format", "tap", f]);
+    assert!(
+        r.stdout
+            .contains("spec.rules[0].backendRefs[1].port at 25:11: Invalid value: 70000"),
+        "{}",
+        r.stdout
+    );
+
     // The snippet under the message shows the field's line.
     let r = hubgw_run(&["validate", "--format", "human", f]);
     assert!(
