@@ -43,6 +43,9 @@ pub struct ObjectRef {
     /// the source text was at hand (`hubgw validate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// For an item of a List, its index in each enclosing List's `items`.
+    #[serde(skip)]
+    pub item: Vec<usize>,
 }
 
 impl ObjectRef {
@@ -54,6 +57,7 @@ impl ObjectRef {
             name: m.name().to_string(),
             namespace: m.namespace().to_string(),
             line: None,
+            item: m.item.clone(),
         }
     }
 }
@@ -73,6 +77,10 @@ pub struct Diagnostic {
     /// Where in a values file the cause is, when known.
     #[serde(skip)]
     pub values_location: Option<Location>,
+    /// Where in the object's source the field (or its nearest written
+    /// parent) is, when the source text was at hand (`hubgw validate`).
+    #[serde(skip)]
+    pub location: Option<Location>,
 }
 
 impl Diagnostic {
@@ -85,14 +93,16 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             values_location: None,
+            location: None,
         }
     }
 
-    /// `<source>:<index> <Kind>/<name>: <path>: <message>`; lint findings
-    /// add their severity and rule: `...: warning[HG005]: <message>`.
+    /// `<source>:<index> <Kind>/<name>: <path>: <message>`, or with the
+    /// field's place, `<source>:<line>:<column> <Kind>/<name>: ...`; lint
+    /// findings add their severity and rule: `...: warning[HG005]: <message>`.
     pub fn one_line(&self) -> String {
         let o = &self.object;
-        let mut line = format!("{}:{} {}/{}: ", o.source, o.index, o.kind, o.name);
+        let mut line = format!("{} {}/{}: ", self.place(), o.kind, o.name);
         if !self.path.is_empty() {
             line.push_str(&self.path);
             line.push_str(": ");
@@ -102,6 +112,14 @@ impl Diagnostic {
         }
         line.push_str(&self.message);
         line
+    }
+
+    /// `file:line:column` of the field when known, else `source:index`.
+    fn place(&self) -> String {
+        match &self.location {
+            Some(l) => l.to_string(),
+            None => format!("{}:{}", self.object.source, self.object.index),
+        }
     }
 }
 
@@ -151,6 +169,9 @@ struct JsonDiagnostic<'a> {
     diagnostic: &'a Diagnostic,
     #[serde(skip_serializing_if = "Option::is_none")]
     values: Option<JsonLocation<'a>>,
+    /// Where the field is written in the object's source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<JsonLocation<'a>>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +179,16 @@ struct JsonLocation<'a> {
     file: &'a str,
     line: usize,
     column: usize,
+}
+
+impl<'a> JsonLocation<'a> {
+    fn of(l: &'a Location) -> Self {
+        JsonLocation {
+            file: &l.source,
+            line: l.line,
+            column: l.column,
+        }
+    }
 }
 
 pub fn summarize(objects: usize, diagnostics: &[Diagnostic]) -> Summary {
@@ -205,11 +236,8 @@ pub fn report(
                     .iter()
                     .map(|d| JsonDiagnostic {
                         diagnostic: d,
-                        values: d.values_location.as_ref().map(|l| JsonLocation {
-                            file: &l.source,
-                            line: l.line,
-                            column: l.column,
-                        }),
+                        values: d.values_location.as_ref().map(JsonLocation::of),
+                        location: d.location.as_ref().map(JsonLocation::of),
                     })
                     .collect(),
             };
@@ -361,17 +389,16 @@ pub fn human(d: &Diagnostic, color: bool) -> String {
     if !d.path.is_empty() {
         at.push_str(&format!(" {}", d.path));
     }
+    // The values line that caused it, else the field in the manifest.
+    let snippet = d.values_location.as_ref().or(d.location.as_ref());
     // Line up with the snippet's own arrow, whose gutter is the line number.
-    let gutter = d
-        .values_location
-        .as_ref()
-        .map_or(1, |l| l.line.to_string().len());
+    let gutter = snippet.map_or(1, |l| l.line.to_string().len());
     out.push_str(&format!(
         "{}{} {at}\n",
         " ".repeat(gutter),
         paint("1;34", "-->")
     ));
-    if let Some(loc) = &d.values_location {
+    if let Some(loc) = snippet {
         let err = crate::error::Error::input("").at(Some(loc.clone()));
         // Reuse the snippet layout of errors, without their first line.
         let snippet = err.to_string();
@@ -394,7 +421,7 @@ fn github(d: &Diagnostic) -> String {
         Severity::Warning => "warning",
     };
     let mut props = Vec::new();
-    match &d.values_location {
+    match d.values_location.as_ref().or(d.location.as_ref()) {
         Some(loc) => {
             props.push(format!("file={}", escape_prop(&loc.source)));
             props.push(format!("line={}", loc.line));
@@ -431,11 +458,13 @@ mod tests {
                 name: "cb-a".into(),
                 namespace: "ns".into(),
                 line: None,
+                item: Vec::new(),
             },
             path: "spec.x".into(),
             message: "50, not 100".into(),
             help: Some("set it to 100".into()),
             values_location: None,
+            location: None,
         }
     }
 
@@ -444,6 +473,26 @@ mod tests {
         assert_eq!(
             sample().one_line(),
             "50-destinationrules.yaml:2 DestinationRule/cb-a: spec.x: warning[HG005]: 50, not 100"
+        );
+    }
+
+    #[test]
+    fn a_placed_field_leads_the_line_and_the_annotation() {
+        let mut d = sample();
+        d.object.line = Some(1);
+        d.location = Some(Location::in_text("m.yaml", "a:\n  x: 1\n", 2, 3, 1));
+        assert_eq!(
+            d.one_line(),
+            "m.yaml:2:3 DestinationRule/cb-a: spec.x: warning[HG005]: 50, not 100"
+        );
+        assert!(github(&d).starts_with("::warning file=m.yaml,line=2,col=3,title=HG005::"));
+        assert!(human(&d, false).contains(" --> m.yaml:2:3\n"));
+        let json = report(&[d], 1, ReportFormat::Json, false);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let at = &v["diagnostics"][0]["location"];
+        assert_eq!(
+            (&at["file"], &at["line"], &at["column"]),
+            (&"m.yaml".into(), &2.into(), &3.into())
         );
     }
 

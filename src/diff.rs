@@ -325,6 +325,7 @@ mod tests {
         Manifest {
             source: "t".into(),
             index: 0,
+            item: Vec::new(),
             object: json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name}, "spec": spec}),
         }
     }

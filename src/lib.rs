@@ -184,29 +184,29 @@ pub fn read_streams(paths: &[String], stdin: &mut dyn Read) -> Result<Vec<manife
     read_streams_located(paths, stdin).map(|(manifests, _)| manifests)
 }
 
-/// [`read_streams`], with the line where each document starts, per source
-/// (by document index), so diagnostics can point at it.
+/// [`read_streams`], with each source's text and the line where each of its
+/// documents starts, so diagnostics can point at the document and the field.
 pub fn read_streams_located(
     paths: &[String],
     stdin: &mut dyn Read,
-) -> Result<(Vec<manifest::Manifest>, DocumentLines)> {
+) -> Result<(Vec<manifest::Manifest>, SourceTexts)> {
     let paths = if paths.is_empty() {
         vec!["-".to_string()]
     } else {
         manifest::inputs::expand(paths)?
     };
     let mut manifests = Vec::new();
-    let mut lines = DocumentLines::new();
+    let mut texts = SourceTexts::new();
     for source in input::read_inputs(&paths, stdin, input::InputKind::Manifests)? {
         yaml::check_depth(&source.name, &source.text)?;
         manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
-        lines.insert(source.name.clone(), yaml::document_lines(&source.text));
+        texts.insert(source.name.clone(), yaml::StreamText::new(source.text));
     }
-    Ok((manifest::unwrap_lists(manifests)?, lines))
+    Ok((manifest::unwrap_lists(manifests)?, texts))
 }
 
-/// Per source, the 1-based line where each document starts.
-pub type DocumentLines = std::collections::HashMap<String, Vec<usize>>;
+/// Per source name, its text and where its documents start.
+pub type SourceTexts = std::collections::HashMap<String, yaml::StreamText>;
 
 /// `hubgw render` with `-o`, `--show-only` and `--output-dir`: returns what
 /// goes to standard output (the objects, or the list of files written) and

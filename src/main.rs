@@ -630,7 +630,7 @@ fn validate_crds(args: &ValidateArgs) -> Result<Crds, Error> {
 
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     let crds = validate_crds(args)?;
-    let (manifests, document_lines) =
+    let (manifests, sources) =
         hubgw::read_streams_located(&args.files, &mut std::io::stdin().lock())?;
     let outcome = hubgw::validate::check_stream(
         &manifests,
@@ -644,7 +644,7 @@ fn validate(args: &ValidateArgs) -> Result<bool, Error> {
             verbose: args.verbose,
             summary: args.summary,
             color: color_on(&std::io::stdout()),
-            document_lines,
+            sources,
         },
     );
     write_stdout(&outcome.report)?;

@@ -91,6 +91,7 @@ fn manifests(objects: &[Value]) -> Vec<Manifest> {
         .map(|(index, object)| Manifest {
             source: "test".into(),
             index,
+            item: Vec::new(),
             object: object.clone(),
         })
         .collect()

@@ -185,9 +185,9 @@ fn github_format_annotates_the_values_file() {
         "tests/fixtures/lint/HG003-trip.yaml",
     ]);
     assert!(
-        stream
-            .stdout
-            .starts_with("::error file=tests/fixtures/lint/HG003-trip.yaml,line=98,title=HG003::"),
+        stream.stdout.starts_with(
+            "::error file=tests/fixtures/lint/HG003-trip.yaml,line=113,col=3,title=HG003::"
+        ),
         "{}",
         stream.stdout
     );
@@ -379,7 +379,7 @@ fn conflicting_routes_name_both_routes_and_the_one_gateway_api_prefers() {
     assert_eq!(found.len(), 2, "{}", r.stdout);
     assert_eq!(
         found[0],
-        "tests/fixtures/lint/HG030-trip.yaml:13 HTTPRoute/industrial-edge-lb: spec.rules[0].matches[0]: error[HG030]: \
+        "tests/fixtures/lint/HG030-trip.yaml:344:11 HTTPRoute/industrial-edge-lb: spec.rules[0].matches[0]: error[HG030]: \
          claims the same host `industrial-edge.apps.hub.example.com`, parent `hub-gateway-system/hub-gateway` and match `PathPrefix /api` \
          as HTTPRoute `hub-gateway-system/industrial-edge` (tests/fixtures/lint/HG030-trip.yaml:9); \
          Gateway API gives the match to the older route (creationTimestamp: on a cluster, the one already there), \

@@ -292,7 +292,7 @@ fn cel_rules_of_cluster_crds_are_evaluated() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_eq!(
         r.stdout,
-        "<stdin>:0 Widget/w: spec: replicas must not exceed maxReplicas\n"
+        "<stdin>:4:1 Widget/w: spec: replicas must not exceed maxReplicas\n"
     );
     assert!(r.stderr.contains("CEL rules: 1 evaluated"), "{}", r.stderr);
     let r = run(hubgw()
@@ -376,7 +376,7 @@ fn every_broken_manifest_fails_with_its_message() {
         assert!(
             r.stdout
                 .lines()
-                .any(|l| l.starts_with(&format!("{rel}:0 ")) && l.contains(expect)),
+                .any(|l| l.starts_with(&format!("{rel}:")) && l.contains(expect)),
             "{rel}: expected a line containing {expect:?}, got:\n{}",
             r.stdout
         );
@@ -401,7 +401,7 @@ fn several_files_and_stdin_together() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stdout,
-        "tests/fixtures/invalid/route-bad-termination.yaml:0 Route/hub-gateway: spec.tls.termination: Unsupported value: \"edgy\": supported values: \"edge\", \"reencrypt\", \"passthrough\"\n"
+        "tests/fixtures/invalid/route-bad-termination.yaml:16:5 Route/hub-gateway: spec.tls.termination: Unsupported value: \"edgy\": supported values: \"edge\", \"reencrypt\", \"passthrough\"\n"
     );
     assert_eq!(r.stderr, "3 objects, 1 error\n");
 }
@@ -516,16 +516,6 @@ fn validate_stdin(args: &[&str], stream: &str) -> Run {
 
 /// A failing run names the object and path in every format, with a hint.
 fn assert_refused(stream: &str, object: &str, path: &str, expect: &str) {
-    let r = validate_stdin(&[], stream);
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let line = format!("<stdin>:0 {object}: {path}: ");
-    assert!(
-        r.stdout
-            .lines()
-            .any(|l| l.starts_with(&line) && l.contains(expect)),
-        "expected {line}...{expect}, got:\n{}",
-        r.stdout
-    );
     let json = validate_stdin(&["--format", "json"], stream);
     assert_eq!(json.code, 1);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -535,6 +525,20 @@ fn assert_refused(stream: &str, object: &str, path: &str, expect: &str) {
         .iter()
         .find(|d| d["path"] == path)
         .unwrap_or_else(|| panic!("no {path} in {}", json.stdout));
+    // Every format places it on the field (or its nearest written parent).
+    let at = &d["location"];
+    assert_eq!(at["file"], "<stdin>", "{d}");
+    let place = format!("<stdin>:{}:{}", at["line"], at["column"]);
+    let r = validate_stdin(&[], stream);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = format!("{place} {object}: {path}: ");
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&line) && l.contains(expect)),
+        "expected {line}...{expect}, got:\n{}",
+        r.stdout
+    );
     assert!(d["message"].as_str().unwrap().contains(expect), "{d}");
     assert!(d["help"].is_string(), "a hint: {d}");
     let (kind, name) = object.split_once('/').unwrap();
@@ -545,12 +549,11 @@ fn assert_refused(stream: &str, object: &str, path: &str, expect: &str) {
     let github = validate_stdin(&["--format", "github"], stream);
     assert_eq!(github.code, 1);
     assert!(
-        github
-            .stdout
-            .lines()
-            .any(|l| l.starts_with("::error file=<stdin>")
-                && l.contains(path)
-                && l.contains("help: ")),
+        github.stdout.lines().any(|l| l.starts_with(&format!(
+            "::error file=<stdin>,line={},col={},",
+            at["line"], at["column"]
+        )) && l.contains(path)
+            && l.contains("help: ")),
         "{}",
         github.stdout
     );
@@ -589,7 +592,7 @@ fn unknown_kinds_never_hide_a_list_item_of_a_known_kind() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_eq!(
         r.stdout,
-        "<stdin>:0 Service/svc: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n"
+        "<stdin>:4:24 Service/svc: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n"
     );
     assert_eq!(r.stderr, "2 objects, 1 error, 1 of unknown kinds skipped\n");
     // kubectl's YAML List, and a typed list whose items lack apiVersion/kind.
@@ -775,7 +778,7 @@ fn negative_replicas_and_bad_container_ports_are_refused() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stdout,
-        "<stdin>:0 Service/s: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
+        "<stdin>:4:17 Service/s: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
     );
     assert_accepted(DEPLOYMENT);
     assert_accepted(&DEPLOYMENT.replace("replicas: 2", "replicas: 0"));
@@ -870,7 +873,7 @@ fn other_gateway_api_kinds_are_validated_by_the_targets_crds() {
     let bad = grpc.replace(", service: pkg.Svc", "");
     let r = validate_stdin(&["--gateway-api", "v1.6.1"], &bad);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stdout, "<stdin>:0 GRPCRoute/g: spec.rules[0].matches[0].method: One or both of 'service' or 'method' must be specified\n");
+    assert_eq!(r.stdout, "<stdin>:8:7 GRPCRoute/g: spec.rules[0].matches[0].method: One or both of 'service' or 'method' must be specified\n");
     let bad = policy("v1").replace("    wellKnownCACertificates: System\n", "");
     let r = validate_stdin(&["--gateway-api", "v1.4.1"], &bad);
     assert_eq!(r.code, 1);
@@ -907,7 +910,9 @@ fn gateway_api_v1beta1_kinds_are_typed_and_schema_checked() {
     );
 }
 
-/// The reports point at the line where the object's document starts.
+/// The reports point at the line where the object's document starts and,
+/// per diagnostic, at the field itself: a missing field at its nearest
+/// written parent (here the rule that lacks `verbs`).
 #[test]
 fn github_and_json_reports_name_the_documents_line() {
     let stream = format!(
@@ -919,7 +924,7 @@ fn github_and_json_reports_name_the_documents_line() {
     assert_eq!(r.code, 1);
     assert!(
         r.stdout.starts_with(&format!(
-            "::error file={},line=7,title=schema::",
+            "::error file={},line=11,col=3,title=schema::",
             file.arg()
         )),
         "{}",
@@ -927,8 +932,199 @@ fn github_and_json_reports_name_the_documents_line() {
     );
     let r = hubgw_run(&["validate", "--format", "json", file.arg()]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(report["diagnostics"][0]["object"]["line"], 7);
-    assert_eq!(report["diagnostics"][0]["object"]["index"], 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["object"]["line"], 7);
+    assert_eq!(d["object"]["index"], 1);
+    assert_eq!(d["path"], "rules[0].verbs");
+    assert_eq!(
+        (&d["location"]["line"], &d["location"]["column"]),
+        (&11.into(), &3.into())
+    );
+}
+
+/// A stream whose later documents repeat paths of earlier ones: each
+/// problem is placed on its own document's field, in every format.
+const PLACED: &str = "\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: good, namespace: hub}
+spec:
+  parentRefs: [{name: hub-gateway}]
+  rules:
+    - backendRefs:
+        - {name: svc, port: 80}
+        - {name: svc, port: 81}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: bad
+  namespace: hub
+  labels:
+    app.kubernetes.io/name: -bad-
+spec:
+  parentRefs:
+    - sectionName: http
+  rules:
+    - backendRefs:
+        - {name: svc, port: 80}
+        - name: svc
+          port: 70000
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc, namespace: hub}
+spec:
+  ports:
+    - {name: http, port: 80}
+    - name: big
+      port: 0
+";
+
+#[test]
+fn each_problem_is_placed_on_its_field() {
+    let file = TempFile::new("placed.yaml", PLACED);
+    let f = file.arg();
+    let r = hubgw_run(&["validate", f]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    // (place, object and path) of each problem, in the order printed.
+    let expected = [
+        (
+            "25:11",
+            "HTTPRoute/bad: spec.rules[0].backendRefs[1].port: Invalid value: 70000",
+        ),
+        // A missing required field: its list item, at its first key.
+        (
+            "20:7",
+            "HTTPRoute/bad: spec.parentRefs[0].name: Required value",
+        ),
+        // A label key holding dots and a slash.
+        (
+            "17:5",
+            "HTTPRoute/bad: metadata.labels.app.kubernetes.io/name: Invalid value: \"-bad-\"",
+        ),
+        ("34:7", "Service/svc: spec.ports[1].port: Invalid value: 0"),
+    ];
+    for (place, what) in expected {
+        let head = format!("{f}:{place} {what}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(&head)),
+            "expected {head}..., got:\n{}",
+            r.stdout
+        );
+    }
+    assert_eq!(lines.len(), expected.len(), "{}", r.stdout);
+
+    let r = hubgw_run(&["validate", "--format", "json", f]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let placed: Vec<(String, String, u64, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["object"]["name"].as_str().unwrap().to_owned(),
+                d["path"].as_str().unwrap().to_owned(),
+                d["object"]["line"].as_u64().unwrap(),
+                d["location"]["line"].as_u64().unwrap(),
+                d["location"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let port = (
+        "bad".to_owned(),
+        "spec.rules[0].backendRefs[1].port".to_owned(),
+        11,
+        25,
+        11,
+    );
+    assert!(placed.contains(&port), "{placed:?}");
+    let svc = ("svc".to_owned(), "spec.ports[1].port".to_owned(), 27, 34, 7);
+    assert!(placed.contains(&svc), "{placed:?}");
+    assert!(report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["location"]["file"] == f));
+
+    let r = hubgw_run(&["validate", "--format", "github", f]);
+    assert!(
+        r.stdout.lines().any(|l| l
+            .starts_with(&format!("::error file={f},line=25,col=11,title=schema::"))
+            && l.contains("backendRefs[1].port")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.lines().any(|l| l
+            .starts_with(&format!("::error file={f},line=20,col=7,title=schema::"))
+            && l.contains("parentRefs[0].name")),
+        "{}",
+        r.stdout
+    );
+
+    // JUnit and TAP carry the place in their messages.
+    let r = hubgw_run(&["validate", "--format", "junit", f]);
+    assert!(
+        r.stdout.contains(&format!(
+            "{f}:25:11 HTTPRoute/bad: spec.rules[0].backendRefs[1].port"
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = hubgw_run(&["validate", "--format", "tap", f]);
+    assert!(
+        r.stdout
+            .contains("spec.rules[0].backendRefs[1].port at 25:11: Invalid value: 70000"),
+        "{}",
+        r.stdout
+    );
+
+    // The snippet under the message shows the field's line.
+    let r = hubgw_run(&["validate", "--format", "human", f]);
+    assert!(
+        r.stdout.contains(&format!(
+            "  --> {f}:25:11\n   |\n25 |           port: 70000\n   |           ^^^^\n"
+        )),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `hubgw render -o json | hubgw validate -`: an item of a List is placed
+/// on its own field in the JSON text.
+#[test]
+fn list_items_are_placed_on_their_fields() {
+    let rendered = hubgw_run(&["render", "-o", "json", "-f", &example("east-west.yaml")]);
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    assert!(
+        rendered.stdout.contains("\"port\": 8080"),
+        "a listener on 8080"
+    );
+    let broken = rendered
+        .stdout
+        .replacen("\"port\": 8080", "\"port\": 70000", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("\"port\": 70000"))
+        .unwrap()
+        + 1;
+    let column = broken
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("\"port\"")
+        .unwrap()
+        + 1;
+    let r = validate_stdin(&["--format", "github"], &broken);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .starts_with(&format!("::error file=<stdin>,line={line},col={column},")),
+        "expected line {line} col {column}:\n{}",
+        r.stdout
+    );
 }
 
 // istio validation.go at 1.24.6: validateHTTPRouteDestinations, ValidateServiceEntry

@@ -66,12 +66,13 @@ fn a_folder_is_walked_in_sorted_order_skipping_hidden_folders() {
     assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert!(
         lines[0].starts_with(&format!(
-            "{}:0 Service/bad: spec.ports[0].port",
+            "{}:8:5 Service/bad: spec.ports[0].port",
             tree.file("a/bad.yml")
         )),
         "{}",
         r.stdout
     );
+    // Nothing of an object to point at: its document index, as before.
     assert!(
         lines[1].starts_with(&format!(
             "{}:0 Widget/w: unknown kind",
@@ -117,7 +118,7 @@ fn stdin_and_a_folder_together() {
         .write_stdin(BAD_SERVICE));
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.starts_with("<stdin>:0 Service/bad: "),
+        r.stdout.starts_with("<stdin>:8:5 Service/bad: "),
         "{}",
         r.stdout
     );

@@ -102,6 +102,7 @@ pub(crate) mod tests {
             name: name.into(),
             namespace: String::new(),
             line: None,
+            item: Vec::new(),
         }
     }
 
@@ -114,6 +115,7 @@ pub(crate) mod tests {
             message: message.into(),
             help: None,
             values_location: None,
+            location: None,
         }
     }
 

@@ -25,10 +25,16 @@ pub fn write(results: &[ObjectResult]) -> String {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .map(|d| {
+                // The file is the point's: the field's line and column follow its path.
+                let at = d
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" at {}:{}", l.line, l.column))
+                    .unwrap_or_default();
                 let m = if d.path.is_empty() {
                     d.message.clone()
                 } else {
-                    format!("{}: {}", d.path, d.message)
+                    format!("{}{at}: {}", d.path, d.message)
                 };
                 line(&m)
             })

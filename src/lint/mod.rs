@@ -312,6 +312,7 @@ pub fn lint(manifests: &[Manifest], values: Option<&ValuesContext>) -> Vec<Diagn
                 message: f.message,
                 help: Some(f.help.unwrap_or_else(|| rule.help.to_string())),
                 values_location,
+                location: None,
             });
         }
     }

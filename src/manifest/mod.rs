@@ -18,6 +18,9 @@ pub struct Manifest {
     pub source: String,
     /// 0-based index of the document within its source.
     pub index: usize,
+    /// For an item of a List, its index in each enclosing List's `items`,
+    /// outermost first (so diagnostics can find it in the text); else empty.
+    pub item: Vec<usize>,
     pub object: Value,
 }
 
@@ -104,6 +107,7 @@ fn unwrap_into(m: Manifest, out: &mut Vec<Manifest>) -> Result<()> {
     let Manifest {
         source,
         index,
+        item: within,
         mut object,
     } = m;
     let items = match object.get_mut("items").map(Value::take) {
@@ -130,10 +134,13 @@ fn unwrap_into(m: Manifest, out: &mut Vec<Manifest>) -> Result<()> {
                 .entry("apiVersion")
                 .or_insert_with(|| Value::String(api_version.clone()));
         }
+        let mut path = within.clone();
+        path.push(n);
         unwrap_into(
             Manifest {
                 source: source.clone(),
                 index,
+                item: path,
                 object: item,
             },
             out,
@@ -152,6 +159,7 @@ fn manifest(source: &str, text: &str, index: usize, object: Value) -> Result<Man
     Ok(Manifest {
         source: source.to_string(),
         index,
+        item: Vec::new(),
         object,
     })
 }

@@ -207,6 +207,7 @@ mod tests {
         Manifest {
             source: "t".into(),
             index: 0,
+            item: Vec::new(),
             object: json!({"apiVersion": api, "kind": kind, "metadata": {"name": name}}),
         }
     }

@@ -414,6 +414,7 @@ mod tests {
         check(&Manifest {
             source: "t".into(),
             index: 0,
+            item: Vec::new(),
             object,
         })
     }
@@ -500,6 +501,7 @@ mod tests {
         check_refusals(&Manifest {
             source: "t".into(),
             index: 0,
+            item: Vec::new(),
             object,
         })
         .into_iter()

@@ -242,6 +242,7 @@ mod tests {
         check(&Manifest {
             source: "t".into(),
             index: 0,
+            item: Vec::new(),
             object: json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}, "spec": spec}),
         })
         .into_iter()

@@ -9,6 +9,7 @@ pub mod core;
 pub mod istio;
 pub mod strict;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::crd_schema::{CrdRegistry, CrdSchema, UnevaluatedRule};
 use crate::diagnostic::{self, Diagnostic, ObjectRef, ReportFormat, Severity};
 use crate::manifest::Manifest;
 use crate::target::{GatewayApi, Istio};
+use crate::yaml::{DocumentPositions, KeyPath};
 
 #[derive(Clone)]
 pub struct ValidateOptions {
@@ -351,8 +353,29 @@ pub struct StreamCheckOptions {
     /// Add kubeconform's `Summary:` line (its `-summary`) to human output.
     pub summary: bool,
     pub color: bool,
-    /// Where each document starts, per source, for the reports.
-    pub document_lines: crate::DocumentLines,
+    /// Each source's text, to place each problem on its document and field.
+    pub sources: crate::SourceTexts,
+}
+
+/// Puts each diagnostic on its document's line and its field's line and
+/// column. Only documents with a diagnostic are read for positions, once each.
+fn place(diagnostics: &mut [Diagnostic], sources: &crate::SourceTexts) {
+    let mut documents: HashMap<(String, usize), DocumentPositions> = HashMap::new();
+    for d in diagnostics {
+        let o = &mut d.object;
+        let Some(stream) = sources.get(&o.source) else {
+            continue;
+        };
+        o.line = stream.document_line(o.index);
+        let positions = documents
+            .entry((o.source.clone(), o.index))
+            .or_insert_with(|| stream.document(o.index));
+        let within = o
+            .item
+            .iter()
+            .fold(KeyPath::root(), |p, n| p.key("items").index(*n));
+        d.location = positions.locate(&o.source, &stream.text, &within, &d.path);
+    }
 }
 
 /// `hubgw validate`'s result: the report for stdout, the summary (and the
@@ -368,14 +391,7 @@ pub fn check_stream(manifests: &[Manifest], options: &StreamCheckOptions) -> Str
     let validation = validate(manifests, &options.validate);
     let mut diagnostics = validation.diagnostics.clone();
     diagnostics.extend(crate::lint::lint(manifests, None));
-    for d in &mut diagnostics {
-        let o = &mut d.object;
-        o.line = options
-            .document_lines
-            .get(&o.source)
-            .and_then(|lines| lines.get(o.index))
-            .copied();
-    }
+    place(&mut diagnostics, &options.sources);
     let clean = diagnostic::apply_strict(&mut diagnostics, options.strict);
     let objects: Vec<ObjectRef> = manifests.iter().map(ObjectRef::of).collect();
     let report = match options.format {

@@ -23,7 +23,7 @@ use serde::Serialize;
 pub use depth::{check as check_depth, MAX_DEPTH};
 pub use emit::{one_line_string, to_yaml as emit};
 pub use path::{KeyPath, PathSeg};
-pub use positions::KeyPositions;
+pub use positions::{DocumentPositions, KeyPositions, StreamText};
 /// The data a values tree is made of (keys may be any YAML value).
 pub use serde_yaml::{Mapping, Value};
 
