@@ -1092,6 +1092,18 @@ fn each_problem_is_placed_on_its_field() {
     );
 }
 
+/// An item of a List nested in a List is placed on its own field.
+#[test]
+fn nested_list_items_are_placed_on_their_fields() {
+    let stream = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: s}\n    spec:\n      ports:\n      - port: 0\n";
+    let r = validate_stdin(&[], stream);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:15:9 Service/s: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
+    );
+}
+
 /// `hubgw render -o json | hubgw validate -`: an item of a List is placed
 /// on its own field in the JSON text.
 #[test]
