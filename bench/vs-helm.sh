@@ -6,7 +6,9 @@
 #
 # CHART: the chart at commit 9e6d644 of maximilianoPizarro/hybrid-mesh-platform
 # (the one tests/fixtures/chart/ was rendered from; `git archive 9e6d644
-# charts/all/hub-gateway`). Needs helm, hyperfine and GNU time.
+# charts/all/hub-gateway`). Needs helm, hyperfine and GNU time. HELM: the
+# helm binary (default: `helm` on PATH); a shim script in front of it (pyenv,
+# asdf) costs about 60 ms a run and is refused.
 #
 # east-west: the chart's 12 objects against hubgw's east-west example (13).
 # 500 apps x 4 spokes: the chart has one application of two spokes, so each
@@ -16,6 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CHART:?set CHART to the chart directory (see the header)}"
 HUBGW=${HUBGW:-target/release/hubgw}
+HELM=$(command -v "${HELM:-helm}") || { echo "vs-helm.sh: no helm on PATH (set HELM)" >&2; exit 2; }
+if [[ $(head -c 4 "$HELM") != $'\x7fELF' ]]; then
+  echo "vs-helm.sh: $HELM is a script, not helm itself (a version manager's shim?); set HELM to the binary" >&2
+  exit 2
+fi
 RUNS=${RUNS:-20}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,8 +40,8 @@ for t in "$work"/looped/templates/*.yaml; do
   mv "$t.new" "$t"
 done
 domains=clusterDomain=apps.hub.example.com,clusters.east.domain=apps.east.example.com,clusters.west.domain=apps.west.example.com
-helm_ew="helm template hub-gateway $CHART -f tests/fixtures/chart/values.yaml --set $domains"
-helm_500="helm template hub-gateway $work/looped -f tests/fixtures/chart/values.yaml --set $domains"
+helm_ew="$HELM template hub-gateway $CHART -f tests/fixtures/chart/values.yaml --set $domains"
+helm_500="$HELM template hub-gateway $work/looped -f tests/fixtures/chart/values.yaml --set $domains"
 echo "objects: helm looped $($helm_500 | grep -c '^kind:'), hubgw 500 apps $hubgw_objects"
 
 # Median wall time and mean CPU time (user + system), hubgw over helm: on a
