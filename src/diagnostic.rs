@@ -114,7 +114,8 @@ impl Diagnostic {
         line
     }
 
-    /// `file:line:column` of the field when known, else `source:index`.
+    /// `file:line:column` of the field (`hubgw validate`), else
+    /// `source:index` (render's own check, whose source is a template).
     fn place(&self) -> String {
         match &self.location {
             Some(l) => l.to_string(),

@@ -882,7 +882,7 @@ fn other_gateway_api_kinds_are_validated_by_the_targets_crds() {
     // with --allow-unknown-kinds.
     let r = validate_stdin(&["--allow-unknown-kinds", "--gateway-api", "v1.4.1"], &ls);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stdout, "<stdin>:0 ListenerSet/l: ListenerSet in apiVersion gateway.networking.k8s.io/v1 is not served by the target's CRDs (Gateway API v1.4.1, Istio 1.24); Gateway API v1.6.1 serves it\n");
+    assert_eq!(r.stdout, "<stdin>:1:1 ListenerSet/l: ListenerSet in apiVersion gateway.networking.k8s.io/v1 is not served by the target's CRDs (Gateway API v1.4.1, Istio 1.24); Gateway API v1.6.1 serves it\n");
     let json = validate_stdin(&["--format", "json", "--gateway-api", "v1.6.1"], &xls);
     assert_eq!(json.code, 1);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();

@@ -72,10 +72,10 @@ fn a_folder_is_walked_in_sorted_order_skipping_hidden_folders() {
         "{}",
         r.stdout
     );
-    // Nothing of an object to point at: its document index, as before.
+    // No field to point at: the document's first line.
     assert!(
         lines[1].starts_with(&format!(
-            "{}:0 Widget/w: unknown kind",
+            "{}:1:1 Widget/w: unknown kind",
             tree.file("c/widget.yaml")
         )),
         "{}",

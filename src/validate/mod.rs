@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::crd_schema::{CrdRegistry, CrdSchema, UnevaluatedRule};
 use crate::diagnostic::{self, Diagnostic, ObjectRef, ReportFormat, Severity};
+use crate::error::Location;
 use crate::manifest::Manifest;
 use crate::target::{GatewayApi, Istio};
 use crate::yaml::{DocumentPositions, KeyPath};
@@ -374,7 +375,14 @@ fn place(diagnostics: &mut [Diagnostic], sources: &crate::SourceTexts) {
             .item
             .iter()
             .fold(KeyPath::root(), |p, n| p.key("items").index(*n));
-        d.location = positions.locate(&o.source, &stream.text, &within, &d.path);
+        // Nothing of the path written (an unknown kind, a missing `kind`):
+        // the document's first line, so every place reads `file:line:column`.
+        let document = o
+            .line
+            .map(|line| Location::in_text(&o.source, &stream.text, line, 1, 0));
+        d.location = positions
+            .locate(&o.source, &stream.text, &within, &d.path)
+            .or(document);
     }
 }
 
