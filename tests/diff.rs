@@ -128,24 +128,19 @@ impl GitRepo {
     fn hubgw(&self, sub: &str, args: &[&str]) -> Run {
         run(hubgw().current_dir(self.dir.path().join(sub)).args(args))
     }
+
+    /// `hubgw diff --base-ref main -f hubgw.yaml -f <env>` at the root.
+    fn diff_main(&self, env: &str) -> Run {
+        let args = ["diff", "--base-ref", "main", "-f", "hubgw.yaml", "-f", env];
+        self.hubgw("", &args)
+    }
 }
 
 #[test]
 fn base_ref_shows_an_env_only_change() {
     let repo = GitRepo::new();
     repo.write("envs/prod.yaml", &PROD.replace("apps.west", "apps.south"));
-    let r = repo.hubgw(
-        "",
-        &[
-            "diff",
-            "--base-ref",
-            "main",
-            "-f",
-            "hubgw.yaml",
-            "-f",
-            "envs/prod.yaml",
-        ],
-    );
+    let r = repo.diff_main("envs/prod.yaml");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.stderr, "");
     assert!(
@@ -171,18 +166,7 @@ fn base_ref_without_change_prints_nothing() {
     let repo = GitRepo::new();
     // Same values, written differently: nothing renders differently.
     repo.write("envs/prod.yaml", &format!("# prod\n{PROD}"));
-    let r = repo.hubgw(
-        "",
-        &[
-            "diff",
-            "--base-ref",
-            "main",
-            "-f",
-            "hubgw.yaml",
-            "-f",
-            "envs/prod.yaml",
-        ],
-    );
+    let r = repo.diff_main("envs/prod.yaml");
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
 }
 
@@ -229,18 +213,7 @@ fn base_ref_paths_are_relative_to_the_current_directory_and_flags_apply_to_both_
 fn base_ref_new_environment_is_all_additions() {
     let repo = GitRepo::new();
     repo.write("envs/stage.yaml", PROD);
-    let r = repo.hubgw(
-        "",
-        &[
-            "diff",
-            "--base-ref",
-            "main",
-            "-f",
-            "hubgw.yaml",
-            "-f",
-            "envs/stage.yaml",
-        ],
-    );
+    let r = repo.diff_main("envs/stage.yaml");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
         r.stderr,
