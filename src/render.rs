@@ -163,9 +163,10 @@ pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
             .find(|&(n, _)| n == name)
             .map(|(_, text)| text.to_owned()))
     });
-    // A helper's syntax error is an error even if nothing includes it.
+    // A helper's syntax error is an error even if nothing includes it. Added
+    // to the environment, so the templates that import it find it compiled.
     for (name, text) in templates.iter().filter(|(n, _)| n.starts_with('_')) {
-        env.template_from_named_str(name, text)
+        env.add_template_owned(name.to_owned(), text.to_owned())
             .map_err(|e| template_error(&e, templates))?;
     }
     let plan_value = minijinja::Value::from_serialize(plan);
