@@ -3,6 +3,7 @@
 # `helm template` of the hub-gateway chart it replaces.
 #
 #   CHART=/path/to/charts/all/hub-gateway HUBGW=target/release/hubgw bash bench/vs-helm.sh
+#   HUBGW="target/release/hubgw $(scripts/dist.sh | sed -n 1p)" ...  # both, in one run
 #
 # CHART: the chart at commit 9e6d644 of maximilianoPizarro/hybrid-mesh-platform
 # (the one tests/fixtures/chart/ was rendered from; `git archive 9e6d644
@@ -17,7 +18,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CHART:?set CHART to the chart directory (see the header)}"
-HUBGW=${HUBGW:-target/release/hubgw}
+# HUBGW: one or more hubgw binaries (space-separated), each timed in the same
+# hyperfine run as helm; the budget is the shipped binary's (scripts/dist.sh).
+read -ra hubgws <<<"${HUBGW:-target/release/hubgw}"
 HELM=$(command -v "${HELM:-helm}") || { echo "vs-helm.sh: no helm on PATH (set HELM)" >&2; exit 2; }
 if [[ $(head -c 4 "$HELM") != $'\x7fELF' ]]; then
   echo "vs-helm.sh: $HELM is a script, not helm itself (a version manager's shim?); set HELM to the binary" >&2
@@ -29,7 +32,7 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck source=bench/inputs.sh
 source bench/inputs.sh
 apps 500 >"$work/apps-500x4.yaml"
-hubgw_objects=$("$HUBGW" render -f "$work/apps-500x4.yaml" | grep -c '^kind:')
+hubgw_objects=$("${hubgws[0]}" render -f "$work/apps-500x4.yaml" | grep -c '^kind:')
 loops=$(( (hubgw_objects + 11) / 12 ))
 
 cp -r "$CHART" "$work/looped"
@@ -44,24 +47,25 @@ helm_ew="$HELM template hub-gateway $CHART -f tests/fixtures/chart/values.yaml -
 helm_500="$HELM template hub-gateway $work/looped -f tests/fixtures/chart/values.yaml --set $domains"
 echo "objects: helm looped $($helm_500 | grep -c '^kind:'), hubgw 500 apps $hubgw_objects"
 
-# Median wall time and mean CPU time (user + system), hubgw over helm: on a
-# loaded machine CPU time is the steadier of the two.
+# Median wall time and mean CPU time (user + system), each hubgw over helm:
+# on a loaded machine CPU time is the steadier of the two.
 ratio() { # name json
   python3 - "$1" "$2" <<'PY'
 import json, sys
-h, g = json.load(open(sys.argv[2]))["results"]
+h, *gs = json.load(open(sys.argv[2]))["results"]
 cpu = lambda r: r["user"] + r["system"]
-print(f"{sys.argv[1]}: helm median {h['median']*1e3:.1f} ms, hubgw {g['median']*1e3:.1f} ms, "
-      f"wall {g['median']/h['median']:.3f} of helm's, CPU {cpu(g)/cpu(h):.3f}")
+for g in gs:
+    print(f"{sys.argv[1]}: helm median {h['median']*1e3:.1f} ms, {g['command'].split()[0]} {g['median']*1e3:.1f} ms, "
+          f"wall {g['median']/h['median']:.3f} of helm's, CPU {cpu(g)/cpu(h):.3f}")
 PY
 }
 hyperfine -N -w 5 -r "$RUNS" --export-json "$work/ew.json" \
-  "$helm_ew" "$HUBGW render -f values/examples/east-west.yaml" >/dev/null
+  "$helm_ew" "${hubgws[@]/%/ render -f values/examples/east-west.yaml}" >/dev/null
 ratio east-west "$work/ew.json"
 hyperfine -N -w 2 -r "$(( RUNS / 2 ))" --export-json "$work/500.json" \
-  "$helm_500" "$HUBGW render -f $work/apps-500x4.yaml" >/dev/null
+  "$helm_500" "${hubgws[@]/%/ render -f $work/apps-500x4.yaml}" >/dev/null
 ratio "500 apps x 4 spokes" "$work/500.json"
-for cmd in "$helm_500" "$HUBGW render -f $work/apps-500x4.yaml"; do
+for cmd in "$helm_500" "${hubgws[@]/%/ render -f $work/apps-500x4.yaml}"; do
   # shellcheck disable=SC2086
   kb=$(/usr/bin/time -f '%M' $cmd 2>&1 >/dev/null | tail -1)
   echo "peak $(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }') MB: ${cmd%% *} $(sed "s|$work|TMP|g" <<<"${cmd#* }" | cut -c1-60)"
