@@ -3,6 +3,7 @@
 //! backendRef to its Service, a parentRef to its Gateway).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -22,20 +23,32 @@ pub struct StreamIndex<'a> {
     by_identity: HashMap<Identity<'a>, &'a Manifest>,
     /// DestinationRules by the identity of the Service their host resolves to.
     rules_by_service: HashMap<Identity<'a>, Vec<&'a Manifest>>,
+    /// Objects by (group, kind), in stream order: most rules look at one
+    /// kind, and reading every object's apiVersion and kind again for each
+    /// rule was a tenth of a 500-app render.
+    /// Shared, so that an iterator over a kind outlives the borrow of the index.
+    by_kind: HashMap<(&'a str, &'a str), Arc<[&'a Manifest]>>,
 }
 
 impl<'a> StreamIndex<'a> {
     pub fn new(all: &'a [Manifest]) -> Self {
         let mut by_identity = HashMap::with_capacity(all.len());
+        let mut by_kind: HashMap<_, Vec<&Manifest>> = HashMap::new();
         for m in all {
+            let (group, kind) = (m.group(), m.kind());
             by_identity
-                .entry((m.group(), m.kind(), m.namespace(), m.name()))
+                .entry((group, kind, m.namespace(), m.name()))
                 .or_insert(m);
+            by_kind.entry((group, kind)).or_default().push(m);
         }
         let mut index = StreamIndex {
             all,
             by_identity,
             rules_by_service: HashMap::new(),
+            by_kind: by_kind
+                .into_iter()
+                .map(|(key, objects)| (key, objects.into()))
+                .collect(),
         };
         let mut rules_by_service: HashMap<Identity<'a>, Vec<&'a Manifest>> = HashMap::new();
         for dr in index.destination_rules() {
@@ -51,9 +64,9 @@ impl<'a> StreamIndex<'a> {
     }
 
     pub fn of(&self, group: &'a str, kind: &'a str) -> impl Iterator<Item = &'a Manifest> + 'a {
-        self.all
-            .iter()
-            .filter(move |m| m.group() == group && m.kind() == kind)
+        let objects = self.by_kind.get(&(group, kind)).cloned();
+        let objects = objects.unwrap_or_else(|| Arc::new([]));
+        (0..objects.len()).map(move |i| objects[i])
     }
 
     pub fn services(&self) -> impl Iterator<Item = &'a Manifest> + 'a {
