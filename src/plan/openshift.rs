@@ -3,20 +3,20 @@
 
 use serde::Serialize;
 
+use super::valid::{Dns1035Label, DnsName, Port, QualifiedName};
 use super::{
     path, GatewayFacts, HubPlan, Meta, MetaFn, Planner, ResolvedApp, ROUTER_SERVICE_ACCOUNT,
     ROUTE_TIMEOUT,
 };
-use crate::dns;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kinds::Kind;
 use crate::values::model::{GatewayApi, InsecurePolicy, TlsTermination};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RoutePlan {
     pub meta: Meta,
-    pub host: String,
-    pub service_name: String,
+    pub host: DnsName,
+    pub service_name: Dns1035Label,
     /// A port number or name of the gateway's Service.
     pub target_port: TargetPort,
     pub termination: TlsTermination,
@@ -35,7 +35,7 @@ pub struct RoutePlan {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum TargetPort {
-    Number(u16),
+    Number(Port),
     Name(&'static str),
 }
 
@@ -80,11 +80,10 @@ impl Planner<'_> {
         let r = &self.v.route;
         for (key, value) in &r.annotations {
             let at = path("route.annotations").key(key.clone());
-            if let Some(p) = dns::qualified_name_problem(key) {
-                return Err(self
-                    .error(&at, format!("`{key}` is not a valid annotation key: {p}"))
-                    .hint("an annotation key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`"));
-            }
+            self.valid::<QualifiedName>(&at, key, |p| {
+                Error::input(format!("`{key}` is not a valid annotation key: {p}"))
+                    .hint("an annotation key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`")
+            })?;
             if value.chars().any(char::is_control) {
                 return Err(self.error(
                     &at,
@@ -160,12 +159,12 @@ impl Planner<'_> {
                     .error(&key("externalCertificate"), "`route.tls.externalCertificate` and `route.tls.certificate` exclude each other".into())
                     .hint("keep the Secret, or the PEM certificate and key"));
             }
-            if let Some(p) = dns::subdomain_problem(&t.external_certificate) {
-                return Err(self.error(
-                    &key("externalCertificate"),
-                    format!("Secret name `{}` is not valid: {p}", t.external_certificate),
-                ));
-            }
+            self.valid::<DnsName>(&key("externalCertificate"), &t.external_certificate, |p| {
+                Error::input(format!(
+                    "Secret name `{}` is not valid: {p}",
+                    t.external_certificate
+                ))
+            })?;
         }
         Ok(())
     }
