@@ -278,7 +278,7 @@ impl Planner<'_> {
     }
 
     /// Services, ServiceEntries, DestinationRules, routes and the hub Route
-    /// of one application.
+    /// of one application (`route_secret`: its `externalCertificate`).
     pub(super) fn app_objects(
         &self,
         app: &ResolvedApp,
@@ -286,6 +286,7 @@ impl Planner<'_> {
         meta: &MetaFn,
         meta_in: &MetaInFn,
         gateway: &GatewayFacts,
+        route_secret: Option<&DnsName>,
     ) -> Result<()> {
         let enabled: Vec<&SpokePlan> = app.plan.spokes.iter().filter(|s| s.enabled).collect();
         let weights = self.weights(&app.source, &enabled)?;
@@ -301,7 +302,7 @@ impl Planner<'_> {
         }
         self.route_objects(app, &enabled, weights, plan, meta, meta_in)?;
         if self.v.route.enabled {
-            self.hub_route(app, plan, meta, gateway);
+            self.hub_route(app, plan, meta, gateway, route_secret);
         }
         Ok(())
     }

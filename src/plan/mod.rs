@@ -271,7 +271,7 @@ impl Planner<'_> {
             self.check_label_pair("labels", key, value)?;
         }
         let certificate_refs = self.certificate_refs()?;
-        self.check_route()?;
+        let route_secret = self.check_route()?;
         self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
         let apps = self.resolve_apps(&domain)?;
@@ -373,7 +373,14 @@ impl Planner<'_> {
         let app_hosts: Vec<DnsName> = apps.iter().map(|a| a.plan.host.clone()).collect();
         self.gateway_objects(&mut plan, &meta, &revision, &app_hosts, &facts);
         for app in &apps {
-            self.app_objects(app, &mut plan, &meta, &meta_in, &facts)?;
+            self.app_objects(
+                app,
+                &mut plan,
+                &meta,
+                &meta_in,
+                &facts,
+                route_secret.as_ref(),
+            )?;
         }
         if istio_api {
             self.egress_objects(&mut plan, &meta)?;

@@ -26,7 +26,7 @@ pub struct RoutePlan {
     pub key: Option<String>,
     pub ca_certificate: Option<String>,
     /// `spec.tls.externalCertificate.name`.
-    pub external_certificate: Option<String>,
+    pub external_certificate: Option<DnsName>,
     pub destination_ca_certificate: Option<String>,
 }
 
@@ -46,7 +46,7 @@ pub enum TargetPort {
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteSecretReaderPlan {
     pub meta: Meta,
-    pub secret: String,
+    pub secret: DnsName,
     pub router_namespace: String,
     pub router_service_account: String,
 }
@@ -75,8 +75,9 @@ pub fn haproxy_timeout_ms(text: &str) -> Option<u64> {
 }
 
 impl Planner<'_> {
-    /// The hub Route's annotations and TLS settings.
-    pub(super) fn check_route(&self) -> Result<()> {
+    /// The hub Route's annotations and TLS settings, checked; the
+    /// `externalCertificate` Secret, if one is named.
+    pub(super) fn check_route(&self) -> Result<Option<DnsName>> {
         let r = &self.v.route;
         for (key, value) in &r.annotations {
             let at = path("route.annotations").key(key.clone());
@@ -151,34 +152,36 @@ impl Planner<'_> {
                 .error(&key(given), format!("`route.tls.certificate` and `route.tls.key` go together; `route.tls.{given}` is set and `route.tls.{missing}` is empty"))
                 .hint("give both, or neither"));
         }
-        if !t.external_certificate.is_empty() {
-            if !t.certificate.is_empty() {
-                // The Route CRD's rule: "cannot have both spec.tls.certificate
-                // and spec.tls.externalCertificate".
-                return Err(self
-                    .error(&key("externalCertificate"), "`route.tls.externalCertificate` and `route.tls.certificate` exclude each other".into())
-                    .hint("keep the Secret, or the PEM certificate and key"));
-            }
-            self.valid::<DnsName>(&key("externalCertificate"), &t.external_certificate, |p| {
-                Error::input(format!(
-                    "Secret name `{}` is not valid: {p}",
-                    t.external_certificate
-                ))
-            })?;
+        if t.external_certificate.is_empty() {
+            return Ok(None);
         }
-        Ok(())
+        if !t.certificate.is_empty() {
+            // The Route CRD's rule: "cannot have both spec.tls.certificate
+            // and spec.tls.externalCertificate".
+            return Err(self
+                .error(&key("externalCertificate"), "`route.tls.externalCertificate` and `route.tls.certificate` exclude each other".into())
+                .hint("keep the Secret, or the PEM certificate and key"));
+        }
+        self.valid::<DnsName>(&key("externalCertificate"), &t.external_certificate, |p| {
+            Error::input(format!(
+                "Secret name `{}` is not valid: {p}",
+                t.external_certificate
+            ))
+        })
+        .map(Some)
     }
 }
 
 impl Planner<'_> {
     /// The hub Route of one application, to the gateway's Service, and the
-    /// RBAC for its `externalCertificate` (once).
+    /// RBAC for its `externalCertificate` (`secret`, from `check_route`; once).
     pub(super) fn hub_route(
         &self,
         app: &ResolvedApp,
         plan: &mut HubPlan,
         meta: &MetaFn,
         gateway: &GatewayFacts,
+        secret: Option<&DnsName>,
     ) {
         let v = self.v;
         let name = app.plan.name.as_str();
@@ -214,14 +217,14 @@ impl Planner<'_> {
             certificate: given(&t.certificate),
             key: given(&t.key),
             ca_certificate: given(&t.ca_certificate),
-            external_certificate: given(&t.external_certificate),
+            external_certificate: secret.cloned(),
             destination_ca_certificate: given(&t.destination_ca_certificate),
         });
-        if !t.external_certificate.is_empty() && plan.route_secret_readers.is_empty() {
-            let name = format!("router-reads-{}", t.external_certificate);
+        if let Some(secret) = secret.filter(|_| plan.route_secret_readers.is_empty()) {
+            let name = format!("router-reads-{secret}");
             plan.route_secret_readers.push(RouteSecretReaderPlan {
                 meta: meta(&name, Kind::Role, &[]),
-                secret: t.external_certificate.clone(),
+                secret: secret.clone(),
                 router_namespace: ROUTER_SERVICE_ACCOUNT.0.into(),
                 router_service_account: ROUTER_SERVICE_ACCOUNT.1.into(),
             });
