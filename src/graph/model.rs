@@ -444,9 +444,9 @@ impl Traffic {
     /// so only the plan knows them.
     pub fn add_disabled_spokes(&mut self, plan: &HubPlan) {
         for spoke in plan.apps.iter().flat_map(|a| &a.spokes) {
-            if !spoke.enabled && !self.spokes.iter().any(|s| s.name == spoke.name) {
+            if !spoke.enabled && !self.spokes.iter().any(|s| spoke.name == s.name) {
                 self.spokes.push(Spoke {
-                    name: spoke.name.clone(),
+                    name: spoke.name.to_string(),
                     host: String::new(),
                     enabled: false,
                     service_entry: None,

@@ -5,7 +5,6 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::*;
-use crate::dns;
 use crate::error::{closest, Error, Result};
 use crate::values::model::{AppEntry, CircuitBreaking, Cluster, HeaderRule};
 use crate::yaml;
@@ -13,8 +12,8 @@ use crate::yaml;
 /// One application behind the hub: its host and the spokes serving it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppPlan {
-    pub name: String,
-    pub host: String,
+    pub name: Dns1035Label,
+    pub host: DnsName,
     pub spokes: Vec<SpokePlan>,
     pub circuit_breaking: bool,
     /// The user set `/api` weights for an enabled spoke.
@@ -33,7 +32,7 @@ impl AppPlan {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SpokePlan {
-    pub name: String,
+    pub name: DnsLabel,
     pub enabled: bool,
     /// The spoke Route host; empty when the spoke is off.
     pub host: String,
@@ -67,8 +66,8 @@ impl AppSource<'_> {
 pub(super) struct ResolvedApp<'a> {
     pub(super) plan: AppPlan,
     pub(super) source: AppSource<'a>,
-    pub(super) route_namespace: String,
-    pub(super) route_name: String,
+    pub(super) route_namespace: DnsLabel,
+    pub(super) route_name: DnsName,
 }
 
 pub(super) fn scoped_key(prefix: &str, top_level: &str) -> String {
@@ -179,76 +178,66 @@ impl Planner<'_> {
         name_key: &str,
     ) -> Result<ResolvedApp<'s>> {
         let v = self.v;
-        let name = source.name.clone();
-        if let Some(p) = dns::dns1035_label_problem(&name) {
-            return Err(self
-                .error(&path(name_key), format!("the application name `{name}` is not valid: {p}"))
-                .hint("application names begin Service names: lowercase letters, digits and `-`, starting with a letter"));
-        }
+        let name = self.valid::<Dns1035Label>(&path(name_key), &source.name, |p| {
+            Error::input(format!("the application name `{}` is not valid: {p}", source.name))
+                .hint("application names begin Service names: lowercase letters, digits and `-`, starting with a letter")
+        })?;
         let host = if source.host.is_empty() {
-            format!("{name}.{domain}")
-        } else {
-            source.host.to_string()
-        };
-        if source.host.is_empty() {
             let domain_key = self.hub_domain_source().map_or("clusterDomain", |(k, _)| k);
-            self.check_derived_host(&source.key("app.host"), &path(domain_key), &host)?;
+            let host = format!("{name}.{domain}");
+            self.derived_host(&source.key("app.host"), &path(domain_key), &host)?
         } else {
-            self.check_host(&path(&source.key("app.host")), &host)?;
-        }
-        let route_namespace = if source.route_namespace.is_empty() {
-            v.namespace.clone()
-        } else {
-            source.route_namespace.to_string()
+            self.host(&path(&source.key("app.host")), source.host)?
         };
-        if let Some(p) = dns::label_problem(&route_namespace) {
-            return Err(self.error(
-                &path(&source.key("app.routeNamespace")),
-                format!("route namespace `{route_namespace}` is not valid: {p}"),
-            ));
-        }
+        let namespace = if source.route_namespace.is_empty() {
+            v.namespace.as_str()
+        } else {
+            source.route_namespace
+        };
+        let route_namespace =
+            self.valid::<DnsLabel>(&path(&source.key("app.routeNamespace")), namespace, |p| {
+                Error::input(format!("route namespace `{namespace}` is not valid: {p}"))
+            })?;
 
         let route_name = match source.route_name {
             // The chart named its HTTPRoute `industrial-edge-lb`
             // (charts/all/hub-gateway/templates/httproute.yaml in
             // maximilianoPizarro/hybrid-mesh-platform, commit 9e6d644).
             "" if source.prefix.is_empty() => format!("{name}-lb"),
-            "" => name.clone(),
+            "" => name.to_string(),
             set => set.to_string(),
         };
-        if let Some(p) = dns::subdomain_problem(&route_name) {
-            let at = source.key("app.routeName");
-            return Err(self
-                .error(
-                    &path(&at),
-                    format!("`{at}` is not a valid object name ({route_name:?}): {p}"),
-                )
-                .hint("use lowercase letters, digits, `-` and `.`, like industrial-edge-lb"));
-        }
+        let at = source.key("app.routeName");
+        let route_name = self.valid::<DnsName>(&path(&at), &route_name, |p| {
+            Error::input(format!(
+                "`{at}` is not a valid object name ({route_name:?}): {p}"
+            ))
+            .hint("use lowercase letters, digits, `-` and `.`, like industrial-edge-lb")
+        })?;
 
         let mut spokes = Vec::new();
         for (spoke, cluster) in source.clusters {
             let at = path(&source.key("clusters")).key(spoke.clone());
-            if let Some(p) = dns::label_problem(spoke) {
-                return Err(self
-                    .error(&at, format!("the spoke name `{spoke}` is not valid: {p}"))
-                    .hint("spoke names become part of Service names: lowercase letters, digits and `-`"));
-            }
+            let spoke_name = self.valid::<DnsLabel>(&at, spoke, |p| {
+                Error::input(format!("the spoke name `{spoke}` is not valid: {p}")).hint(
+                    "spoke names become part of Service names: lowercase letters, digits and `-`",
+                )
+            })?;
             let enabled = !cluster.domain.is_empty();
             let mut spoke_host = String::new();
             if enabled {
-                self.check_host(&at.key("domain"), &cluster.domain)?;
-                if cluster.host.is_empty() {
-                    spoke_host = format!("{name}.{}", cluster.domain);
+                self.host(&at.key("domain"), &cluster.domain)?;
+                let host = if cluster.host.is_empty() {
                     let host_key = format!("{at}.host");
-                    self.check_derived_host(&host_key, &at.key("domain"), &spoke_host)?;
+                    let derived = format!("{name}.{}", cluster.domain);
+                    self.derived_host(&host_key, &at.key("domain"), &derived)?
                 } else {
-                    spoke_host = cluster.host.clone();
-                    self.check_host(&at.key("host"), &spoke_host)?;
-                }
+                    self.host(&at.key("host"), &cluster.host)?
+                };
+                spoke_host = host.to_string();
             }
             spokes.push(SpokePlan {
-                name: spoke.clone(),
+                name: spoke_name,
                 enabled,
                 host: spoke_host,
             });
@@ -267,13 +256,13 @@ impl Planner<'_> {
                 .nth(MAX_SPOKES)
                 .expect("counted");
             return Err(self
-                .error(&path(&source.key("clusters")).key(extra.name.clone()), format!("{enabled} spokes are enabled; at most {MAX_SPOKES} are allowed"))
+                .error(&path(&source.key("clusters")).key(extra.name.to_string()), format!("{enabled} spokes are enabled; at most {MAX_SPOKES} are allowed"))
                 .hint("Gateway API allows at most 16 backendRefs per rule: turn a spoke off with an empty domain"));
         }
         let plan = AppPlan {
             api_weights_explicit: spokes
                 .iter()
-                .any(|s| s.enabled && source.api_weights.contains_key(&s.name)),
+                .any(|s| s.enabled && source.api_weights.contains_key(s.name.as_str())),
             name,
             host,
             spokes,
@@ -289,7 +278,7 @@ impl Planner<'_> {
     }
 
     /// Services, ServiceEntries, DestinationRules, routes and the hub Route
-    /// of one application.
+    /// of one application (`route_secret`: its `externalCertificate`).
     pub(super) fn app_objects(
         &self,
         app: &ResolvedApp,
@@ -297,6 +286,7 @@ impl Planner<'_> {
         meta: &MetaFn,
         meta_in: &MetaInFn,
         gateway: &GatewayFacts,
+        route_secret: Option<&DnsName>,
     ) -> Result<()> {
         let enabled: Vec<&SpokePlan> = app.plan.spokes.iter().filter(|s| s.enabled).collect();
         let weights = self.weights(&app.source, &enabled)?;
@@ -312,7 +302,7 @@ impl Planner<'_> {
         }
         self.route_objects(app, &enabled, weights, plan, meta, meta_in)?;
         if self.v.route.enabled {
-            self.hub_route(app, plan, meta, gateway);
+            self.hub_route(app, plan, meta, gateway, route_secret);
         }
         Ok(())
     }
@@ -377,10 +367,10 @@ impl Planner<'_> {
                     .hint("weights are relative shares; Gateway API allows 0 to 1000000"));
             }
         }
-        let gives_any = enabled.iter().any(|s| given.contains_key(&s.name));
+        let gives_any = enabled.iter().any(|s| given.contains_key(s.name.as_str()));
         let mut weights = Vec::new();
         for (i, spoke) in enabled.iter().enumerate() {
-            match given.get(&spoke.name) {
+            match given.get(spoke.name.as_str()) {
                 Some(&w) => weights.push(w),
                 None if !gives_any => weights.push(default(i)),
                 None => {

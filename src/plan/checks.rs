@@ -1,11 +1,13 @@
-//! Value checks every builder shares: DNS names, hosts, ports, label pairs,
-//! control characters. Each returns an error at the value's key.
+//! Value checks every builder shares: the one way from a value to its
+//! validated type (`valid`), the wording the shared checks give (DNS labels,
+//! hosts, ports, label pairs), control characters and the object floor.
+//! Each error is placed at the value's key.
 
 use serde_json::Value as Json;
 
+use super::valid::{DnsLabel, DnsName, LabelValue, Port, Problem, QualifiedName, Valid};
 use super::{path, too_many_objects, Planner, ResolvedApp};
-use crate::dns;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::values::KeyPath;
 
 impl Planner<'_> {
@@ -24,38 +26,48 @@ impl Planner<'_> {
         )
     }
 
-    pub(super) fn check_label(&self, at: &str, value: &str, what: &str) -> Result<()> {
-        match dns::label_problem(value) {
-            None => Ok(()),
-            Some(p) => Err(self
-                .error(&path(at), format!("`{at}` is not a valid {what}: {p}"))
-                .hint("use lowercase letters, digits and `-`, at most 63 characters")),
-        }
+    /// `raw` as a `T`, or the error `refuse` words from the problem, placed
+    /// at `at`. Every value check of the plan goes through here.
+    pub(super) fn valid<T: Valid>(
+        &self,
+        at: &KeyPath,
+        raw: &T::Raw,
+        refuse: impl FnOnce(&Problem) -> Error,
+    ) -> Result<T> {
+        T::parse(raw).map_err(|p| refuse(&p).at(self.origins.locate(at)))
     }
 
-    pub(super) fn check_host(&self, at: &KeyPath, value: &str) -> Result<()> {
-        match dns::subdomain_problem(value) {
-            None => Ok(()),
-            Some(p) => Err(self
-                .error(at, format!("`{at}` is not a valid DNS name ({value:?}): {p}"))
-                .hint("a DNS name is lowercase labels of letters, digits and `-`, joined by dots, like apps.east.example.com")),
-        }
+    /// A DNS label at `at`, `what` naming it in the error.
+    pub(super) fn label(&self, at: &str, value: &str, what: &str) -> Result<DnsLabel> {
+        self.valid(&path(at), value, |p| {
+            Error::input(format!("`{at}` is not a valid {what}: {p}"))
+                .hint("use lowercase letters, digits and `-`, at most 63 characters")
+        })
+    }
+
+    pub(super) fn host(&self, at: &KeyPath, value: &str) -> Result<DnsName> {
+        self.valid(at, value, |p| {
+            Error::input(format!("`{at}` is not a valid DNS name ({value:?}): {p}"))
+                .hint("a DNS name is lowercase labels of letters, digits and `-`, joined by dots, like apps.east.example.com")
+        })
     }
 
     /// A host hubgw made from a domain: the error points at the domain the
     /// user wrote, not at the empty default of the host.
-    pub(super) fn check_derived_host(
+    pub(super) fn derived_host(
         &self,
         host_key: &str,
         domain: &KeyPath,
         value: &str,
-    ) -> Result<()> {
-        match dns::subdomain_problem(value) {
-            None => Ok(()),
-            Some(p) => Err(self
-                .error(domain, format!("`{host_key}`, made from `{domain}`, is not a valid DNS name ({value:?}): {p}"))
-                .hint(format!("shorten `{domain}`, or set `{host_key}` to a valid name"))),
-        }
+    ) -> Result<DnsName> {
+        self.valid(domain, value, |p| {
+            Error::input(format!(
+                "`{host_key}`, made from `{domain}`, is not a valid DNS name ({value:?}): {p}"
+            ))
+            .hint(format!(
+                "shorten `{domain}`, or set `{host_key}` to a valid name"
+            ))
+        })
     }
 
     /// A net under the field checks above: no string the user gives holds a
@@ -105,30 +117,25 @@ impl Planner<'_> {
         Ok(())
     }
 
-    pub(super) fn port(&self, at: &str, port: i64) -> Result<u16> {
-        match u16::try_from(port) {
-            Ok(p) if p > 0 => Ok(p),
-            _ => Err(self
-                .error(
-                    &path(at),
-                    format!("`{at}` must be a port from 1 to 65535, found {port}"),
-                )
-                .hint("see values/values.yaml for the default")),
-        }
+    pub(super) fn port(&self, at: &str, port: i64) -> Result<Port> {
+        self.valid(&path(at), &port, |_| {
+            Error::input(format!(
+                "`{at}` must be a port from 1 to 65535, found {port}"
+            ))
+            .hint("see values/values.yaml for the default")
+        })
     }
 
     pub(super) fn check_label_pair(&self, base: &str, key: &str, value: &str) -> Result<()> {
         let at = path(base).key(key.to_string());
-        if let Some(p) = dns::qualified_name_problem(key) {
-            return Err(self
-                .error(&at, format!("`{key}` is not a valid label key: {p}"))
-                .hint("a label key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`"));
-        }
-        if let Some(p) = dns::label_value_problem(value) {
-            return Err(self
-                .error(&at, format!("the value of label `{key}` ({value:?}) is not valid: {p}"))
-                .hint("a label value is at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit"));
-        }
+        self.valid::<QualifiedName>(&at, key, |p| {
+            Error::input(format!("`{key}` is not a valid label key: {p}"))
+                .hint("a label key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`")
+        })?;
+        self.valid::<LabelValue>(&at, value, |p| {
+            Error::input(format!("the value of label `{key}` ({value:?}) is not valid: {p}"))
+                .hint("a label value is at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit")
+        })?;
         Ok(())
     }
 }

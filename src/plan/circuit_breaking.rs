@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
+use super::valid::Duration;
 use super::{path, HubPlan, Meta, MetaFn, Planner, ResolvedApp, SpokePlan};
-use crate::dns;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kinds::Kind;
 use crate::values::model::{CircuitBreaking, ConnectionPool, OutlierDetection};
 
@@ -108,12 +108,13 @@ impl Planner<'_> {
         ];
         for (key, value) in durations {
             if let Some(value) = value {
-                if !dns::is_duration(value) {
-                    let at = format!("{base}.{key}");
-                    return Err(self
-                        .error(&path(&at), format!("`{at}` must be a duration like 10s, 1m30s or 250ms, found {value:?}"))
-                        .hint("units are h, m, s, ms, us and ns"));
-                }
+                let at = format!("{base}.{key}");
+                self.valid::<Duration>(&path(&at), value, |_| {
+                    Error::input(format!(
+                        "`{at}` must be a duration like 10s, 1m30s or 250ms, found {value:?}"
+                    ))
+                    .hint("units are h, m, s, ms, us and ns")
+                })?;
             }
         }
         // Istio's field types: int32 counts, uint32 error counts, percents.

@@ -1,8 +1,8 @@
 //! Which cluster the objects are for: `target` resolved against the
 //! releases hubgw embeds, and the hub apps domain.
 
+use super::valid::{DnsLabel, DnsName};
 use super::{path, Planner};
-use crate::dns;
 use crate::error::{Error, Result};
 use crate::target::{self, OpenShiftRow, Target};
 
@@ -64,15 +64,14 @@ impl Planner<'_> {
         }
         if !t.istio_revision.is_empty() {
             // A label value: `istio.io/rev` carries it.
-            if let Some(p) = dns::label_problem(&t.istio_revision) {
-                return Err(self
-                    .error(
-                        &path("target.istioRevision"),
-                        format!("`target.istioRevision` is not a valid revision name: {p}"),
-                    )
-                    .hint("a revision is a DNS label, as `oc get istiorevisions` lists it"));
-            }
-            resolved.istio_revision = t.istio_revision.clone();
+            let revision =
+                self.valid::<DnsLabel>(&path("target.istioRevision"), &t.istio_revision, |p| {
+                    Error::input(format!(
+                        "`target.istioRevision` is not a valid revision name: {p}"
+                    ))
+                    .hint("a revision is a DNS label, as `oc get istiorevisions` lists it")
+                })?;
+            resolved.istio_revision = revision.to_string();
         }
         Ok(resolved)
     }
@@ -91,10 +90,9 @@ impl Planner<'_> {
         .find(|(_, value)| !value.is_empty())
     }
 
-    pub(super) fn hub_domain(&self) -> Result<String> {
+    pub(super) fn hub_domain(&self) -> Result<DnsName> {
         if let Some((key, value)) = self.hub_domain_source() {
-            self.check_host(&path(key), value)?;
-            return Ok(value.clone());
+            return self.host(&path(key), value);
         }
         Err(Error::input("no hub apps domain is set: clusterDomain, deployer.domain, global.localClusterDomain and global.hubClusterDomain are all empty")
             .hint("set the hub cluster's apps domain, for example `--set clusterDomain=apps.hub.example.com`"))

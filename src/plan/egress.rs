@@ -1,9 +1,10 @@
 //! Egress to external hosts: a waypoint and labeled ServiceEntries in
 //! ambient mode, the sidecar recipe with an egress gateway in Istio mode.
 
-use super::gateway::{istio_selector, AllowedRoutesPlan};
+use super::gateway::{istio_selector, AllowedRoutesPlan, GatewayFacts};
+use super::valid::{DnsLabel, DnsName, Port};
 use super::{path, HubPlan, Meta, MetaFn, MetaInFn, Planner};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kinds::Kind;
 use crate::values::model::EgressHost;
 use indexmap::IndexMap;
@@ -14,8 +15,8 @@ use serde::Serialize;
 /// the client's sidecar.
 #[derive(Debug, Clone, Serialize)]
 pub struct EgressPlan {
-    pub host: String,
-    pub port: u16,
+    pub host: DnsName,
+    pub port: Port,
     pub service_entry: Meta,
     pub gateway: Meta,
     pub destination_rule: Meta,
@@ -37,7 +38,7 @@ pub struct EgressPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct EgressWaypointPlan {
     pub meta: Meta,
-    pub class_name: String,
+    pub class_name: DnsLabel,
     /// The `mesh` listener's `allowedRoutes`: which namespaces may use it.
     pub allowed_routes: AllowedRoutesPlan,
 }
@@ -49,30 +50,24 @@ pub struct EgressWaypointPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct EgressServiceEntryPlan {
     pub meta: Meta,
-    pub host: String,
-    pub port: u16,
+    pub host: DnsName,
+    pub port: Port,
 }
 
 impl Planner<'_> {
     /// The egress hosts, checked: host names and ports, no host twice.
-    pub(super) fn egress_hosts(&self) -> Result<Vec<(String, u16)>> {
-        let mut out: Vec<(String, u16)> = Vec::new();
+    pub(super) fn egress_hosts(&self) -> Result<Vec<(DnsName, Port)>> {
+        let mut out: Vec<(DnsName, Port)> = Vec::new();
         for (i, entry) in self.v.egress.hosts.iter().enumerate() {
             let at = path("egress.hosts").index(i);
             let (host, port) = match entry {
-                EgressHost::Name(h) => (h.clone(), 80),
-                EgressHost::Entry(e) => (e.host.clone(), e.port.unwrap_or(80)),
+                EgressHost::Name(h) => (h, 80),
+                EgressHost::Entry(e) => (&e.host, e.port.unwrap_or(80)),
             };
-            self.check_host(&at, &host)?;
-            let port = match u16::try_from(port) {
-                Ok(p) if p > 0 => p,
-                _ => {
-                    return Err(self.error(
-                        &at.key("port"),
-                        format!("port must be from 1 to 65535, found {port}"),
-                    ))
-                }
-            };
+            let host = self.host(&at, host)?;
+            let port = self.valid::<Port>(&at.key("port"), &port, |_| {
+                Error::input(format!("port must be from 1 to 65535, found {port}"))
+            })?;
             if out.iter().any(|(h, _)| *h == host) {
                 return Err(self.error(&at, format!("egress host `{host}` is listed twice")));
             }
@@ -93,7 +88,7 @@ impl Planner<'_> {
         &self,
         plan: &mut HubPlan,
         meta_in: &MetaInFn,
-        namespace_waypoint: &str,
+        gateway: &GatewayFacts,
     ) -> Result<()> {
         let v = self.v;
         let hosts = self.egress_hosts()?;
@@ -101,16 +96,16 @@ impl Planner<'_> {
             return Ok(());
         }
         let wp = &v.egress.waypoint;
-        self.check_label("egress.waypoint.name", &wp.name, "waypoint name")?;
+        let name = self.label("egress.waypoint.name", &wp.name, "waypoint name")?;
         let ns = if wp.namespace.is_empty() {
             v.namespace.clone()
         } else {
-            self.check_label("egress.waypoint.namespace", &wp.namespace, "namespace name")?;
+            self.label("egress.waypoint.namespace", &wp.namespace, "namespace name")?;
             wp.namespace.clone()
         };
         let here = ns == v.namespace;
         if wp.install {
-            if here && (wp.name == v.gateway.name || wp.name == namespace_waypoint) {
+            if here && (name == v.gateway.name || name == gateway.waypoint) {
                 return Err(self
                     .error(
                         &path("egress.waypoint.name"),
@@ -140,7 +135,7 @@ impl Planner<'_> {
                 meta: {
                     let mut meta = meta_in(
                         &ns,
-                        &wp.name,
+                        &name,
                         Kind::Gateway,
                         &[("istio.io/waypoint-for", "service")],
                     );
@@ -151,11 +146,11 @@ impl Planner<'_> {
                     }
                     meta
                 },
-                class_name: v.waypoint.class_name.clone(),
+                class_name: gateway.waypoint_class.clone(),
                 allowed_routes,
             });
         }
-        let mut labels = vec![("istio.io/use-waypoint", wp.name.as_str())];
+        let mut labels = vec![("istio.io/use-waypoint", name.as_str())];
         if !here {
             labels.push(("istio.io/use-waypoint-namespace", ns.as_str()));
         }
@@ -182,10 +177,9 @@ impl Planner<'_> {
         if egress.hosts.is_empty() {
             return Ok(());
         }
-        let gw = &egress.gateway.name;
-        self.check_label("egress.gateway.name", gw, "gateway name")?;
+        let gw = self.label("egress.gateway.name", &egress.gateway.name, "gateway name")?;
         if egress.gateway.install {
-            if plan.injected_gateways.iter().any(|g| g.meta.name == *gw) {
+            if plan.injected_gateways.iter().any(|g| gw == g.meta.name) {
                 return Err(self
                     .error(
                         &path("egress.gateway.name"),
@@ -195,7 +189,7 @@ impl Planner<'_> {
             }
             let revision = plan.target.istio_revision.clone();
             plan.injected_gateways
-                .push(self.injected_gateway(meta(gw, Kind::Deployment, &[]), &revision));
+                .push(self.injected_gateway(meta(&gw, Kind::Deployment, &[]), &revision));
         }
         let ns = &v.namespace;
         for (host, port) in self.egress_hosts()? {
@@ -206,7 +200,7 @@ impl Planner<'_> {
                 gateway: meta(&name, Kind::IstioGateway, &[]),
                 destination_rule: meta(&name, Kind::DestinationRule, &[]),
                 virtual_service: meta(&name, Kind::VirtualService, &[]),
-                selector: istio_selector(gw),
+                selector: istio_selector(&gw),
                 gateway_fqdn: format!("{gw}.{ns}.svc.cluster.local"),
                 gateway_ref: format!("{ns}/{name}"),
                 subset,

@@ -6,12 +6,12 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use super::valid::{Dns1035Label, DnsLabel, DnsName, Duration, Port};
 use super::{
     path, HubPlan, Meta, MetaFn, Planner, INJECTED_HTTPS_PORT, INJECTED_HTTP_PORT, METRICS_PORT,
     SECRET_READER,
 };
-use crate::dns;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kinds::Kind;
 use crate::quantity;
 use crate::values::model::{FromNamespaces, GatewayApi, ServiceType};
@@ -19,16 +19,16 @@ use crate::values::model::{FromNamespaces, GatewayApi, ServiceType};
 #[derive(Debug, Clone, Serialize)]
 pub struct GatewayPlan {
     pub meta: Meta,
-    pub class_name: String,
+    pub class_name: DnsLabel,
     pub listeners: Vec<ListenerPlan>,
     /// The Service Istio provisions for the Gateway: `<name>-<class>`.
-    pub service_name: String,
+    pub service_name: Dns1035Label,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ListenerPlan {
-    pub name: String,
-    pub port: u16,
+    pub name: DnsLabel,
+    pub port: Port,
     /// `HTTP` or `HTTPS`.
     pub protocol: String,
     /// Gateway API `tls` (HTTPS only).
@@ -46,10 +46,10 @@ pub struct ListenerTlsPlan {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SecretRefPlan {
-    pub name: String,
+    pub name: DnsName,
     /// Set when the Secret is in another namespace (a ReferenceGrant there
     /// must allow it).
-    pub namespace: Option<String>,
+    pub namespace: Option<DnsLabel>,
 }
 
 /// Gateway API `allowedRoutes.namespaces`: which namespaces' routes may
@@ -81,7 +81,7 @@ impl AllowedRoutesPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct WaypointPlan {
     pub meta: Meta,
-    pub class_name: String,
+    pub class_name: DnsLabel,
 }
 
 /// A gateway installed by gateway injection (seed 001): Deployment, Service,
@@ -127,7 +127,7 @@ pub struct ServerPlan {
     pub number: u16,
     pub name: String,
     pub protocol: String,
-    pub hosts: Vec<String>,
+    pub hosts: Vec<DnsName>,
     /// The TLS secret (`HTTPS` servers).
     pub credential_name: Option<String>,
 }
@@ -136,17 +136,26 @@ pub struct ServerPlan {
 pub struct PodMonitorPlan {
     pub meta: Meta,
     pub selector: IndexMap<String, String>,
-    pub interval: String,
+    pub interval: Duration,
     pub port: u16,
     pub path: String,
 }
 
-/// What every application's Route needs to know about the gateway.
+/// The gateway's checked names and ports, which its objects and every
+/// application's Route use.
 pub(super) struct GatewayFacts {
-    pub(super) listener_port: u16,
-    pub(super) tls_port: u16,
+    pub(super) class_name: DnsLabel,
+    pub(super) waypoint_class: DnsLabel,
+    /// The namespace waypoint: `<namespace>-waypoint`.
+    pub(super) waypoint: DnsLabel,
+    pub(super) listener: DnsLabel,
+    pub(super) tls_listener: DnsLabel,
+    pub(super) listener_port: Port,
+    pub(super) tls_port: Port,
     /// The gateway's Service, which the hub Routes point at.
-    pub(super) service: String,
+    pub(super) service: Dns1035Label,
+    /// `gateway.tls.certificateRefs` when TLS is on.
+    pub(super) certificate_refs: Vec<SecretRefPlan>,
 }
 
 /// `istio: <name>`: the pod label gateway injection and Istio Gateways select.
@@ -224,8 +233,7 @@ impl Planner<'_> {
         plan: &mut HubPlan,
         meta: &MetaFn,
         revision: &[(&str, &str)],
-        app_hosts: &[String],
-        waypoint_name: &str,
+        app_hosts: &[DnsName],
         facts: &GatewayFacts,
     ) {
         let v = self.v;
@@ -248,7 +256,7 @@ impl Planner<'_> {
                     name: "https".into(),
                     protocol: "HTTPS".into(),
                     hosts: app_hosts.to_vec(),
-                    credential_name: Some(tls.certificate_refs[0].name.clone()),
+                    credential_name: Some(facts.certificate_refs[0].name.to_string()),
                 });
             }
             plan.istio_gateways.push(IstioGatewayPlan {
@@ -265,45 +273,37 @@ impl Planner<'_> {
         );
         let allowed_routes = self.allowed_routes();
         let mut listeners = vec![ListenerPlan {
-            name: v.gateway.listener.name.clone(),
+            name: facts.listener.clone(),
             port: facts.listener_port,
             protocol: "HTTP".into(),
             tls: None,
             allowed_routes: allowed_routes.clone(),
         }];
         if tls.enabled {
-            let certificate_refs = tls
-                .certificate_refs
-                .iter()
-                .map(|r| SecretRefPlan {
-                    name: r.name.clone(),
-                    namespace: (!r.namespace.is_empty()).then(|| r.namespace.clone()),
-                })
-                .collect();
             listeners.push(ListenerPlan {
-                name: tls.listener_name.clone(),
+                name: facts.tls_listener.clone(),
                 port: facts.tls_port,
                 protocol: "HTTPS".into(),
                 tls: Some(ListenerTlsPlan {
                     mode: "Terminate",
-                    certificate_refs,
+                    certificate_refs: facts.certificate_refs.clone(),
                 }),
                 allowed_routes,
             });
         }
         plan.gateways.push(GatewayPlan {
             meta: gateway_meta,
-            class_name: v.gateway.class_name.clone(),
+            class_name: facts.class_name.clone(),
             listeners,
             service_name: facts.service.clone(),
         });
         plan.waypoints.push(WaypointPlan {
             meta: meta(
-                waypoint_name,
+                &facts.waypoint,
                 Kind::Gateway,
                 &[[("istio.io/waypoint-for", "service")].as_slice(), revision].concat(),
             ),
-            class_name: v.waypoint.class_name.clone(),
+            class_name: facts.waypoint_class.clone(),
         });
     }
 
@@ -314,15 +314,16 @@ impl Planner<'_> {
         if !monitor.enabled {
             return Ok(());
         }
-        if !dns::is_duration(&monitor.interval) {
-            return Err(self.error(
-                &path("monitoring.podMonitor.interval"),
-                format!(
+        let interval = self.valid::<Duration>(
+            &path("monitoring.podMonitor.interval"),
+            &monitor.interval,
+            |_| {
+                Error::input(format!(
                     "`monitoring.podMonitor.interval` must be a duration like 30s, found {:?}",
                     monitor.interval
-                ),
-            ));
-        }
+                ))
+            },
+        )?;
         let selector = if v.gateway.api == GatewayApi::Istio {
             istio_selector(&v.gateway.name)
         } else {
@@ -334,7 +335,7 @@ impl Planner<'_> {
         plan.pod_monitors.push(PodMonitorPlan {
             meta: meta(&format!("{}-envoy", v.gateway.name), Kind::PodMonitor, &[]),
             selector,
-            interval: monitor.interval.clone(),
+            interval,
             port: METRICS_PORT,
             path: "/stats/prometheus".into(),
         });
@@ -352,12 +353,10 @@ impl Planner<'_> {
         }
         for (namespace, labels) in &self.v.gateway.allowed_routes.namespace_labels {
             let base = format!("gateway.allowedRoutes.namespaceLabels.{namespace}");
-            if let Some(p) = dns::label_problem(namespace) {
-                return Err(self.error(
-                    &path("gateway.allowedRoutes.namespaceLabels").key(namespace.clone()),
-                    format!("`{namespace}` is not a valid namespace name: {p}"),
-                ));
-            }
+            let at = path("gateway.allowedRoutes.namespaceLabels").key(namespace.clone());
+            self.valid::<DnsLabel>(&at, namespace, |p| {
+                Error::input(format!("`{namespace}` is not a valid namespace name: {p}"))
+            })?;
             for (key, value) in labels {
                 self.check_label_pair(&base, key, value)?;
             }
@@ -373,34 +372,38 @@ impl Planner<'_> {
         Ok(())
     }
 
-    pub(super) fn check_tls(&self) -> Result<()> {
+    /// `gateway.tls.certificateRefs`, checked; none when TLS is off.
+    pub(super) fn certificate_refs(&self) -> Result<Vec<SecretRefPlan>> {
         let tls = &self.v.gateway.tls;
         if !tls.enabled {
-            return Ok(());
+            return Ok(Vec::new());
         }
         if tls.certificate_refs.is_empty() {
             return Err(self
                 .error(&path("gateway.tls.enabled"), "`gateway.tls.enabled` needs at least one certificate in `gateway.tls.certificateRefs`".into())
                 .hint("name the Secret holding the certificate: `certificateRefs: [{name: hub-gateway-cert}]`"));
         }
+        let mut refs = Vec::new();
         for (i, r) in tls.certificate_refs.iter().enumerate() {
             let at = path("gateway.tls.certificateRefs").index(i);
-            if let Some(p) = dns::subdomain_problem(&r.name) {
-                return Err(self.error(
-                    &at.key("name"),
-                    format!("certificate Secret name `{}` is not valid: {p}", r.name),
-                ));
-            }
-            if !r.namespace.is_empty() {
-                if let Some(p) = dns::label_problem(&r.namespace) {
-                    return Err(self.error(
-                        &at.key("namespace"),
-                        format!("namespace `{}` is not valid: {p}", r.namespace),
-                    ));
-                }
-            }
+            let name = self.valid::<DnsName>(&at.key("name"), &r.name, |p| {
+                Error::input(format!(
+                    "certificate Secret name `{}` is not valid: {p}",
+                    r.name
+                ))
+            })?;
+            let namespace = if r.namespace.is_empty() {
+                None
+            } else {
+                Some(
+                    self.valid::<DnsLabel>(&at.key("namespace"), &r.namespace, |p| {
+                        Error::input(format!("namespace `{}` is not valid: {p}", r.namespace))
+                    })?,
+                )
+            };
+            refs.push(SecretRefPlan { name, namespace });
         }
-        Ok(())
+        Ok(refs)
     }
 
     /// The gateway's container resources, as the API server would read them:

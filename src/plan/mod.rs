@@ -5,6 +5,8 @@
 //!
 //! One module per concern, each owning its plan types and the `Planner`
 //! methods that build them:
+//! - `valid`: the validated value types (DNS labels and names, ports,
+//!   durations, label keys and values) plan fields hold once checked;
 //! - `checks`: value checks shared by every builder (names, hosts, ports, labels);
 //! - `cluster`: the target cluster and the hub apps domain;
 //! - `apps`: applications, their spokes and weights, and their objects;
@@ -26,6 +28,7 @@ mod routing;
 mod services;
 #[cfg(test)]
 mod tests;
+mod valid;
 
 pub use apps::{AppPlan, SpokePlan};
 pub use circuit_breaking::{DestinationRulePlan, TrafficPolicyPlan};
@@ -39,6 +42,9 @@ pub use routing::{
     percentages, BackendPlan, HttpRoutePlan, ReferenceGrantPlan, RulePlan, VirtualServicePlan,
 };
 pub use services::{ServiceEntryPlan, ServicePlan};
+pub use valid::{
+    Dns1035Label, DnsLabel, DnsName, Duration, LabelValue, Port, Problem, QualifiedName, Valid,
+};
 
 use apps::{AppSource, ResolvedApp};
 use gateway::GatewayFacts;
@@ -46,7 +52,6 @@ use gateway::GatewayFacts;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::dns;
 use crate::error::{Error, Result};
 use crate::kinds::Kind;
 use crate::target::Target;
@@ -94,7 +99,7 @@ pub struct HubPlan {
     #[serde(skip)]
     pub target: Target,
     /// The hub apps domain the fallbacks chose.
-    pub hub_domain: String,
+    pub hub_domain: DnsName,
     /// `gateway-api` or `istio`.
     pub api: GatewayApi,
     pub namespace: NamespacePlan,
@@ -223,51 +228,50 @@ impl Planner<'_> {
 
     pub(super) fn build(&self) -> Result<HubPlan> {
         let v = self.v;
-        let ns = v.namespace.clone();
         let istio_api = v.gateway.api == GatewayApi::Istio;
-        self.check_label("namespace", &ns, "namespace name")?;
-        self.check_label("gateway.name", &v.gateway.name, "gateway name")?;
-        self.check_label("gateway.className", &v.gateway.class_name, "class name")?;
-        self.check_label("waypoint.className", &v.waypoint.class_name, "class name")?;
-        self.check_label(
+        let ns = self.label("namespace", &v.namespace, "namespace name")?;
+        let gateway_name = self.label("gateway.name", &v.gateway.name, "gateway name")?;
+        let class_name = self.label("gateway.className", &v.gateway.class_name, "class name")?;
+        let waypoint_class =
+            self.label("waypoint.className", &v.waypoint.class_name, "class name")?;
+        let listener = self.label(
             "gateway.listener.name",
             &v.gateway.listener.name,
             "listener name",
         )?;
-        self.check_label(
+        let tls_listener = self.label(
             "gateway.tls.listenerName",
             &v.gateway.tls.listener_name,
             "listener name",
         )?;
         if v.route.enabled {
-            self.check_label("route.name", &v.route.name, "Route name")?;
+            self.label("route.name", &v.route.name, "Route name")?;
         }
         let listener_port = self.port("gateway.listener.port", v.gateway.listener.port)?;
         let tls_port = self.port("gateway.tls.port", v.gateway.tls.port)?;
         let waypoint_name = format!("{ns}-waypoint");
-        if let Some(p) = dns::label_problem(&waypoint_name) {
-            return Err(self
-                .error(&path("namespace"), format!("the waypoint name `{waypoint_name}` (from the namespace) is not valid: {p}"))
-                .hint("use a namespace of at most 54 characters"));
-        }
+        let waypoint = self.valid::<DnsLabel>(&path("namespace"), &waypoint_name, |p| {
+            Error::input(format!(
+                "the waypoint name `{waypoint_name}` (from the namespace) is not valid: {p}"
+            ))
+            .hint("use a namespace of at most 54 characters")
+        })?;
         let gateway_service = if istio_api {
-            v.gateway.name.clone()
+            gateway_name.to_string()
         } else {
-            format!("{}-{}", v.gateway.name, v.gateway.class_name)
+            format!("{gateway_name}-{class_name}")
         };
-        if let Some(p) = dns::dns1035_label_problem(&gateway_service) {
-            return Err(self
-                .error(
-                    &path("gateway.name"),
-                    format!("the gateway's Service, `{gateway_service}`, would not be valid: {p}"),
-                )
-                .hint("shorten gateway.name or gateway.className"));
-        }
+        let service = self.valid::<Dns1035Label>(&path("gateway.name"), &gateway_service, |p| {
+            Error::input(format!(
+                "the gateway's Service, `{gateway_service}`, would not be valid: {p}"
+            ))
+            .hint("shorten gateway.name or gateway.className")
+        })?;
         for (key, value) in &v.labels {
             self.check_label_pair("labels", key, value)?;
         }
-        self.check_tls()?;
-        self.check_route()?;
+        let certificate_refs = self.certificate_refs()?;
+        let route_secret = self.check_route()?;
         self.check_allowed_routes()?;
         let domain = self.hub_domain()?;
         let apps = self.resolve_apps(&domain)?;
@@ -314,7 +318,7 @@ impl Planner<'_> {
                 Kind::Namespace,
                 &[
                     ("istio.io/dataplane-mode", "ambient"),
-                    ("istio.io/use-waypoint", &waypoint_name),
+                    ("istio.io/use-waypoint", waypoint.as_str()),
                 ],
             )
         };
@@ -356,26 +360,32 @@ impl Planner<'_> {
         };
 
         let facts = GatewayFacts {
+            class_name,
+            waypoint_class,
+            waypoint,
+            listener,
+            tls_listener,
             listener_port,
             tls_port,
-            service: gateway_service.clone(),
+            service,
+            certificate_refs,
         };
-        let app_hosts: Vec<String> = apps.iter().map(|a| a.plan.host.clone()).collect();
-        self.gateway_objects(
-            &mut plan,
-            &meta,
-            &revision,
-            &app_hosts,
-            &waypoint_name,
-            &facts,
-        );
+        let app_hosts: Vec<DnsName> = apps.iter().map(|a| a.plan.host.clone()).collect();
+        self.gateway_objects(&mut plan, &meta, &revision, &app_hosts, &facts);
         for app in &apps {
-            self.app_objects(app, &mut plan, &meta, &meta_in, &facts)?;
+            self.app_objects(
+                app,
+                &mut plan,
+                &meta,
+                &meta_in,
+                &facts,
+                route_secret.as_ref(),
+            )?;
         }
         if istio_api {
             self.egress_objects(&mut plan, &meta)?;
         } else {
-            self.ambient_egress_objects(&mut plan, &meta_in, &waypoint_name)?;
+            self.ambient_egress_objects(&mut plan, &meta_in, &facts)?;
         }
         if !plan.injected_gateways.is_empty() {
             plan.secret_readers

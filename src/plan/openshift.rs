@@ -3,20 +3,20 @@
 
 use serde::Serialize;
 
+use super::valid::{Dns1035Label, DnsName, Port, QualifiedName};
 use super::{
     path, GatewayFacts, HubPlan, Meta, MetaFn, Planner, ResolvedApp, ROUTER_SERVICE_ACCOUNT,
     ROUTE_TIMEOUT,
 };
-use crate::dns;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kinds::Kind;
 use crate::values::model::{GatewayApi, InsecurePolicy, TlsTermination};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RoutePlan {
     pub meta: Meta,
-    pub host: String,
-    pub service_name: String,
+    pub host: DnsName,
+    pub service_name: Dns1035Label,
     /// A port number or name of the gateway's Service.
     pub target_port: TargetPort,
     pub termination: TlsTermination,
@@ -26,7 +26,7 @@ pub struct RoutePlan {
     pub key: Option<String>,
     pub ca_certificate: Option<String>,
     /// `spec.tls.externalCertificate.name`.
-    pub external_certificate: Option<String>,
+    pub external_certificate: Option<DnsName>,
     pub destination_ca_certificate: Option<String>,
 }
 
@@ -35,7 +35,7 @@ pub struct RoutePlan {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum TargetPort {
-    Number(u16),
+    Number(Port),
     Name(&'static str),
 }
 
@@ -46,7 +46,7 @@ pub enum TargetPort {
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteSecretReaderPlan {
     pub meta: Meta,
-    pub secret: String,
+    pub secret: DnsName,
     pub router_namespace: String,
     pub router_service_account: String,
 }
@@ -75,16 +75,16 @@ pub fn haproxy_timeout_ms(text: &str) -> Option<u64> {
 }
 
 impl Planner<'_> {
-    /// The hub Route's annotations and TLS settings.
-    pub(super) fn check_route(&self) -> Result<()> {
+    /// The hub Route's annotations and TLS settings, checked; the
+    /// `externalCertificate` Secret, if one is named.
+    pub(super) fn check_route(&self) -> Result<Option<DnsName>> {
         let r = &self.v.route;
         for (key, value) in &r.annotations {
             let at = path("route.annotations").key(key.clone());
-            if let Some(p) = dns::qualified_name_problem(key) {
-                return Err(self
-                    .error(&at, format!("`{key}` is not a valid annotation key: {p}"))
-                    .hint("an annotation key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`"));
-            }
+            self.valid::<QualifiedName>(&at, key, |p| {
+                Error::input(format!("`{key}` is not a valid annotation key: {p}"))
+                    .hint("an annotation key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`")
+            })?;
             if value.chars().any(char::is_control) {
                 return Err(self.error(
                     &at,
@@ -152,34 +152,36 @@ impl Planner<'_> {
                 .error(&key(given), format!("`route.tls.certificate` and `route.tls.key` go together; `route.tls.{given}` is set and `route.tls.{missing}` is empty"))
                 .hint("give both, or neither"));
         }
-        if !t.external_certificate.is_empty() {
-            if !t.certificate.is_empty() {
-                // The Route CRD's rule: "cannot have both spec.tls.certificate
-                // and spec.tls.externalCertificate".
-                return Err(self
-                    .error(&key("externalCertificate"), "`route.tls.externalCertificate` and `route.tls.certificate` exclude each other".into())
-                    .hint("keep the Secret, or the PEM certificate and key"));
-            }
-            if let Some(p) = dns::subdomain_problem(&t.external_certificate) {
-                return Err(self.error(
-                    &key("externalCertificate"),
-                    format!("Secret name `{}` is not valid: {p}", t.external_certificate),
-                ));
-            }
+        if t.external_certificate.is_empty() {
+            return Ok(None);
         }
-        Ok(())
+        if !t.certificate.is_empty() {
+            // The Route CRD's rule: "cannot have both spec.tls.certificate
+            // and spec.tls.externalCertificate".
+            return Err(self
+                .error(&key("externalCertificate"), "`route.tls.externalCertificate` and `route.tls.certificate` exclude each other".into())
+                .hint("keep the Secret, or the PEM certificate and key"));
+        }
+        self.valid::<DnsName>(&key("externalCertificate"), &t.external_certificate, |p| {
+            Error::input(format!(
+                "Secret name `{}` is not valid: {p}",
+                t.external_certificate
+            ))
+        })
+        .map(Some)
     }
 }
 
 impl Planner<'_> {
     /// The hub Route of one application, to the gateway's Service, and the
-    /// RBAC for its `externalCertificate` (once).
+    /// RBAC for its `externalCertificate` (`secret`, from `check_route`; once).
     pub(super) fn hub_route(
         &self,
         app: &ResolvedApp,
         plan: &mut HubPlan,
         meta: &MetaFn,
         gateway: &GatewayFacts,
+        secret: Option<&DnsName>,
     ) {
         let v = self.v;
         let name = app.plan.name.as_str();
@@ -215,14 +217,14 @@ impl Planner<'_> {
             certificate: given(&t.certificate),
             key: given(&t.key),
             ca_certificate: given(&t.ca_certificate),
-            external_certificate: given(&t.external_certificate),
+            external_certificate: secret.cloned(),
             destination_ca_certificate: given(&t.destination_ca_certificate),
         });
-        if !t.external_certificate.is_empty() && plan.route_secret_readers.is_empty() {
-            let name = format!("router-reads-{}", t.external_certificate);
+        if let Some(secret) = secret.filter(|_| plan.route_secret_readers.is_empty()) {
+            let name = format!("router-reads-{secret}");
             plan.route_secret_readers.push(RouteSecretReaderPlan {
                 meta: meta(&name, Kind::Role, &[]),
-                secret: t.external_certificate.clone(),
+                secret: secret.clone(),
                 router_namespace: ROUTER_SERVICE_ACCOUNT.0.into(),
                 router_service_account: ROUTER_SERVICE_ACCOUNT.1.into(),
             });

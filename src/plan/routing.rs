@@ -5,20 +5,20 @@
 use serde::Serialize;
 
 use super::services::service_name;
+use super::valid::{Dns1035Label, DnsLabel, DnsName};
 use super::{
     path, AppSource, HubPlan, Meta, MetaFn, MetaInFn, Planner, ResolvedApp, SpokePlan,
     API_WEIGHTS_OPT_IN, MAX_SPOKES, MAX_WEIGHT, ROUTE_NAMESPACE_LABELS, SPOKE_PORT,
 };
-use crate::dns;
-use crate::error::{closest, Result};
+use crate::error::{closest, Error, Result};
 use crate::kinds::Kind;
 use crate::values::model::{GatewayApi, HeaderRule, Traffic};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HttpRoutePlan {
     pub meta: Meta,
-    pub app: String,
-    pub hostnames: Vec<String>,
+    pub app: Dns1035Label,
+    pub hostnames: Vec<DnsName>,
     pub parent_refs: Vec<ParentRefPlan>,
     pub rules: Vec<RulePlan>,
     /// Whether rules carry `name` (the target's CRDs have the field).
@@ -84,7 +84,7 @@ pub struct BackendPlan {
     pub namespace: Option<String>,
     /// The Service's cluster-local name (VirtualService destinations).
     pub fqdn: String,
-    pub spoke: String,
+    pub spoke: DnsLabel,
     pub port: u16,
     pub weight: i64,
     /// Istio VirtualService weights add up to 100.
@@ -96,7 +96,7 @@ pub struct BackendPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReferenceGrantPlan {
     pub meta: Meta,
-    pub from_namespace: String,
+    pub from_namespace: DnsLabel,
     /// The Services the routes of `from_namespace` reference, each named:
     /// a `to` without a name grants every Service of the namespace
     /// (ReferenceGrantTo in apis/v1beta1/referencegrant_types.go,
@@ -107,7 +107,7 @@ pub struct ReferenceGrantPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct VirtualServicePlan {
     pub meta: Meta,
-    pub hosts: Vec<String>,
+    pub hosts: Vec<DnsName>,
     pub gateways: Vec<String>,
     pub rules: Vec<RulePlan>,
 }
@@ -296,7 +296,7 @@ impl Planner<'_> {
             .gateway
             .allowed_routes
             .namespace_labels
-            .get(&app.route_namespace)
+            .get(app.route_namespace.as_str())
             .filter(|_| cross_namespace)
         {
             // Tells lint (HG002, HG029) the labels of a namespace not rendered.
@@ -338,7 +338,7 @@ impl Planner<'_> {
         }
         plan.http_routes.push(HttpRoutePlan {
             meta: route_meta,
-            app: name.to_string(),
+            app: app.plan.name.clone(),
             hostnames: vec![app.plan.host.clone()],
             parent_refs,
             rules,
@@ -383,12 +383,9 @@ impl Planner<'_> {
         let mut checked: Vec<(&HeaderRule, Vec<RuleMatchPlan>, Vec<BackendPlan>)> = Vec::new();
         for (i, rule) in source.rules.iter().enumerate() {
             let at = base.index(i);
-            if let Some(p) = dns::label_problem(&rule.name) {
-                return Err(self.error(
-                    &at.key("name"),
-                    format!("rule name `{}` is not valid: {p}", rule.name),
-                ));
-            }
+            self.valid::<DnsLabel>(&at.key("name"), &rule.name, |p| {
+                Error::input(format!("rule name `{}` is not valid: {p}", rule.name))
+            })?;
             if ["api", "front"].contains(&rule.name.as_str())
                 || source.rules[..i].iter().any(|r| r.name == rule.name)
             {

@@ -3,16 +3,16 @@
 
 use serde::Serialize;
 
+use super::valid::{Dns1035Label, DnsLabel};
 use super::{path, HubPlan, Meta, MetaFn, Planner, ResolvedApp, SpokePlan, SPOKE_PORT};
-use crate::dns;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kinds::Kind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ServicePlan {
     pub meta: Meta,
-    pub app: String,
-    pub spoke: String,
+    pub app: Dns1035Label,
+    pub spoke: DnsLabel,
     /// `front` or `api`.
     pub traffic: String,
     pub external_name: String,
@@ -45,11 +45,11 @@ impl Planner<'_> {
         let name = app.plan.name.as_str();
         for traffic in ["front", "api"] {
             let service = service_name(name, &spoke.name, traffic);
-            if let Some(p) = dns::dns1035_label_problem(&service) {
-                return Err(self
-                    .error(&path(&app.source.key(&format!("clusters.{}", spoke.name))), format!("the Service name `{service}` (application, spoke and traffic type) is not valid: {p}"))
-                    .hint("shorten the application or spoke name"));
-            }
+            let at = path(&app.source.key(&format!("clusters.{}", spoke.name)));
+            let service = self.valid::<Dns1035Label>(&at, &service, |p| {
+                Error::input(format!("the Service name `{service}` (application, spoke and traffic type) is not valid: {p}"))
+                    .hint("shorten the application or spoke name")
+            })?;
             let labels = [
                 ("app.kubernetes.io/name", name),
                 ("app.kubernetes.io/component", traffic),
@@ -57,7 +57,7 @@ impl Planner<'_> {
             ];
             plan.services.push(ServicePlan {
                 meta: meta(&service, Kind::Service, &labels),
-                app: name.to_string(),
+                app: app.plan.name.clone(),
                 spoke: spoke.name.clone(),
                 traffic: traffic.into(),
                 external_name: spoke.host.clone(),

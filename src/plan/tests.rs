@@ -463,7 +463,7 @@ fn ambient_egress_is_a_waypoint_and_labeled_service_entries() {
         .meta
         .labels
         .contains_key("istio.io/use-waypoint-namespace"));
-    assert_eq!((se.host.as_str(), se.port), ("docs.example.com", 80));
+    assert_eq!((se.host.as_str(), se.port.get()), ("docs.example.com", 80));
 }
 
 #[test]
