@@ -547,6 +547,42 @@ mod evaluate_tests {
         }
     }
 
+    /// Durations and UTC timestamps work; a named zone is not embedded
+    /// (`.cargo/config.toml`, `CHRONO_TZ_TIMEZONE_FILTER`), so a rule naming
+    /// one is reported as not evaluated rather than answered.
+    #[test]
+    fn durations_and_utc_evaluate_other_zones_are_unevaluated() {
+        let n = node(json!({"type": "object"}));
+        let v = json!({});
+        for rule in [
+            "duration('1m30s') > duration('90s') == false",
+            "duration('1ms') <= duration('0.5s')",
+            "timestamp('2024-01-01T10:00:00Z').getHours() == 10",
+            "timestamp('2024-01-01T10:00:00Z').getHours('UTC') == 10",
+        ] {
+            assert!(
+                matches!(evaluate(rule, None, None, false, &v, n), Outcome::Passed),
+                "{rule}"
+            );
+        }
+        match evaluate(
+            "timestamp('2024-01-01T10:00:00Z').getHours('Europe/Paris') == 11",
+            None,
+            None,
+            false,
+            &v,
+            n,
+        ) {
+            Outcome::Unevaluated(reason) => {
+                assert!(
+                    reason.contains("unknown time zone Europe/Paris"),
+                    "{reason}"
+                )
+            }
+            _ => panic!("a zone outside the filter is not evaluated"),
+        }
+    }
+
     #[test]
     fn every_embedded_rule_compiles() {
         use super::super::registry::CrdRegistry;
