@@ -111,8 +111,8 @@ fn yaml_expr(value: &serde_yaml::Value, out: &mut String) -> Result<(), String> 
 }
 
 /// Writes `$OUT_DIR/crd_index.rs`, the array `EMBEDDED` of `EmbeddedCrd { .. }` (one per
-/// release, group, kind and served version) with `SCHEMA_LINES`, the distinct schemas,
-/// each as its lines of JSON (see [`node_lines`]), which `src/crd_schema/registry.rs`
+/// release, group, kind and served version) with `SCHEMA_TEXTS`, the distinct schemas,
+/// each as its lines of JSON (see [`node_lines`]) in one string, which `src/crd_schema/registry.rs`
 /// `include!`s.
 fn generate_crd_schemas() -> Result<(), String> {
     let manifest_dir =
@@ -171,18 +171,29 @@ fn generate_crd_schemas() -> Result<(), String> {
         .expect("write to String");
     }
     index.push_str("];\n\n");
+    // One string per schema and its line starts, not a `&str` per line:
+    // every pointer in a static table is a relocation the loader applies at
+    // each start (there were 6,000 of them).
     writeln!(
         index,
-        "pub(super) static SCHEMA_LINES: [&[&str]; {}] = [",
+        "pub(super) static SCHEMA_TEXTS: [(&str, &[u32]); {}] = [",
         texts.len()
     )
     .expect("write to String");
     for (n, lines) in texts.iter().enumerate() {
-        writeln!(index, "    // {n}\n    &[").expect("write to String");
+        let mut starts = Vec::with_capacity(lines.len());
+        let mut at = 0;
         for line in lines.iter() {
-            writeln!(index, "        {line:?},").expect("write to String");
+            starts.push(at.to_string());
+            at += line.len() + 1;
         }
-        index.push_str("    ],\n");
+        writeln!(
+            index,
+            "    // {n}\n    ({:?}, &[{}]),",
+            lines.join("\n"),
+            starts.join(", ")
+        )
+        .expect("write to String");
     }
     index.push_str("];\n");
     write_if_changed(&out_dir.join("crd_index.rs"), index.as_bytes())

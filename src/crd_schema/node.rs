@@ -86,20 +86,36 @@ impl std::fmt::Debug for Child {
 /// `anyOf`, `allOf`) replaced by its line number, and `x-hubgw-has-rules: true` on the
 /// nodes that have CEL rules at or below them ([`Node::has_rules`]).
 pub(super) struct Table {
-    lines: &'static [&'static str],
+    text: &'static str,
+    /// Where each line of `text` starts.
+    starts: &'static [u32],
     nodes: Vec<OnceLock<Box<Node>>>,
 }
 
 impl Table {
-    pub fn new(lines: &'static [&'static str]) -> Table {
-        let nodes = lines.iter().map(|_| OnceLock::new()).collect();
-        Table { lines, nodes }
+    /// `text`: the schema's lines, joined by `\n`; `starts`: where each begins.
+    pub fn new((text, starts): (&'static str, &'static [u32])) -> Table {
+        let nodes = starts.iter().map(|_| OnceLock::new()).collect();
+        Table {
+            text,
+            starts,
+            nodes,
+        }
+    }
+
+    fn line(&self, n: usize) -> &'static str {
+        let start = self.starts[n] as usize;
+        let end = self
+            .starts
+            .get(n + 1)
+            .map_or(self.text.len(), |&next| next as usize - 1);
+        &self.text[start..end]
     }
 
     /// Node `n`, read on first use.
     pub fn node(&'static self, n: usize) -> &'static Node {
         self.nodes[n].get_or_init(|| {
-            let raw: RawNode<usize> = serde_json::from_str(self.lines[n])
+            let raw: RawNode<usize> = serde_json::from_str(self.line(n))
                 .unwrap_or_else(|e| panic!("embedded CRD schema, node {n}: {e}"));
             let has_rules = raw.has_rules;
             Box::new(Node::from_raw(

@@ -23,7 +23,7 @@ struct EmbeddedCrd {
     group: &'static str,
     version: &'static str,
     kind: &'static str,
-    /// Index into `SCHEMA_LINES`.
+    /// Index into `SCHEMA_TEXTS`.
     schema: usize,
 }
 
@@ -33,14 +33,14 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/crd_index.rs"));
 }
 
-use generated::{EMBEDDED, SCHEMA_LINES};
+use generated::{EMBEDDED, SCHEMA_TEXTS};
 
-/// The embedded schemas, by index into `SCHEMA_LINES`.
-static TABLES: [OnceLock<Table>; SCHEMA_LINES.len()] =
-    [const { OnceLock::new() }; SCHEMA_LINES.len()];
+/// The embedded schemas, by index into `SCHEMA_TEXTS`.
+static TABLES: [OnceLock<Table>; SCHEMA_TEXTS.len()] =
+    [const { OnceLock::new() }; SCHEMA_TEXTS.len()];
 
 fn table(n: usize) -> &'static Table {
-    TABLES[n].get_or_init(|| Table::new(SCHEMA_LINES[n]))
+    TABLES[n].get_or_init(|| Table::new(SCHEMA_TEXTS[n]))
 }
 
 /// The root of embedded schema `n`, read on first use (its sub-schemas when looked at).
@@ -68,7 +68,7 @@ pub struct CrdSchema {
 }
 
 enum Root {
-    /// Index into `SCHEMA_LINES`.
+    /// Index into `SCHEMA_TEXTS`.
     Embedded(usize),
     Owned(Box<Node>),
 }
@@ -210,8 +210,8 @@ impl CrdRegistry {
         // registry's own (lazy) reads alone.
         static COPIES: OnceLock<Vec<&'static Table>> = OnceLock::new();
         let copies = COPIES.get_or_init(|| {
-            (SCHEMA_LINES.iter())
-                .map(|lines| &*Box::leak(Box::new(Table::new(lines))))
+            (SCHEMA_TEXTS.iter())
+                .map(|&schema| &*Box::leak(Box::new(Table::new(schema))))
                 .collect()
         });
         for table in copies {
@@ -226,7 +226,7 @@ impl CrdRegistry {
         let parsed = (TABLES.iter())
             .filter(|t| t.get().is_some_and(|t| t.is_read(0)))
             .count();
-        (SCHEMA_LINES.len(), parsed, EMBEDDED.len())
+        (SCHEMA_TEXTS.len(), parsed, EMBEDDED.len())
     }
 
     /// Test-only: whether the schema for this apiVersion/kind is parsed yet.
