@@ -549,7 +549,8 @@ mod evaluate_tests {
 
     /// Durations and UTC timestamps work; a named zone is not embedded
     /// (`.cargo/config.toml`, `CHRONO_TZ_TIMEZONE_FILTER`), so a rule naming
-    /// one is reported as not evaluated rather than answered.
+    /// one is reported as not evaluated rather than answered (cel 0.15.0
+    /// `src/common/types/timestamp.rs`, `in_time_zone`, parses it with chrono-tz).
     #[test]
     fn durations_and_utc_evaluate_other_zones_are_unevaluated() {
         let n = node(json!({"type": "object"}));
