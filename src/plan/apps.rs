@@ -132,13 +132,14 @@ impl Planner<'_> {
             });
         }
         let mut out: Vec<ResolvedApp> = Vec::new();
+        let mut names = std::collections::HashSet::new();
         for source in sources {
             let name_key = if source.prefix.is_empty() {
                 "app.name".to_string()
             } else {
                 source.prefix.clone()
             };
-            if out.iter().any(|a| a.plan.name == source.name) {
+            if !names.insert(source.name.clone()) {
                 return Err(self
                     .error(
                         &path(&name_key),

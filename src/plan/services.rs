@@ -34,7 +34,8 @@ pub(super) fn service_name(app: &str, spoke: &str, traffic: &str) -> String {
 
 impl Planner<'_> {
     /// The `front` and `api` Services of one enabled spoke, and the
-    /// ServiceEntry of its host (one per host, shared by applications).
+    /// ServiceEntry of its host (applications share a host's: `build` keeps
+    /// the first).
     pub(super) fn spoke_objects(
         &self,
         app: &ResolvedApp,
@@ -64,14 +65,12 @@ impl Planner<'_> {
                 port: SPOKE_PORT,
             });
         }
-        if !plan.service_entries.iter().any(|se| se.host == spoke.host) {
-            plan.service_entries.push(ServiceEntryPlan {
-                meta: meta(&spoke.host, Kind::ServiceEntry, &[]),
-                host: spoke.host.clone(),
-                port: SPOKE_PORT,
-                port_name: "http".into(),
-            });
-        }
+        plan.service_entries.push(ServiceEntryPlan {
+            meta: meta(&spoke.host, Kind::ServiceEntry, &[]),
+            host: spoke.host.clone(),
+            port: SPOKE_PORT,
+            port_name: "http".into(),
+        });
         Ok(())
     }
 }
