@@ -149,11 +149,14 @@ fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// Renders every template (helpers starting with `_` excepted) with `plan`.
-/// Templates are compiled when first rendered or included, and each one
-/// rendered is dropped before the next is compiled: minijinja's buffers for a
-/// compiled template are some 12 KiB however short it is, a third of a small
-/// render's memory when all were held at once.
+/// A template's loops over the plan are worth a thread of their own from
+/// this many items: about 1 ms of rendering (500 apps x 4 spokes, 9,000
+/// objects, took 0.15 s on one thread).
+const THREAD_ITEMS: usize = 64;
+
+/// Renders every template (helpers starting with `_` excepted) with `plan`,
+/// on several threads when its loops are long. Templates are compiled when
+/// first rendered or included.
 pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
     let mut env = environment();
     let sources = templates.clone();
@@ -171,28 +174,31 @@ pub fn render(plan: &HubPlan, templates: &Templates) -> Result<Vec<Rendered>> {
     }
     let plan_value = minijinja::Value::from_serialize(plan);
     let ctx = minijinja::context! { plan => plan_value.clone() };
-    let mut out = Vec::new();
-    for (name, text) in templates.iter().filter(|(n, _)| !n.starts_with('_')) {
-        if templates.built_in && renders_nothing(text, &plan_value) {
-            out.push(Rendered {
+    let jobs: Vec<(&str, Option<usize>)> = templates
+        .iter()
+        .filter(|(n, _)| !n.starts_with('_'))
+        .map(|(name, text)| (name, loop_items(text, &plan_value)))
+        .collect();
+    let env = &env;
+    let rendered = crate::par::map_weighted(
+        &jobs,
+        |&(_, items)| items.unwrap_or(1),
+        THREAD_ITEMS,
+        |&(name, items)| {
+            let text = if templates.built_in && items == Some(0) {
+                String::new()
+            } else {
+                env.get_template(name)
+                    .and_then(|tmpl| tmpl.render(&ctx))
+                    .map_err(|e| template_error(&e, templates))?
+            };
+            Ok(Rendered {
                 template: name.to_string(),
-                text: String::new(),
-            });
-            continue;
-        }
-        let tmpl = env
-            .get_template(name)
-            .map_err(|e| template_error(&e, templates))?;
-        let text = tmpl
-            .render(&ctx)
-            .map_err(|e| template_error(&e, templates))?;
-        env.remove_template(name);
-        out.push(Rendered {
-            template: name.to_string(),
-            text,
-        });
-    }
-    Ok(out)
+                text,
+            })
+        },
+    );
+    rendered.into_iter().collect()
 }
 
 /// The template environment: strict about undefined names, every value
@@ -233,20 +239,17 @@ fn format_value(
     out.write_str(&json).map_err(write_error)
 }
 
-/// Whether `template` renders nothing for `plan` without compiling it: it is
-/// only `{% for x in plan.list %}` blocks (no `else`), comments and blank
-/// text, and every such list is empty. Most built-in templates are one kind
-/// of object (egress, injected gateways, ...) that a given hub has none of;
-/// compiling them was most of the template work of a small render.
-fn renders_nothing(template: &str, plan: &minijinja::Value) -> bool {
-    loop_lists(template).is_some_and(|lists| {
-        lists.iter().all(|list| {
-            plan.get_attr(list)
-                .ok()
-                .and_then(|v| v.len())
-                .is_some_and(|len| len == 0)
-        })
-    })
+/// How many items `template`'s loops run over for `plan`, without
+/// compiling it, when it is only `{% for x in plan.list %}` blocks (no
+/// `else`), comments and blank text; `None` for any other template. Most
+/// built-in templates are one kind of object (egress, injected gateways, ...)
+/// that a given hub has none of: at 0 they are not compiled, which was most
+/// of the template work of a small render.
+fn loop_items(template: &str, plan: &minijinja::Value) -> Option<usize> {
+    loop_lists(template)?
+        .iter()
+        .map(|list| plan.get_attr(list).ok().and_then(|v| v.len()))
+        .sum()
 }
 
 /// The plan lists `template`'s top-level `{% for x in plan.list %}` loops run
@@ -426,6 +429,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn loop_items_counts_what_the_loops_run_over() {
+        let plan = minijinja::context! { xs => vec![1, 2, 3], zs => Vec::<i32>::new(), n => 5 };
+        let both = "{% for a in plan.xs %}{% endfor %}\n{% for c in plan.zs %}{% endfor %}";
+        assert_eq!(loop_items(both, &plan), Some(3));
+        assert_eq!(
+            loop_items("{% for c in plan.zs %}{% endfor %}", &plan),
+            Some(0)
+        );
+        // Not a list, not in the plan, not only loops: unknown.
+        assert_eq!(loop_items("{% for c in plan.n %}{% endfor %}", &plan), None);
+        assert_eq!(
+            loop_items("{% for c in plan.ws %}{% endfor %}", &plan),
+            None
+        );
+        assert_eq!(loop_items("{{ plan.n }}", &plan), None);
+    }
+
     /// What is skipped renders to nothing: every shipped example, every template.
     #[test]
     fn skipped_templates_render_nothing() {
@@ -445,7 +466,7 @@ mod tests {
             let plan = crate::plan::build(&loaded).unwrap();
             let plan_value = minijinja::Value::from_serialize(&plan);
             for (name, template) in EMBEDDED {
-                if renders_nothing(template, &plan_value) {
+                if loop_items(template, &plan_value) == Some(0) {
                     skipped += 1;
                     let mut env = Environment::new();
                     env.set_undefined_behavior(UndefinedBehavior::Strict);

@@ -276,3 +276,39 @@ fn show_only_takes_kubectl_and_diff_forms() {
         "{err}"
     );
 }
+
+/// Templates, parsing, validation and output run on several threads for a
+/// large render: the stream is the same bytes as on one thread, in the same
+/// order, with a shared spoke host's ServiceEntry once.
+#[test]
+fn a_large_render_is_the_same_on_one_thread_and_on_several() {
+    let mut text = String::from("clusterDomain: apps.hub.example.com\napps:\n");
+    for i in 0..120 {
+        text.push_str(&format!(
+            "  a{i}:\n    clusters:\n      east: {{domain: apps.east.example.com}}\n      west: {{domain: apps.west.example.com, host: shared.apps.west.example.com}}\n"
+        ));
+    }
+    let values = TempFile::new("threads.yaml", &text);
+    let stream = |threads: &str| {
+        let r = run(hubgw()
+            .args(["render", "-f", values.arg()])
+            .env("HUBGW_THREADS", threads));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let one = stream("1");
+    assert_eq!(stream("4"), one);
+    let entries: Vec<String> = docs(&one)
+        .iter()
+        .map(kind_name)
+        .filter(|k| k.starts_with("ServiceEntry/"))
+        .collect();
+    assert_eq!(entries.len(), 121, "120 east hosts and the shared west one");
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|k| *k == "ServiceEntry/shared.apps.west.example.com")
+            .count(),
+        1
+    );
+}
