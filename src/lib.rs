@@ -5,12 +5,14 @@
 //! (load, merge, `--set`, typed) -> plan (every decision) -> render
 //! (minijinja templates) -> manifest (documents as objects) -> validate
 //! (typed structs, CRD schemas, core rules) -> lint (cross-object rules)
-//! -> output (apply order, YAML/JSON, files). `graph` reads the same objects
+//! -> output (apply order, YAML/JSON, files). `check` runs validate then
+//! lint, so that neither stage imports the other. `graph` reads the same objects
 //! back as a picture of the traffic. `yaml` reads and writes YAML for all of
 //! them (key positions and syntax errors included). `main.rs` only parses
 //! arguments and maps errors to exit codes.
 
 pub mod argocd;
+pub mod check;
 pub mod crd_schema;
 pub mod diagnostic;
 pub mod diff;
@@ -34,6 +36,8 @@ pub mod yaml;
 
 use std::io::Read;
 
+use check::check;
+pub use check::SourceTexts;
 pub use error::{Error, Result};
 
 /// Everything `hubgw render` needs besides standard input.
@@ -163,17 +167,6 @@ fn rendered_target(plan: &plan::HubPlan) -> validate::ValidateOptions {
     validate::ValidateOptions::for_target(plan.target.gateway_api, plan.target.istio)
 }
 
-/// Schema validation (against the CRDs `options` name) and lint of a stream, in that order.
-pub fn check(
-    manifests: &[manifest::Manifest],
-    values: Option<&lint::ValuesContext>,
-    options: &validate::ValidateOptions,
-) -> Vec<diagnostic::Diagnostic> {
-    let mut diagnostics = validate::validate(manifests, options).diagnostics;
-    diagnostics.extend(lint::lint(manifests, values));
-    diagnostics
-}
-
 /// `hubgw render`: the YAML stream for `oc apply -f -`.
 pub fn render_stream(req: &RenderRequest, stdin: &mut dyn Read) -> Result<String> {
     output::to_yaml_stream(&render_checked(req, stdin)?.manifests)
@@ -204,9 +197,6 @@ pub fn read_streams_located(
     }
     Ok((manifest::unwrap_lists(manifests)?, texts))
 }
-
-/// Per source name, its text and where its documents start.
-pub type SourceTexts = std::collections::HashMap<String, yaml::StreamText>;
 
 /// `hubgw render` with `-o`, `--show-only` and `--output-dir`: returns what
 /// goes to standard output (the objects, or the list of files written) and

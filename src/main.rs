@@ -632,9 +632,9 @@ fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     let crds = validate_crds(args)?;
     let (manifests, sources) =
         hubgw::read_streams_located(&args.files, &mut std::io::stdin().lock())?;
-    let outcome = hubgw::validate::check_stream(
+    let outcome = hubgw::check::check_stream(
         &manifests,
-        &hubgw::validate::StreamCheckOptions {
+        &hubgw::check::StreamCheckOptions {
             validate: ValidateOptions {
                 allow_unknown_kinds: args.allow_unknown_kinds,
                 crds,

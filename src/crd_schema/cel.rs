@@ -21,6 +21,7 @@ use cel::{Context, Env, Value as CelValue};
 use serde_json::Value;
 
 use super::node::Node;
+use super::pattern::regex_for;
 
 /// What happened when a rule was evaluated.
 pub(super) enum Outcome {
@@ -144,53 +145,6 @@ fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, Executio
         message: format!("'{}' not a valid regex:\n{err}", re.inner()),
     })?;
     Ok(CelBool::from(regex.is_match(this.inner())))
-}
-
-/// Patterns come from rule texts, so there are few; the bound is for rules
-/// that match against a pattern taken from the object.
-const REGEX_CACHE_MAX: usize = 256;
-
-/// A compiled pattern: `regex`'s engine, for `is_match` only.
-pub(super) type Regex = regex_automata::meta::Regex;
-
-/// `pattern`, compiled, from the cache when it has been compiled before. The error is
-/// `regex`'s message.
-///
-/// `regex::Regex::new` builds, besides the forward NFA, the capture states, a reverse
-/// NFA, a one-pass DFA and a lazy DFA's cache: what finding match positions and
-/// long haystacks need, and most of the cost of compiling a schema's pattern.
-/// `is_match` on short strings needs none of them: the same syntax and the same
-/// answers, from the backtracker or the PikeVM.
-pub(super) fn regex_for(pattern: &str) -> Result<Arc<Regex>, String> {
-    use regex_automata::{meta, nfa::thompson::WhichCaptures};
-    static CACHE: OnceLock<Mutex<FastMap<String, Arc<Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-        return Ok(Arc::clone(r));
-    }
-    // Compiled without the lock, as rules are.
-    let config = meta::Config::new()
-        .which_captures(WhichCaptures::None)
-        .onepass(false)
-        .hybrid(false)
-        .dfa(false)
-        .nfa_size_limit(Some(10 * (1 << 20)));
-    let compiled = match meta::Builder::new().configure(config).build(pattern) {
-        Ok(re) => Arc::new(re),
-        // `regex`'s message for the same error (its syntax and limits are these).
-        Err(e) => {
-            return Err(regex::Regex::new(pattern)
-                .err()
-                .map_or_else(|| e.to_string(), |e| e.to_string()))
-        }
-    };
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if cache.len() >= REGEX_CACHE_MAX {
-        cache.clear();
-    }
-    Ok(Arc::clone(
-        cache.entry(pattern.to_owned()).or_insert(compiled),
-    ))
 }
 
 /// The standard-macro Pratt parser of the `cel` crate, set up as the
@@ -652,7 +606,7 @@ mod program_tests {
 
 #[cfg(test)]
 mod cache_tests {
-    use super::{compiled, evaluate, fast_parser, regex_for, Compiled, Outcome, REGEX_CACHE_MAX};
+    use super::{compiled, evaluate, fast_parser, Compiled, Outcome};
     use cel::{Context, Value as CelValue};
     use serde_json::{json, Value};
     use std::sync::Arc;
@@ -702,22 +656,6 @@ mod cache_tests {
                 Outcome::Passed
             ));
         }
-    }
-
-    #[test]
-    fn the_regex_cache_keeps_patterns_apart() {
-        let digits = regex_for("^[0-9]+$").unwrap();
-        let letters = regex_for("^[a-z]+$").unwrap();
-        assert!(Arc::ptr_eq(&digits, &regex_for("^[0-9]+$").unwrap()));
-        assert!(digits.is_match("123") && !digits.is_match("abc"));
-        assert!(letters.is_match("abc") && !letters.is_match("123"));
-        assert!(regex_for("(foo").is_err());
-        // Past the bound the cache starts over, and still answers right.
-        for i in 0..REGEX_CACHE_MAX + 10 {
-            let r = regex_for(&format!("^x{i}$")).unwrap();
-            assert!(r.is_match(&format!("x{i}")) && !r.is_match("x"));
-        }
-        assert!(regex_for("^[0-9]+$").unwrap().is_match("42"));
     }
 
     #[test]

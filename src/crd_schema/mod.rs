@@ -18,6 +18,7 @@
 
 mod cel;
 mod node;
+mod pattern;
 mod registry;
 mod validate;
 

@@ -11,12 +11,13 @@
 //! which upstream CRDs sometimes spell `null`), and a keyword of the wrong type is an error.
 
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
 pub(super) use super::cel::CelProgram;
+use super::pattern::Pattern;
 
 /// One schema node.
 #[derive(Debug, Default)]
@@ -149,13 +150,6 @@ pub(super) struct ValidationRule {
     pub message_expression: Option<CelProgram>,
     pub field_path: Option<String>,
     pub optional_old_self: bool,
-}
-
-/// A `pattern` and its regex, compiled on first use (through the process-wide cache of
-/// `cel.rs`, so nodes with the same pattern compile it once).
-pub(super) struct Pattern {
-    pub source: String,
-    matcher: OnceLock<Result<Arc<super::cel::Regex>, String>>,
 }
 
 impl Node {
@@ -430,33 +424,6 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
-impl Pattern {
-    pub fn new(source: String) -> Pattern {
-        Pattern {
-            source,
-            matcher: OnceLock::new(),
-        }
-    }
-
-    /// Whether `haystack` has a match, as `regex::Regex::is_match` answers.
-    /// The error is the pattern's compile error.
-    pub fn is_match(&self, haystack: &str) -> Result<bool, &str> {
-        let matcher = self
-            .matcher
-            .get_or_init(|| super::cel::regex_for(&self.source));
-        match matcher {
-            Ok(re) => Ok(re.is_match(haystack)),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-impl std::fmt::Debug for Pattern {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pattern({:?})", self.source)
-    }
-}
-
 /// Test-only: a node from schema JSON.
 #[cfg(test)]
 pub(super) fn from_json(schema: &Value) -> &'static Node {
@@ -467,35 +434,6 @@ pub(super) fn from_json(schema: &Value) -> &'static Node {
 
 #[cfg(test)]
 mod tests {
-    use crate::crd_schema::CrdRegistry;
-
-    /// Every embedded `pattern` compiles, and matches as `regex` does.
-    #[test]
-    fn every_embedded_pattern_compiles() {
-        let mut all: Vec<String> = Vec::new();
-        CrdRegistry::for_each_embedded_node(&mut |n| {
-            all.extend(n.pattern.as_ref().map(|p| p.source.clone()))
-        });
-        all.sort();
-        all.dedup();
-        assert!(all.len() > 15, "{}", all.len());
-        for p in &all {
-            let pattern = super::Pattern::new(p.clone());
-            let full = regex::Regex::new(p).unwrap();
-            for s in [
-                "",
-                "a",
-                "app.example.com",
-                "*.example.com",
-                "/",
-                "10s",
-                "X-Header",
-            ] {
-                assert_eq!(pattern.is_match(s), Ok(full.is_match(s)), "{p} on {s:?}");
-            }
-        }
-    }
-
     #[test]
     fn field_paths_step_into_items() {
         let n = super::from_json(&serde_json::json!({"type": "object", "properties": {
