@@ -3,12 +3,20 @@
 //! the supported versions, the OpenShift shorthand table, and the portable
 //! default (the oldest of each, so its output applies on every target).
 //!
-//! Sources of the OpenShift table (docs/targets.md): the Gateway API
-//! bundle is the `gateway.networking.k8s.io/bundle-version` the Ingress
-//! Operator installs and locks (OpenShift 4.19/4.20 release notes: v1.2.1;
-//! 4.21: v1.3.0; 4.22: v1.4.1); the Istio minor is the OpenShift Service Mesh
-//! 3 release supported on that OpenShift (Red Hat's "Service Mesh version
-//! support tables": 3.0 = Istio 1.24, 3.1 = 1.26, 3.2 = 1.27, 3.3 = 1.28).
+//! Sources of the OpenShift table (docs/targets.md), read in
+//! openshift/cluster-ingress-operator on branches release-4.19 to
+//! release-4.22: the Gateway API bundle is the
+//! `gateway.networking.k8s.io/bundle-version` annotation of the CRDs the
+//! Ingress Operator installs and locks
+//! (`pkg/manifests/assets/gateway-api/*.yaml`: v1.2.1, v1.2.1, v1.3.0,
+//! v1.4.1; no z-stream changed them). The Istio minor is the one that
+//! operator pins for its gateway controller (`defaultIstioVersion` in
+//! `cmd/ingress-operator/start.go`, at each release's first commit: 1.24.3,
+//! 1.26.2, 1.27.3, 1.28.5), which is OpenShift Service Mesh 3.0 to 3.3
+//! (`pkg/istioversion/versions.ossm.yaml` in
+//! openshift-service-mesh/sail-operator). 4.19's z-streams since August
+//! 2025 pin Istio 1.26.2; the row keeps 1.24, the oldest a 4.19 cluster
+//! may run, so its output applies on both.
 
 /// A Gateway API standard-channel CRD bundle hubgw embeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -114,37 +122,46 @@ impl Istio {
 pub struct OpenShiftRow {
     pub openshift: &'static str,
     pub gateway_api: GatewayApi,
+    /// The Istio minor the release's Ingress Operator pinned at GA: what the
+    /// shorthand sets.
     pub istio: Istio,
     /// The OpenShift Service Mesh release of that Istio minor.
     pub service_mesh: &'static str,
+    /// Istio minors (with their Service Mesh release) that later z-streams
+    /// pin instead: `target.istio` may name one of them too.
+    pub later_istio: &'static [(Istio, &'static str)],
 }
 
 /// `target.openshift` → the Gateway API bundle its Ingress Operator locks and
-/// the Service Mesh 3 release it supports (module doc: sources).
+/// the Istio minor it pins (module doc: sources).
 pub const OPENSHIFT: [OpenShiftRow; 4] = [
     OpenShiftRow {
         openshift: "4.19",
         gateway_api: GatewayApi::V1_2_1,
         istio: Istio::V1_24,
         service_mesh: "3.0",
+        later_istio: &[(Istio::V1_26, "3.1")],
     },
     OpenShiftRow {
         openshift: "4.20",
         gateway_api: GatewayApi::V1_2_1,
         istio: Istio::V1_26,
         service_mesh: "3.1",
+        later_istio: &[],
     },
     OpenShiftRow {
         openshift: "4.21",
         gateway_api: GatewayApi::V1_3_0,
         istio: Istio::V1_27,
         service_mesh: "3.2",
+        later_istio: &[],
     },
     OpenShiftRow {
         openshift: "4.22",
         gateway_api: GatewayApi::V1_4_1,
         istio: Istio::V1_28,
         service_mesh: "3.3",
+        later_istio: &[],
     },
 ];
 
@@ -154,6 +171,25 @@ impl OpenShiftRow {
         let mut parts = text.strip_prefix('v').unwrap_or(text).split('.');
         let minor = format!("{}.{}", parts.next()?, parts.next()?);
         OPENSHIFT.iter().find(|row| row.openshift == minor)
+    }
+
+    /// Whether some z-stream of this release pins Istio `minor`.
+    pub fn pins_istio(&self, minor: Istio) -> bool {
+        self.istio == minor || self.later_istio.iter().any(|(i, _)| *i == minor)
+    }
+
+    /// The Istio minors its z-streams pin, for messages:
+    /// `1.24 (Service Mesh 3.0) or 1.26 (3.1)`.
+    pub fn istio_pins(&self) -> String {
+        let mut text = format!(
+            "{} (OpenShift Service Mesh {})",
+            self.istio.as_str(),
+            self.service_mesh
+        );
+        for (istio, mesh) in self.later_istio {
+            text.push_str(&format!(" or {} ({mesh})", istio.as_str()));
+        }
+        text
     }
 }
 
@@ -216,6 +252,14 @@ mod tests {
             Some(Istio::V1_27)
         );
         assert_eq!(OpenShiftRow::find("4.18"), None);
+        let r4_19 = OpenShiftRow::find("4.19").unwrap();
+        assert!(r4_19.pins_istio(Istio::V1_24) && r4_19.pins_istio(Istio::V1_26));
+        assert!(!r4_19.pins_istio(Istio::V1_27));
+        assert_eq!(
+            r4_19.istio_pins(),
+            "1.24 (OpenShift Service Mesh 3.0) or 1.26 (3.1)"
+        );
+        assert!(!OpenShiftRow::find("4.21").unwrap().pins_istio(Istio::V1_26));
     }
 
     #[test]

@@ -112,6 +112,32 @@ fn unknown_versions_and_conflicts_are_located_errors() {
         "{err}"
     );
     assert!(err.contains(&format!("--> {}:3:3", file.arg())), "{err}");
+    // 4.19's z-streams pin Istio 1.24 (GA) or 1.26; any other is a conflict.
+    let err = fails(
+        &[
+            "render",
+            "-f",
+            &ew,
+            "--set",
+            "target.openshift=4.19",
+            "--set",
+            "target.istio=1.27",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("`target.istio` 1.27 conflicts with `target.openshift` 4.19, whose Ingress Operator pins Istio 1.24 (OpenShift Service Mesh 3.0) or 1.26 (3.1)"),
+        "{err}"
+    );
+    render_for(
+        &ew,
+        &[
+            "--set",
+            "target.openshift=4.19",
+            "--set",
+            "target.istio=1.26",
+        ],
+    );
     // Agreeing with the table is fine.
     render_for(
         &ew,

@@ -55,9 +55,9 @@ impl Planner<'_> {
                 )
                 .hint(format!("supported: {}", target::supported_istio()))
             })?;
-            if let Some(row) = row.filter(|r| r.istio != version) {
+            if let Some(row) = row.filter(|r| !r.pins_istio(version)) {
                 return Err(self
-                    .error(&at, format!("`target.istio` {} conflicts with `target.openshift` {}, which hubgw pairs with OpenShift Service Mesh {} (Istio {})", version.as_str(), row.openshift, row.service_mesh, row.istio.as_str()))
+                    .error(&at, format!("`target.istio` {} conflicts with `target.openshift` {}, whose Ingress Operator pins Istio {}", version.as_str(), row.openshift, row.istio_pins()))
                     .hint("to run another Service Mesh release, drop target.openshift and give target.gatewayAPI and target.istio"));
             }
             resolved.istio = version;
