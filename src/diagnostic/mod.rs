@@ -2,8 +2,13 @@
 //! or by a lint rule, and the ways to print it for people and for CI. Also
 //! the machine forms (JSON, GitHub annotations) of an [`Error`] that stopped
 //! a command before it had objects to check, so that `--format json|github`
-//! never leaves stdout empty. The JSON schema: `docs/output-formats.md`.
+//! never leaves stdout empty. One file per output format (`human`, `json`,
+//! `github`, `junit`, `tap`), each with the form of a diagnostic and of a
+//! failure; the JSON schema: `docs/output-formats.md`.
 
+pub mod github;
+pub mod human;
+pub mod json;
 pub mod junit;
 pub mod results;
 pub mod tap;
@@ -149,47 +154,11 @@ pub enum ReportFormat {
     Tap,
 }
 
-/// The JSON report: `{"version": 1, "summary": {...}, "diagnostics": [...]}`.
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    summary: Summary,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-}
-
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub objects: usize,
     pub errors: usize,
     pub warnings: usize,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    #[serde(flatten)]
-    diagnostic: &'a Diagnostic,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    values: Option<JsonLocation<'a>>,
-    /// Where the field is written in the object's source.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<JsonLocation<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonLocation<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-}
-
-impl<'a> JsonLocation<'a> {
-    fn of(l: &'a Location) -> Self {
-        JsonLocation {
-            file: &l.source,
-            line: l.line,
-            column: l.column,
-        }
-    }
 }
 
 pub fn summarize(objects: usize, diagnostics: &[Diagnostic]) -> Summary {
@@ -228,25 +197,9 @@ pub fn report(
     color: bool,
 ) -> String {
     match format {
-        ReportFormat::Human => diagnostics.iter().map(|d| human(d, color)).collect(),
-        ReportFormat::Json => {
-            let report = JsonReport {
-                version: 1,
-                summary: summarize(objects, diagnostics),
-                diagnostics: diagnostics
-                    .iter()
-                    .map(|d| JsonDiagnostic {
-                        diagnostic: d,
-                        values: d.values_location.as_ref().map(JsonLocation::of),
-                        location: d.location.as_ref().map(JsonLocation::of),
-                    })
-                    .collect(),
-            };
-            let mut text = serde_json::to_string_pretty(&report).expect("plain data");
-            text.push('\n');
-            text
-        }
-        ReportFormat::Github => diagnostics.iter().map(github).collect(),
+        ReportFormat::Human => diagnostics.iter().map(|d| human::write(d, color)).collect(),
+        ReportFormat::Json => json::write(diagnostics, summarize(objects, diagnostics)),
+        ReportFormat::Github => diagnostics.iter().map(github::write).collect(),
         // Without the list of objects, the ones diagnostics name stand for it.
         ReportFormat::Junit | ReportFormat::Tap => {
             let mut objects: Vec<ObjectRef> = Vec::new();
@@ -276,27 +229,6 @@ pub fn object_report(
     }
 }
 
-/// A failure in the JSON report: no `object` or `path`, but what kind of
-/// failure (its exit code) and where in a file it is, when known.
-#[derive(Serialize)]
-struct JsonFailure<'a> {
-    severity: Severity,
-    /// `input` (exit 1: values, YAML, files) or `usage` (exit 2: flags).
-    failure: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<JsonLocation<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonFailureReport<'a> {
-    version: u32,
-    summary: Summary,
-    diagnostics: [JsonFailure<'a>; 1],
-}
-
 /// `err` in `format`, for standard output: in JSON one report (the same
 /// `version` and `summary` as [`report`]'s) whose only diagnostic is the
 /// failure; in GitHub form one `::error` annotation. Human form is the
@@ -310,138 +242,9 @@ pub fn failure_report(err: &Error, format: ReportFormat) -> String {
         ReportFormat::Human => String::new(),
         ReportFormat::Junit => junit::failure(err, failure),
         ReportFormat::Tap => tap::failure(err, failure),
-        ReportFormat::Json => {
-            let report = JsonFailureReport {
-                version: 1,
-                summary: Summary {
-                    objects: 0,
-                    errors: 1,
-                    warnings: 0,
-                },
-                diagnostics: [JsonFailure {
-                    severity: Severity::Error,
-                    failure,
-                    message: &err.message,
-                    help: err.hint.as_deref(),
-                    location: err.location.as_deref().map(|l| JsonLocation {
-                        file: &l.source,
-                        line: l.line,
-                        column: l.column,
-                    }),
-                }],
-            };
-            let mut text = serde_json::to_string_pretty(&report).expect("plain data");
-            text.push('\n');
-            text
-        }
-        ReportFormat::Github => {
-            let mut props = Vec::new();
-            if let Some(loc) = &err.location {
-                props.push(format!("file={}", escape_prop(&loc.source)));
-                props.push(format!("line={}", loc.line));
-                props.push(format!("col={}", loc.column));
-            }
-            props.push(format!(
-                "title={}",
-                escape_prop(&format!("hubgw {failure} error"))
-            ));
-            let mut message = err.message.clone();
-            if let Some(help) = &err.hint {
-                message.push_str(&format!(" (help: {help})"));
-            }
-            format!("::error {}::{}\n", props.join(","), escape_data(&message))
-        }
+        ReportFormat::Json => json::failure(err, failure),
+        ReportFormat::Github => github::failure(err, failure),
     }
-}
-
-/// Workflow-command data: `%`, CR and LF escaped (GitHub's toolkit,
-/// `packages/core/src/command.ts`, `escapeData`).
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A workflow-command property: `escape_data` plus `:` and `,` (`escapeProperty`).
-fn escape_prop(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// `error[HG003]: message`, the object and path, the values snippet, help.
-pub fn human(d: &Diagnostic, color: bool) -> String {
-    let paint = |style: &str, text: &str| {
-        if color {
-            format!("\x1b[{style}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
-    let (word, style) = match d.severity {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
-    };
-    let head = match &d.rule {
-        Some(rule) => format!("{word}[{rule}]"),
-        None => word.to_string(),
-    };
-    let o = &d.object;
-    let mut out = format!("{}: {}\n", paint(style, &head), paint("1", &d.message));
-    let mut at = format!("{}:{} {}/{}", o.source, o.index, o.kind, o.name);
-    if !d.path.is_empty() {
-        at.push_str(&format!(" {}", d.path));
-    }
-    // The values line that caused it, else the field in the manifest.
-    let snippet = d.values_location.as_ref().or(d.location.as_ref());
-    // Line up with the snippet's own arrow, whose gutter is the line number.
-    let gutter = snippet.map_or(1, |l| l.line.to_string().len());
-    out.push_str(&format!(
-        "{}{} {at}\n",
-        " ".repeat(gutter),
-        paint("1;34", "-->")
-    ));
-    if let Some(loc) = snippet {
-        let err = crate::error::Error::input("").at(Some(loc.clone()));
-        // Reuse the snippet layout of errors, without their first line.
-        let snippet = err.to_string();
-        for line in snippet.lines().skip(1) {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    if let Some(help) = &d.help {
-        out.push_str(&format!("  {} {help}\n", paint("1;36", "= help:")));
-    }
-    out.push('\n');
-    out
-}
-
-/// `::error file=F,line=L,col=C,title=HG003::message` (GitHub Actions).
-fn github(d: &Diagnostic) -> String {
-    let level = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut props = Vec::new();
-    match d.values_location.as_ref().or(d.location.as_ref()) {
-        Some(loc) => {
-            props.push(format!("file={}", escape_prop(&loc.source)));
-            props.push(format!("line={}", loc.line));
-            props.push(format!("col={}", loc.column));
-        }
-        None => {
-            props.push(format!("file={}", escape_prop(&d.object.source)));
-            if let Some(line) = d.object.line {
-                props.push(format!("line={line}"));
-            }
-        }
-    }
-    let title = d.rule.clone().unwrap_or_else(|| "schema".into());
-    props.push(format!("title={}", escape_prop(&title)));
-    let mut message = d.one_line();
-    if let Some(help) = &d.help {
-        message.push_str(&format!(" (help: {help})"));
-    }
-    format!("::{level} {}::{}\n", props.join(","), escape_data(&message))
 }
 
 #[cfg(test)]
@@ -486,8 +289,8 @@ mod tests {
             d.one_line(),
             "m.yaml:2:3 DestinationRule/cb-a: spec.x: warning[HG005]: 50, not 100"
         );
-        assert!(github(&d).starts_with("::warning file=m.yaml,line=2,col=3,title=HG005::"));
-        assert!(human(&d, false).contains(" --> m.yaml:2:3\n"));
+        assert!(github::write(&d).starts_with("::warning file=m.yaml,line=2,col=3,title=HG005::"));
+        assert!(human::write(&d, false).contains(" --> m.yaml:2:3\n"));
         let json = report(&[d], 1, ReportFormat::Json, false);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let at = &v["diagnostics"][0]["location"];
@@ -499,8 +302,8 @@ mod tests {
 
     #[test]
     fn colour_only_when_asked() {
-        assert!(human(&sample(), true).contains("\x1b[1;33mwarning[HG005]\x1b[0m"));
-        assert!(!human(&sample(), false).contains('\x1b'));
+        assert!(human::write(&sample(), true).contains("\x1b[1;33mwarning[HG005]\x1b[0m"));
+        assert!(!human::write(&sample(), false).contains('\x1b'));
     }
 
     #[test]
@@ -508,7 +311,7 @@ mod tests {
         let mut d = sample();
         d.message = "a, b: 100%\nnext".into();
         assert_eq!(
-            github(&d),
+            github::write(&d),
             "::warning file=50-destinationrules.yaml,title=HG005::50-destinationrules.yaml:2 DestinationRule/cb-a: spec.x: warning[HG005]: a, b: 100%25%0Anext (help: set it to 100)\n"
         );
     }
