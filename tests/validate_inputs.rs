@@ -226,6 +226,63 @@ fn tap_has_a_point_per_object_and_the_plan() {
     );
 }
 
+/// Items of one List are objects of their own: each gets its own test
+/// point, with only its own findings (they share a document index).
+#[test]
+fn items_of_a_list_are_reported_apart_in_tap_junit_and_summary() {
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}{}",
+        indent_item(SERVICE),
+        indent_item(BAD_SERVICE)
+    );
+    let tree = Tree::new("list-items", &[("list.yaml", &list)]);
+    let tap = hubgw_run(&["validate", "--format", "tap", &tree.arg()]);
+    assert_eq!(tap.code, 1, "{}", tap.stderr);
+    let points: Vec<&str> = tap
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("ok") || l.starts_with("not ok"))
+        .collect();
+    assert_eq!(points.len(), 2, "{}", tap.stdout);
+    assert!(
+        points[0].starts_with("ok 1 - ") && points[0].contains("(Service/web)"),
+        "{}",
+        tap.stdout
+    );
+    assert!(
+        points[1].starts_with("not ok 2 - ") && points[1].contains("(Service/bad)"),
+        "{}",
+        tap.stdout
+    );
+
+    let junit = hubgw_run(&["validate", "--format", "junit", &tree.arg()]);
+    assert_eq!(
+        junit.stdout.matches("<failure").count(),
+        1,
+        "{}",
+        junit.stdout
+    );
+    assert!(junit.stdout.contains("failures=\"1\""), "{}", junit.stdout);
+
+    let summary = hubgw_run(&["validate", "--summary", &tree.arg()]);
+    assert!(
+        summary
+            .stderr
+            .contains("2 resources found in 1 file - Valid: 1, Invalid: 1, Errors: 0, Skipped: 0"),
+        "{}",
+        summary.stderr
+    );
+}
+
+/// A manifest as an item of a YAML `items:` list.
+fn indent_item(manifest: &str) -> String {
+    manifest
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " }))
+        .collect()
+}
+
 #[test]
 fn failures_in_junit_and_tap() {
     // Bad YAML on stdin: exit 1, the failure on stdout, the error on stderr.

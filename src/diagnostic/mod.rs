@@ -65,6 +65,12 @@ impl ObjectRef {
             item: m.item.clone(),
         }
     }
+
+    /// Whether both name the same object: the same document of the same
+    /// source and, inside a List, the same item.
+    pub fn is(&self, other: &ObjectRef) -> bool {
+        self.source == other.source && self.index == other.index && self.item == other.item
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -36,18 +36,12 @@ pub fn per_object<'a>(
     objects
         .iter()
         .map(|o| {
-            let mine: Vec<&Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| d.object.source == o.source && d.object.index == o.index)
-                .collect();
+            let mine: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.object.is(o)).collect();
             let errors: Vec<&&Diagnostic> = mine
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .collect();
-            let status = if skipped
-                .iter()
-                .any(|s| s.source == o.source && s.index == o.index)
-            {
+            let status = if skipped.iter().any(|s| s.is(o)) {
                 Status::Skipped
             } else if errors.is_empty() {
                 Status::Valid
