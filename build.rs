@@ -31,6 +31,18 @@ const NEEDED: &[(&str, &str)] = &[
     ("networking.istio.io", "Gateway"),
     ("networking.istio.io", "ServiceEntry"),
     ("networking.istio.io", "VirtualService"),
+    // The rest of Istio's API, for `hubgw validate` on a mesh repository
+    // (lint HG018 reads AuthorizationPolicies bound to a waypoint).
+    ("networking.istio.io", "EnvoyFilter"),
+    ("networking.istio.io", "ProxyConfig"),
+    ("networking.istio.io", "Sidecar"),
+    ("networking.istio.io", "WorkloadEntry"),
+    ("networking.istio.io", "WorkloadGroup"),
+    ("security.istio.io", "AuthorizationPolicy"),
+    ("security.istio.io", "PeerAuthentication"),
+    ("security.istio.io", "RequestAuthentication"),
+    ("telemetry.istio.io", "Telemetry"),
+    ("extensions.istio.io", "WasmPlugin"),
     ("route.openshift.io", "Route"),
 ];
 

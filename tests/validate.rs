@@ -340,6 +340,35 @@ fn hand_written_httproutes_from_the_docs_validate_clean() {
     assert_eq!(r.stderr, "2 objects, 0 errors\n");
 }
 
+/// Istio's kinds hubgw does not render are checked by their schema and CEL
+/// rules: an AuthorizationPolicy bound to a waypoint, say (lint HG018).
+#[test]
+fn istio_security_kinds_are_checked_by_schema_and_cel() {
+    let good = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: ap\n  namespace: ns\nspec:\n  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: ns-waypoint\n  action: ALLOW\n---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: ns\nspec:\n  mtls:\n    mode: STRICT\n";
+    let r = run(hubgw().args(["validate", "-"]).write_stdin(good));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, "2 objects, 0 errors\n"),
+        "{}",
+        r.stdout
+    );
+    let bad = good
+        .replace(
+            "  action: ALLOW\n",
+            "  selector:\n    matchLabels:\n      app: web\n  action: ALLOWS\n",
+        )
+        .replace("mode: STRICT", "mode: SOMETIMES");
+    let r = run(hubgw().args(["validate", "-"]).write_stdin(bad));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for expected in [
+        "<stdin>:6:1 AuthorizationPolicy/ap: spec: only one of targetRefs or selector can be set",
+        "AuthorizationPolicy/ap: spec.action: Unsupported value: \"ALLOWS\"",
+        "PeerAuthentication/default: spec.mtls.mode: Unsupported value: \"SOMETIMES\"",
+    ] {
+        assert!(r.stdout.contains(expected), "{expected}\n{}", r.stdout);
+    }
+}
+
 /// The corpus: each file's first line says `# expect: <text>`, which must
 /// appear in one of the problem lines for that file.
 #[test]

@@ -64,11 +64,18 @@ fn every_target_serves_every_needed_kind() {
         for i in Istio::ALL {
             let registry = CrdRegistry::for_target(g, i);
             let sources = registry.sources();
-            // The 9 kinds hubgw renders, and the Gateway API kinds each release
-            // ships (GRPCRoute, BackendTLSPolicy, TLS/TCP/UDPRoute; XListenerSet
-            // in v1.3.0 and v1.4.1, ListenerSet from v1.6.1).
+            // The 9 kinds hubgw renders, the 10 other Istio kinds, and the
+            // Gateway API kinds each release ships (GRPCRoute,
+            // BackendTLSPolicy, TLS/TCP/UDPRoute; XListenerSet in v1.3.0 and
+            // v1.4.1, ListenerSet from v1.6.1).
             let extra = if g == GatewayApi::V1_2_1 { 5 } else { 6 };
-            assert_eq!(sources.len(), 9 + extra, "{g:?} {i:?}: {sources:#?}");
+            assert_eq!(sources.len(), 9 + 10 + extra, "{g:?} {i:?}: {sources:#?}");
+            assert!(
+                sources.iter().any(|s| s.kind == "AuthorizationPolicy"
+                    && s.group == "security.istio.io"
+                    && s.versions.contains(&"v1".to_string())),
+                "{g:?} {i:?}"
+            );
             let http = registry
                 .schema_for("gateway.networking.k8s.io/v1", "HTTPRoute")
                 .unwrap();
