@@ -326,6 +326,7 @@ mod tests {
             source: "t".into(),
             index: 0,
             item: Vec::new(),
+            line: None,
             object: json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name}, "spec": spec}),
         }
     }

@@ -192,8 +192,13 @@ pub fn read_streams_located(
     let mut texts = SourceTexts::new();
     for source in input::read_inputs(&paths, stdin, input::InputKind::Manifests)? {
         yaml::check_depth(&source.name, &source.text)?;
-        manifests.extend(manifest::parse_stream(&source.name, &source.text)?);
-        texts.insert(source.name.clone(), yaml::StreamText::new(source.text));
+        let mut parsed = manifest::parse_stream(&source.name, &source.text)?;
+        let text = yaml::StreamText::new(source.text);
+        for m in &mut parsed {
+            m.line = text.document_line(m.index);
+        }
+        manifests.extend(parsed);
+        texts.insert(source.name.clone(), text);
     }
     Ok((manifest::unwrap_lists(manifests)?, texts))
 }

@@ -45,8 +45,8 @@ enum Command {
     Render(RenderArgs),
     /// Check manifest streams: typed structs, upstream CRD schemas, lint rules.
     #[command(
-        after_help = "Each problem is printed as `<source>:<document index> <Kind>/<name>: <field path>: <message>`\n\
-        (document indexes count from 0); lint findings add `error[HGnnn]` or `warning[HGnnn]`.\n\
+        after_help = "Each problem is printed as `<file>:<line>:<column> <Kind>/<name>: <field path>: <message>`\n\
+        (the field's place, or its nearest written parent's); lint findings add `error[HGnnn]` or `warning[HGnnn]`.\n\
         A summary goes to stderr (with --summary also kubeconform's `Summary: N resources found in\n\
         M files - Valid: .., Invalid: .., Errors: .., Skipped: ..`). Folders are walked for *.yaml,\n\
         *.yml and *.json files. A `List` (kubectl's, or `hubgw render -o json`) is checked item by\n\

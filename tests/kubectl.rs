@@ -92,6 +92,7 @@ fn manifests(objects: &[Value]) -> Vec<Manifest> {
             source: "test".into(),
             index,
             item: Vec::new(),
+            line: None,
             object: object.clone(),
         })
         .collect()

@@ -266,6 +266,11 @@ fn render_stops_on_a_lint_error() {
         err.contains("01-b.yaml:0 Namespace/hub-gateway-system: metadata.name: error[HG014]"),
         "{err}"
     );
+    // A template's output has no lines a user wrote: its document is named.
+    assert!(
+        err.contains("is also defined at 00-a.yaml, document 0;"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -381,7 +386,7 @@ fn conflicting_routes_name_both_routes_and_the_one_gateway_api_prefers() {
         found[0],
         "tests/fixtures/lint/HG030-trip.yaml:344:11 HTTPRoute/industrial-edge-lb: spec.rules[0].matches[0]: error[HG030]: \
          claims the same host `industrial-edge.apps.hub.example.com`, parent `hub-gateway-system/hub-gateway` and match `PathPrefix /api` \
-         as HTTPRoute `hub-gateway-system/industrial-edge` (tests/fixtures/lint/HG030-trip.yaml:9); \
+         as HTTPRoute `hub-gateway-system/industrial-edge` (tests/fixtures/lint/HG030-trip.yaml:184); \
          Gateway API gives the match to the older route (creationTimestamp: on a cluster, the one already there), \
          on a tie to `hub-gateway-system/industrial-edge` (first by namespace/name), and the other never serves it"
     );

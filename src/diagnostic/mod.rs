@@ -61,7 +61,7 @@ impl ObjectRef {
             kind: m.kind().to_string(),
             name: m.name().to_string(),
             namespace: m.namespace().to_string(),
-            line: None,
+            line: m.line,
             item: m.item.clone(),
         }
     }

@@ -821,10 +821,9 @@ pub fn duplicate_objects<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                 m,
                 "metadata.name",
                 format!(
-                    "{} is also defined at {}:{}; the later one silently replaces it",
+                    "{} is also defined at {}; the later one silently replaces it",
                     m.display_name(),
-                    first.source,
-                    first.index
+                    first.place()
                 ),
             ));
         } else {
@@ -1050,12 +1049,11 @@ pub fn conflicting_routes<'a>(ctx: &LintContext<'a>) -> Vec<Finding<'a>> {
                     later.route,
                     later.path.clone(),
                     format!(
-                        "claims the same {host}, {parent} and match `{}` as {} `{}` ({}:{}); {winner}, and the other never serves it",
+                        "claims the same {host}, {parent} and match `{}` as {} `{}` ({}); {winner}, and the other never serves it",
                         describe_match(key),
                         earlier.route.kind(),
                         qualified(earlier.route),
-                        earlier.route.source,
-                        earlier.route.index,
+                        earlier.route.place(),
                     ),
                 ));
             }
@@ -1353,7 +1351,7 @@ mod conflict_tests {
             );
         let found = conflicts(&s);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("a spec.rules[0].matches[0]: claims the same host `shop.example.com`, parent `hub/gw` and match `PathPrefix /` as HTTPRoute `hub/b` (s.yaml:0)"), "{found:?}");
+        assert!(found[0].starts_with("a spec.rules[0].matches[0]: claims the same host `shop.example.com`, parent `hub/gw` and match `PathPrefix /` as HTTPRoute `hub/b` (s.yaml, document 0)"), "{found:?}");
         assert!(
             found[0].contains("on a tie to `hub/a` (first by namespace/name)"),
             "{found:?}"

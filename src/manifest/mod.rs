@@ -21,10 +21,27 @@ pub struct Manifest {
     /// For an item of a List, its index in each enclosing List's `items`,
     /// outermost first (so diagnostics can find it in the text); else empty.
     pub item: Vec<usize>,
+    /// 1-based line where its document starts, when the source text is at
+    /// hand (`hubgw validate`; a render's sources are template outputs).
+    pub line: Option<usize>,
     pub object: Value,
 }
 
 impl Manifest {
+    /// Where it stands, for messages that cite it: `file:line` when the
+    /// line is known, else `source, document N` (counted from 0), and the
+    /// item of a List (`, item 2`).
+    pub fn place(&self) -> String {
+        let mut place = match self.line {
+            Some(line) => format!("{}:{line}", self.source),
+            None => format!("{}, document {}", self.source, self.index),
+        };
+        for n in &self.item {
+            place.push_str(&format!(", item {n}"));
+        }
+        place
+    }
+
     /// A string field by path. Plain `get`s, not `Value::pointer`: lint asks
     /// for identities millions of times on large renders, and a pointer
     /// allocates per segment.
@@ -108,6 +125,7 @@ fn unwrap_into(m: Manifest, out: &mut Vec<Manifest>) -> Result<()> {
         source,
         index,
         item: within,
+        line,
         mut object,
     } = m;
     let items = match object.get_mut("items").map(Value::take) {
@@ -141,6 +159,7 @@ fn unwrap_into(m: Manifest, out: &mut Vec<Manifest>) -> Result<()> {
                 source: source.clone(),
                 index,
                 item: path,
+                line,
                 object: item,
             },
             out,
@@ -160,6 +179,7 @@ fn manifest(source: &str, text: &str, index: usize, object: Value) -> Result<Man
         source: source.to_string(),
         index,
         item: Vec::new(),
+        line: None,
         object,
     })
 }

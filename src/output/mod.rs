@@ -208,6 +208,7 @@ mod tests {
             source: "t".into(),
             index: 0,
             item: Vec::new(),
+            line: None,
             object: json!({"apiVersion": api, "kind": kind, "metadata": {"name": name}}),
         }
     }

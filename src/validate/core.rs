@@ -415,6 +415,7 @@ mod tests {
             source: "t".into(),
             index: 0,
             item: Vec::new(),
+            line: None,
             object,
         })
     }
@@ -502,6 +503,7 @@ mod tests {
             source: "t".into(),
             index: 0,
             item: Vec::new(),
+            line: None,
             object,
         })
         .into_iter()

@@ -243,6 +243,7 @@ mod tests {
             source: "t".into(),
             index: 0,
             item: Vec::new(),
+            line: None,
             object: json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}, "spec": spec}),
         })
         .into_iter()
