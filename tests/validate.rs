@@ -369,6 +369,19 @@ fn istio_security_kinds_are_checked_by_schema_and_cel() {
     }
 }
 
+/// Objects a v1.32 API server accepts, each of a shape the core rules once
+/// refused: RBAC names with `:`, an uppercase annotation key, a headless
+/// Service, a defaulted and a named targetPort, a selector of expressions.
+#[test]
+fn core_objects_the_api_server_accepts_validate_clean() {
+    let r = hubgw_run(&[
+        "validate",
+        "tests/fixtures/valid/core-kinds-the-api-server-accepts.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr, "4 objects, 0 errors\n");
+}
+
 /// The corpus: each file's first line says `# expect: <text>`, which must
 /// appear in one of the problem lines for that file.
 #[test]

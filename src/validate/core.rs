@@ -41,10 +41,17 @@ fn metadata(m: &Manifest, out: &mut Found) {
             );
         }
     } else {
-        // Namespaces and Services are DNS labels; most other kinds are subdomains.
+        // Namespaces and Services are DNS labels, RBAC objects path segments
+        // (`ValidateRBACName` in kubernetes v1.32.1
+        // `pkg/apis/rbac/validation/validation.go`: `system:aggregate-to-admin`
+        // is a name); most other kinds are subdomains.
         let problem = match (m.group(), m.kind()) {
             ("", "Namespace") => dns::label_problem(name),
             ("", "Service") => dns::dns1035_label_problem(name),
+            (
+                "rbac.authorization.k8s.io",
+                "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding",
+            ) => path_segment_problem(name),
             _ => dns::subdomain_problem(name),
         };
         if let Some(p) = problem {
@@ -69,7 +76,15 @@ fn metadata(m: &Manifest, out: &mut Found) {
         if let Some(Value::Object(map)) = metadata.and_then(|md| md.get(field)) {
             let path = format!("metadata.{field}");
             for (key, value) in map {
-                if let Some(p) = qualified_name_problem(key) {
+                // Annotation keys are checked lowercased: their case does not
+                // matter (`ValidateAnnotations`, apimachinery v0.32.0
+                // `pkg/api/validation/objectmeta.go`).
+                let checked = if field == "annotations" {
+                    key.to_lowercase()
+                } else {
+                    key.clone()
+                };
+                if let Some(p) = qualified_name_problem(&checked) {
                     push(out, &path, format!("Invalid value: {key:?}: {p}"));
                 }
                 if field == "labels" {
@@ -91,8 +106,39 @@ fn metadata(m: &Manifest, out: &mut Found) {
                     }
                 }
             }
+            if field == "annotations" && annotations_size(map) > TOTAL_ANNOTATION_SIZE {
+                push(
+                    out,
+                    &path,
+                    format!("Too long: may not be more than {TOTAL_ANNOTATION_SIZE} bytes"),
+                );
+            }
         }
     }
+}
+
+/// `TotalAnnotationSizeLimitB`: keys and values together (apimachinery
+/// v0.32.0 `pkg/api/validation/objectmeta.go`).
+const TOTAL_ANNOTATION_SIZE: usize = 256 * 1024;
+
+fn annotations_size(map: &serde_json::Map<String, Value>) -> usize {
+    map.iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+        .sum()
+}
+
+/// `path.IsValidPathSegmentName` (apimachinery v0.32.0
+/// `pkg/api/validation/path/name.go`): not `.` or `..`, no `/` or `%`.
+fn path_segment_problem(name: &str) -> Option<String> {
+    if name == "." || name == ".." {
+        return Some(format!("may not be '{name}'"));
+    }
+    let found: Vec<String> = ["/", "%"]
+        .iter()
+        .filter(|c| name.contains(**c))
+        .map(|c| format!("may not contain '{c}'"))
+        .collect();
+    (!found.is_empty()).then(|| found.join(", "))
 }
 
 /// A container's `resources`, as kubernetes `pkg/apis/core/validation/validation.go`
@@ -148,6 +194,46 @@ fn port_problem(value: &Value) -> Option<String> {
     }
 }
 
+/// `targetPort` as `ValidatePortNumOrName` reads it after defaulting: 0 and
+/// `""` become `port` (`SetDefaults_Service`, kubernetes v1.32.1
+/// `pkg/apis/core/v1/defaults.go`); a name is an IANA service name
+/// (`IsValidPortName`, apimachinery v0.32.0 `pkg/util/validation`).
+fn target_port_problem(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(n) if n.as_i64() == Some(0) => None,
+        Value::String(name) if name.is_empty() => None,
+        Value::String(name) => {
+            port_name_problem(name).map(|p| format!("Invalid value: {name:?}: {p}"))
+        }
+        _ => port_problem(value),
+    }
+}
+
+/// `IsValidPortName`: at most 15 characters of `a-z`, `0-9` and `-`, a
+/// letter among them, no `--`, no `-` at either end.
+fn port_name_problem(name: &str) -> Option<String> {
+    let mut found = Vec::new();
+    if name.len() > 15 {
+        found.push("must be no more than 15 characters".to_string());
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        found.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into());
+    }
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        found.push("must contain at least one letter (a-z)".into());
+    }
+    if name.contains("--") {
+        found.push("must not contain consecutive hyphens".into());
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        found.push("must not begin or end with a hyphen".into());
+    }
+    (!found.is_empty()).then(|| found.join(", "))
+}
+
 fn service(object: &Value, out: &mut Found) {
     let spec = &object["spec"];
     let service_type = spec["type"].as_str().unwrap_or("ClusterIP");
@@ -162,29 +248,32 @@ fn service(object: &Value, out: &mut Found) {
                 "Required value: an ExternalName Service needs spec.externalName".into(),
             ),
             Some(host) => {
-                if let Some(p) = dns::subdomain_problem(host.trim_end_matches('.')) {
+                // One trailing dot marks a fully qualified name.
+                let cname = host.strip_suffix('.').unwrap_or(host);
+                if let Some(p) = dns::subdomain_problem(cname) {
                     push(
                         out,
                         "spec.externalName",
-                        format!("Invalid value: {host:?}: must be a valid DNS name: {p}"),
+                        format!("Invalid value: {cname:?}: must be a valid DNS name: {p}"),
                     );
                 }
             }
         }
     }
-    let Some(ports) = spec["ports"].as_array() else {
-        if service_type != "ExternalName" {
-            push(out, "spec.ports", "Required value".into());
-        }
-        return;
-    };
+    // kubernetes v1.32.1 `ValidateService`: a headless Service (`clusterIP:
+    // None`) and an ExternalName one may have no ports.
+    let headless = spec["clusterIP"] == "None" || spec["clusterIPs"][0] == "None";
+    let ports = spec["ports"].as_array().map_or(&[][..], Vec::as_slice);
+    if ports.is_empty() && !headless && service_type != "ExternalName" {
+        push(out, "spec.ports", "Required value".into());
+    }
     let mut names = Vec::new();
     for (i, port) in ports.iter().enumerate() {
         let base = format!("spec.ports[{i}]");
         if let Some(p) = port_problem(&port["port"]) {
             push(out, &format!("{base}.port"), p);
         }
-        if let Some(p) = port_problem(&port["targetPort"]) {
+        if let Some(p) = target_port_problem(&port["targetPort"]) {
             push(out, &format!("{base}.targetPort"), p);
         }
         if let Some(proto) = port["protocol"].as_str() {
@@ -220,21 +309,53 @@ fn service(object: &Value, out: &mut Found) {
     }
 }
 
-/// Whether every key/value of `selector` is in `labels`.
+/// Whether a label selector selects `labels`: every `matchLabels` pair is
+/// there and every `matchExpressions` requirement holds (`In`, `NotIn`,
+/// `Exists`, `DoesNotExist`, as apimachinery's `LabelSelectorAsSelector`).
 fn selects(selector: &Value, labels: &Value) -> bool {
-    selector
+    let pairs = selector["matchLabels"]
         .as_object()
-        .is_some_and(|sel| sel.iter().all(|(k, v)| labels.get(k) == Some(v)))
+        .into_iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v));
+    let expressions = selector["matchExpressions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|e| {
+            let value = e["key"].as_str().and_then(|k| labels.get(k));
+            let listed = || {
+                e["values"]
+                    .as_array()
+                    .is_some_and(|vs| value.is_some_and(|v| vs.contains(v)))
+            };
+            match e["operator"].as_str() {
+                Some("In") => listed(),
+                Some("NotIn") => !listed(),
+                Some("Exists") => value.is_some(),
+                Some("DoesNotExist") => value.is_none(),
+                _ => true, // an unknown operator is the schema's to refuse
+            }
+        });
+    pairs && expressions
 }
 
+/// kubernetes `pkg/apis/apps/validation/validation.go`, `ValidateDeploymentSpec`
+/// and `ValidatePodTemplateSpecForReplicaSet`.
 fn deployment(object: &Value, out: &mut Found) {
     let spec = &object["spec"];
-    let selector = &spec["selector"]["matchLabels"];
-    if selector.as_object().is_none_or(|s| s.is_empty()) {
+    let selector = &spec["selector"];
+    let terms = |field: &str| {
+        selector[field].as_object().map_or(0, |m| m.len())
+            + selector[field].as_array().map_or(0, Vec::len)
+    };
+    if selector.is_null() {
+        push(out, "spec.selector", "Required value".into());
+    } else if terms("matchLabels") + terms("matchExpressions") == 0 {
         push(
             out,
             "spec.selector",
-            "Required value: a Deployment needs spec.selector.matchLabels".into(),
+            "Invalid value: empty selector is invalid for deployment".into(),
         );
     } else if !selects(selector, &spec["template"]["metadata"]["labels"]) {
         push(
@@ -264,6 +385,8 @@ fn deployment(object: &Value, out: &mut Found) {
     }
 }
 
+/// kubernetes v1.32.1 `pkg/apis/autoscaling/validation/validation.go`,
+/// `validateHorizontalPodAutoscalerSpec` (`minReplicas` defaults to 1).
 fn hpa(object: &Value, out: &mut Found) {
     let spec = &object["spec"];
     let min = spec["minReplicas"].as_i64().unwrap_or(1);
@@ -275,13 +398,18 @@ fn hpa(object: &Value, out: &mut Found) {
                 format!("Invalid value: {min}: must be greater than or equal to 1"),
             );
         }
+        if max < 1 {
+            push(
+                out,
+                "spec.maxReplicas",
+                format!("Invalid value: {max}: must be greater than 0"),
+            );
+        }
         if max < min {
             push(
                 out,
                 "spec.maxReplicas",
-                format!(
-                    "Invalid value: {max}: must be greater than or equal to `minReplicas` ({min})"
-                ),
+                format!("Invalid value: {max}: must be greater than or equal to `minReplicas`"),
             );
         }
     }
@@ -304,10 +432,13 @@ fn pdb(object: &Value, out: &mut Found) {
 pub fn check_refusals(m: &Manifest) -> Vec<(String, String, Option<String>)> {
     let mut out = Vec::new();
     match (m.group(), m.kind()) {
-        ("apps", "Deployment" | "StatefulSet" | "ReplicaSet") => {
+        ("apps", "Deployment" | "ReplicaSet") => {
             replicas(&m.object, &mut out);
             container_ports(&m.object["spec"]["template"]["spec"], &mut out);
         }
+        // A StatefulSet's pod template is not validated with it (a TODO in
+        // `ValidatePodTemplateSpecForStatefulSet`): only its replicas.
+        ("apps", "StatefulSet") => replicas(&m.object, &mut out),
         ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => {
             rbac_rules(&m.object, &mut out);
         }
@@ -318,8 +449,9 @@ pub fn check_refusals(m: &Manifest) -> Vec<(String, String, Option<String>)> {
 
 type Hinted = Vec<(String, String, Option<String>)>;
 
-/// kubernetes `pkg/apis/apps/validation/validation.go` (v1.32),
-/// `ValidateDeploymentSpec`: `ValidateNonnegativeField(spec.Replicas)`.
+/// kubernetes `pkg/apis/apps/validation/validation.go`,
+/// `ValidateDeploymentSpec`, `ValidateReplicaSetSpec` and
+/// `ValidateStatefulSetSpec`: `ValidateNonnegativeField(spec.Replicas)`.
 fn replicas(object: &Value, out: &mut Hinted) {
     if let Some(n) = object["spec"]["replicas"].as_i64().filter(|n| *n < 0) {
         out.push((
@@ -330,9 +462,9 @@ fn replicas(object: &Value, out: &mut Hinted) {
     }
 }
 
-/// kubernetes `pkg/apis/core/validation/validation.go` (v1.32),
-/// `validateContainerPorts`: `containerPort` is a port number, 1..65535;
-/// `hostPort`, when set (not 0), likewise.
+/// kubernetes v1.32.1 `pkg/apis/core/validation/validation.go`,
+/// `validateContainerPorts`: `containerPort` is required (0 is unset) and a
+/// port number, 1..65535; `hostPort`, when set (not 0), likewise.
 fn container_ports(pod_spec: &Value, out: &mut Hinted) {
     for list in ["initContainers", "containers"] {
         for (c, container) in pod_spec[list].as_array().into_iter().flatten().enumerate() {
@@ -343,9 +475,17 @@ fn container_ports(pod_spec: &Value, out: &mut Hinted) {
                 .enumerate()
             {
                 let base = format!("spec.template.spec.{list}[{c}].ports[{p}]");
+                let unset = |v: &Value| v.is_null() || v.as_i64() == Some(0);
+                if unset(&port["containerPort"]) {
+                    out.push((
+                        format!("{base}.containerPort"),
+                        "Required value".into(),
+                        Some("give the port the container listens on, 1 to 65535".into()),
+                    ));
+                }
                 for field in ["containerPort", "hostPort"] {
                     let value = &port[field];
-                    if field == "hostPort" && value.as_i64() == Some(0) {
+                    if unset(value) {
                         continue;
                     }
                     if let Some(problem) = port_problem(value) {
@@ -361,11 +501,10 @@ fn container_ports(pod_spec: &Value, out: &mut Hinted) {
     }
 }
 
-/// kubernetes `pkg/apis/rbac/validation/validation.go` (v1.32),
+/// kubernetes v1.32.1 `pkg/apis/rbac/validation/validation.go`,
 /// `ValidatePolicyRule`: every rule has verbs; a resource rule (no
-/// `nonResourceURLs`) names API groups and resources; a Role (namespaced)
-/// has no `nonResourceURLs`. A ClusterRole with an `aggregationRule` gets
-/// its rules from the controller.
+/// `nonResourceURLs`) names API groups and resources; a URL rule names no
+/// resources, and a Role (namespaced) has none.
 fn rbac_rules(object: &Value, out: &mut Hinted) {
     let namespaced = object["kind"] == "Role";
     for (i, rule) in object["rules"].as_array().into_iter().flatten().enumerate() {
@@ -379,11 +518,21 @@ fn rbac_rules(object: &Value, out: &mut Hinted) {
             ));
         }
         if !empty("nonResourceURLs") {
+            let urls = &rule["nonResourceURLs"];
             if namespaced {
                 out.push((
                     format!("{base}.nonResourceURLs"),
-                    "Invalid value: namespaced rules cannot apply to non-resource URLs".into(),
+                    format!(
+                        "Invalid value: {urls}: namespaced rules cannot apply to non-resource URLs"
+                    ),
                     Some("move non-resource URLs to a ClusterRole".into()),
+                ));
+            }
+            if !empty("apiGroups") || !empty("resources") || !empty("resourceNames") {
+                out.push((
+                    format!("{base}.nonResourceURLs"),
+                    format!("Invalid value: {urls}: rules cannot apply to both regular resources and non-resource URLs"),
+                    Some("split it into a rule for the resources and one for the URLs".into()),
                 ));
             }
             continue;
@@ -498,6 +647,109 @@ mod tests {
         );
     }
 
+    /// What a v1.32 API server accepts (kubernetes v1.32.1, apimachinery
+    /// v0.32.0): no finding.
+    #[test]
+    fn what_the_api_server_accepts_is_not_refused() {
+        for object in [
+            // RBAC names are path segments.
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": {"name": "system:aggregate-to-admin"}}),
+            // Annotation keys are checked lowercased.
+            json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": "c", "annotations": {"Example.com/Key": "v"}}}),
+            // A headless Service needs no ports; 0 and "" targetPorts default to port.
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "h"},
+                "spec": {"clusterIP": "None"}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+                "spec": {"ports": [{"name": "a", "port": 80, "targetPort": 0},
+                                   {"name": "b", "port": 81, "targetPort": ""},
+                                   {"name": "c", "port": 82, "targetPort": "http-alt"}]}}),
+            // One trailing dot: fully qualified.
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "e"},
+                "spec": {"type": "ExternalName", "externalName": "app.example.com."}}),
+            // A selector of expressions only.
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+                "spec": {"selector": {"matchExpressions": [
+                    {"key": "app", "operator": "In", "values": ["web"]},
+                    {"key": "tier", "operator": "DoesNotExist"}]},
+                "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "i"}]}}}}),
+        ] {
+            let f = found(object.clone());
+            assert!(f.is_empty(), "{object}: {f:?}");
+        }
+    }
+
+    #[test]
+    fn what_the_api_server_refuses_is_refused_in_its_words() {
+        let f = found(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+            "spec": {"ports": [], "type": "ClusterIP"}}),
+        );
+        assert_eq!(
+            f,
+            [("spec.ports".to_string(), "Required value".to_string())]
+        );
+        let f = found(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+            "spec": {"ports": [{"port": 80, "targetPort": "HTTP--x"}]}}),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "spec.ports[0].targetPort");
+        assert_eq!(f[0].1, "Invalid value: \"HTTP--x\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), must not contain consecutive hyphens");
+        let f = found(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "e"},
+            "spec": {"type": "ExternalName", "externalName": "app.example.com.."}}),
+        );
+        assert_eq!(f.len(), 1, "one dot is trimmed, not two: {f:?}");
+        let f = found(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "a/b%"}}),
+        );
+        assert_eq!(
+            f[0].1,
+            "Invalid value: \"a/b%\": may not contain '/', may not contain '%'"
+        );
+        let big = "x".repeat(TOTAL_ANNOTATION_SIZE);
+        let f = found(json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "annotations": {"k": big}}}));
+        assert_eq!(
+            f,
+            [(
+                "metadata.annotations".to_string(),
+                "Too long: may not be more than 262144 bytes".to_string()
+            )]
+        );
+        let deployment = |selector: Value| {
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "d"}, "spec": {"selector": selector,
+            "template": {"metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "image": "i"}]}}}})
+        };
+        let f = found(deployment(json!({})));
+        assert_eq!(
+            f[0].1,
+            "Invalid value: empty selector is invalid for deployment"
+        );
+        let f = found(deployment(
+            json!({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["web"]}]}),
+        ));
+        assert_eq!(f[0].0, "spec.template.metadata.labels");
+        let f = found(
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "h"}, "spec": {"maxReplicas": 0}}),
+        );
+        let messages: Vec<&str> = f.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Invalid value: 0: must be greater than 0",
+                "Invalid value: 0: must be greater than or equal to `minReplicas`"
+            ]
+        );
+    }
+
     fn refusals(object: Value) -> Vec<String> {
         check_refusals(&Manifest {
             source: "t".into(),
@@ -555,6 +807,28 @@ mod tests {
             {"verbs": ["get"], "nonResourceURLs": ["/healthz"]},
             {"apiGroups": [""], "resources": ["services"], "verbs": ["get"]}]});
         assert!(refusals(ok).is_empty());
+    }
+
+    #[test]
+    fn container_ports_are_required_and_statefulset_templates_unchecked() {
+        let f = refusals(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {
+            "template": {"spec": {"containers": [{"ports": [{"name": "x"}]}]}}}}),
+        );
+        assert_eq!(
+            f,
+            ["spec.template.spec.containers[0].ports[0].containerPort"]
+        );
+        let f = refusals(
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "spec": {"replicas": -1,
+            "template": {"spec": {"containers": [{"ports": [{"containerPort": 70000}]}]}}}}),
+        );
+        assert_eq!(f, ["spec.replicas"]);
+        let f = refusals(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "rules": [
+            {"verbs": ["get"], "nonResourceURLs": ["/healthz"], "resources": ["pods"]}]}),
+        );
+        assert_eq!(f, ["rules[0].nonResourceURLs"]);
     }
 
     #[test]
