@@ -41,16 +41,16 @@ pub struct StreamCheckOptions {
     pub sources: SourceTexts,
 }
 
-/// Puts each diagnostic on its document's line and its field's line and
-/// column. Only documents with a diagnostic are read for positions, once each.
+/// Puts each diagnostic on its field's line and column (its document's line
+/// came with its object, `Manifest::line`). Only documents with a diagnostic
+/// are read for positions, once each.
 fn place(diagnostics: &mut [Diagnostic], sources: &SourceTexts) {
     let mut documents: HashMap<(String, usize), DocumentPositions> = HashMap::new();
     for d in diagnostics {
-        let o = &mut d.object;
+        let o = &d.object;
         let Some(stream) = sources.get(&o.source) else {
             continue;
         };
-        o.line = stream.document_line(o.index);
         let positions = documents
             .entry((o.source.clone(), o.index))
             .or_insert_with(|| stream.document(o.index));

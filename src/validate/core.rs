@@ -334,10 +334,56 @@ fn selects(selector: &Value, labels: &Value) -> bool {
                 Some("NotIn") => !listed(),
                 Some("Exists") => value.is_some(),
                 Some("DoesNotExist") => value.is_none(),
-                _ => true, // an unknown operator is the schema's to refuse
+                _ => true, // refused by `selector_requirement`
             }
         });
     pairs && expressions
+}
+
+/// One `matchExpressions` entry, as `ValidateLabelSelectorRequirement`
+/// (apimachinery v0.32.0 `pkg/apis/meta/v1/validation/validation.go`) reads
+/// it: a known operator, values exactly when `In`/`NotIn` need them, a
+/// label key and label values.
+fn selector_requirement(requirement: &Value, at: &str, out: &mut Found) {
+    let values = requirement["values"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    match requirement["operator"].as_str().unwrap_or("") {
+        "In" | "NotIn" if values.is_empty() => push(
+            out,
+            &format!("{at}.values"),
+            "Required value: must be specified when `operator` is 'In' or 'NotIn'".into(),
+        ),
+        "Exists" | "DoesNotExist" if !values.is_empty() => push(
+            out,
+            &format!("{at}.values"),
+            "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'".into(),
+        ),
+        "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+        other => push(
+            out,
+            &format!("{at}.operator"),
+            format!("Invalid value: {other:?}: not a valid selector operator"),
+        ),
+    }
+    if let Some(key) = requirement["key"].as_str() {
+        if let Some(p) = qualified_name_problem(key) {
+            push(
+                out,
+                &format!("{at}.key"),
+                format!("Invalid value: {key:?}: {p}"),
+            );
+        }
+    }
+    for (i, value) in values.iter().enumerate() {
+        if let Some(p) = value.as_str().and_then(label_value_problem) {
+            push(
+                out,
+                &format!("{at}.values[{i}]"),
+                format!("Invalid value: {value}: {p}"),
+            );
+        }
+    }
 }
 
 /// kubernetes `pkg/apis/apps/validation/validation.go`, `ValidateDeploymentSpec`
@@ -345,13 +391,22 @@ fn selects(selector: &Value, labels: &Value) -> bool {
 fn deployment(object: &Value, out: &mut Found) {
     let spec = &object["spec"];
     let selector = &spec["selector"];
-    let terms = |field: &str| {
-        selector[field].as_object().map_or(0, |m| m.len())
-            + selector[field].as_array().map_or(0, Vec::len)
-    };
+    let expressions = selector["matchExpressions"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    for (i, requirement) in expressions.iter().enumerate() {
+        selector_requirement(
+            requirement,
+            &format!("spec.selector.matchExpressions[{i}]"),
+            out,
+        );
+    }
+    let no_labels = selector["matchLabels"]
+        .as_object()
+        .is_none_or(|m| m.is_empty());
     if selector.is_null() {
         push(out, "spec.selector", "Required value".into());
-    } else if terms("matchLabels") + terms("matchExpressions") == 0 {
+    } else if no_labels && expressions.is_empty() {
         push(
             out,
             "spec.selector",
@@ -736,6 +791,34 @@ mod tests {
             json!({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["web"]}]}),
         ));
         assert_eq!(f[0].0, "spec.template.metadata.labels");
+        let f = found(deployment(
+            json!({"matchLabels": {"app": "web"}, "matchExpressions": [
+            {"key": "app", "operator": "Matches", "values": ["web"]},
+            {"key": "tier", "operator": "In"},
+            {"key": "tier", "operator": "Exists", "values": ["x"]}]}),
+        ));
+        let found_at: Vec<(&str, &str)> = f.iter().map(|(p, m)| (p.as_str(), m.as_str())).collect();
+        assert_eq!(
+            found_at,
+            [
+                (
+                    "spec.selector.matchExpressions[0].operator",
+                    "Invalid value: \"Matches\": not a valid selector operator"
+                ),
+                (
+                    "spec.selector.matchExpressions[1].values",
+                    "Required value: must be specified when `operator` is 'In' or 'NotIn'"
+                ),
+                (
+                    "spec.selector.matchExpressions[2].values",
+                    "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+                ),
+                (
+                    "spec.template.metadata.labels",
+                    "Invalid value: `selector` does not match template `labels`"
+                ),
+            ]
+        );
         let f = found(
             json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
             "metadata": {"name": "h"}, "spec": {"maxReplicas": 0}}),

@@ -319,9 +319,15 @@ fn unknown_key(key_path: &KeyPath, expected: &[String]) -> Error {
     Error::input(format!("unknown key `{field}` {within}")).hint(hint)
 }
 
-/// [`DEFAULT_VALUES`], parsed (a test proves it parses).
+/// [`DEFAULT_VALUES`], parsed once per process (a test proves it parses);
+/// each caller merges into its own copy.
 fn default_tree() -> Value {
-    parse_values_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES).expect("the built-in defaults parse")
+    static DEFAULTS: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DEFAULTS
+        .get_or_init(|| {
+            parse_values_yaml(DEFAULTS_SOURCE, DEFAULT_VALUES).expect("the built-in defaults parse")
+        })
+        .clone()
 }
 
 /// Parses one values document; an empty one is an empty map.
